@@ -1,0 +1,29 @@
+import { defineConfig } from '@playwright/test';
+import { findChromium } from './scripts/find-browser.mjs';
+
+const PORT = Number(process.env.VITRINE_TEST_PORT ?? 4319);
+const chromium = await findChromium();
+
+export default defineConfig({
+  testDir: 'test/browser',
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: process.env.CI ? [['list']] : [['list'], ['html', { open: 'never', outputFolder: 'test-results/html' }]],
+  outputDir: 'test-results/artifacts',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    browserName: 'chromium',
+    launchOptions: {
+      executablePath: chromium.path,
+      // Root in CI needs --no-sandbox. SwiftShader gives headless Chromium WebGL2 with no further flags.
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    },
+  },
+  webServer: {
+    command: `node scripts/serve.mjs --port ${PORT}`,
+    url: `http://localhost:${PORT}/demo/`,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+  },
+});

@@ -1,0 +1,17 @@
+// A static server for the demo and the browser tests: the project folder on localhost only.
+// Usage: node scripts/serve.mjs [--port N]   (default 8080, or $PORT)
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sirv from 'sirv';
+
+const { values } = parseArgs({ options: { port: { type: 'string' }, quiet: { type: 'boolean' } } });
+const port = Number(values.port ?? process.env.PORT ?? 8080);
+const files = sirv(join(import.meta.dirname, '..'), { dev: true, dotfiles: false });
+
+createServer((req, res) => files(req, res, () => {
+  res.statusCode = 404;
+  res.end('not found');
+})).listen(port, '127.0.0.1', () => {
+  console.log(`Vitrine demo storefront: http://localhost:${port}/demo/`);
+});

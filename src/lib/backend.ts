@@ -1,0 +1,75 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName, BackendPreference } from '../types/index.js';
+
+export interface BackendChoice {
+  backend: BackendName | undefined;
+  reason: string;
+}
+
+// Renderer strings of software rasterisers. They run WebGL on the CPU, slower than WASM, so they count as
+// no GPU (Chromium headless and VMs report SwiftShader; Mesa reports llvmpipe or softpipe).
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render|mesa offscreen/i;
+
+/** Whether a WebGL renderer string names real GPU hardware. `null` means WebGL2 is unavailable. */
+export function classifyRenderer(renderer: string | null): { hardware: boolean; reason: string } {
+  if (renderer === null) return { hardware: false, reason: 'WebGL2 unavailable' };
+  if (SOFTWARE_RENDERER.test(renderer)) return { hardware: false, reason: `software WebGL renderer (${renderer})` };
+  return { hardware: true, reason: `hardware WebGL renderer (${renderer})` };
+}
+
+/** The WebGL2 renderer string of this browser, or `null` where there is no WebGL2 (or no DOM). */
+export function webglRenderer(): string | null {
+  if (typeof document === 'undefined') return null;
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return null;
+  // Chromium returns the unmasked renderer from RENDERER; others need the debug extension.
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? 'unknown');
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
+}
+
+const CHAIN: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
+
+/**
+ * Starts a tfjs backend. Tries the preferred one, then the rest of webgl → wasm → cpu, and says why the
+ * one in use was chosen. Must run before any tensor is made: tensors belong to the backend that made them.
+ */
+export async function chooseBackend(
+  preference: BackendPreference,
+  { wasmPaths, renderer = webglRenderer }: { wasmPaths?: string; renderer?: () => string | null } = {},
+): Promise<BackendChoice> {
+  if (wasmPaths) setWasmPaths(wasmPaths);
+  let start: number;
+  let why: string;
+  if (preference === 'auto') {
+    const gpu = classifyRenderer(renderer());
+    start = gpu.hardware ? 0 : 1;
+    why = gpu.hardware ? gpu.reason : `${gpu.reason}, slower than WASM`;
+  } else {
+    start = CHAIN.indexOf(preference);
+    why = `'${preference}' requested`;
+  }
+  const failed: string[] = [];
+  for (const name of CHAIN.slice(start)) {
+    if (await startBackend(name)) {
+      const fell = failed.length ? `; ${failed.join(', ')} failed to start` : '';
+      return { backend: name, reason: `${why}${fell}: using ${name}` };
+    }
+    failed.push(name);
+  }
+  return { backend: undefined, reason: `${why}; ${failed.join(', ')} failed to start` };
+}
+
+async function startBackend(name: BackendName): Promise<boolean> {
+  try {
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    return tf.getBackend() === name;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,84 @@
+import { parseItems, parseManifest, type ItemVocabulary, type Manifest, type Result } from './manifest.js';
+import { sha256Hex } from './hash.js';
+
+/** A model's files, fetched and verified, not yet turned into tensors. */
+export interface FetchedModel {
+  manifest: Manifest;
+  items: ItemVocabulary;
+  /** Weight shards in the order of the manifest's weight groups. */
+  shards: ArrayBuffer[];
+}
+
+/** The manifest URL of a model option: a directory URL gets `manifest.json` appended. */
+export function manifestUrl(model: string, base?: string): URL {
+  const url = new URL(model, base);
+  if (!url.pathname.endsWith('.json')) {
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    url.pathname += 'manifest.json';
+  }
+  return url;
+}
+
+/**
+ * Fetches a model directory and checks every file's size and sha256 against the manifest. The only
+ * network use of Vitrine: plain GETs of static files that carry nothing about the visitor (no referrer,
+ * no query string). Every failure is returned as a value.
+ */
+export async function fetchModel(
+  url: URL,
+  { timeoutMs, fetch = globalThis.fetch }: { timeoutMs: number; fetch?: typeof globalThis.fetch },
+): Promise<Result<FetchedModel>> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const get = async (file: URL): Promise<ArrayBuffer> => {
+    const response = await fetch(file, {
+      signal: abort.signal,
+      credentials: 'same-origin',
+      referrerPolicy: 'no-referrer',
+    });
+    if (!response.ok) throw new Error(`GET ${file.href} answered ${response.status}`);
+    return response.arrayBuffer();
+  };
+  try {
+    const manifestJson = parseJson(await get(url), 'manifest.json');
+    if (!manifestJson.ok) return manifestJson;
+    const manifest = parseManifest(manifestJson.value);
+    if (!manifest.ok) return manifest;
+    const m = manifest.value;
+    const verified = await Promise.all(
+      m.files.map(async (file) => {
+        const data = await get(new URL(file.path, url));
+        if (data.byteLength !== file.bytes) {
+          return `${file.path} is ${data.byteLength} bytes, manifest.json says ${file.bytes}`;
+        }
+        const hash = await sha256Hex(data);
+        if (hash !== undefined && hash !== file.sha256) return `${file.path} has sha256 ${hash}, manifest.json says ${file.sha256}`;
+        return data;
+      }),
+    );
+    const bad = verified.find((v): v is string => typeof v === 'string');
+    if (bad) return { ok: false, error: { code: 'model-integrity', message: bad } };
+    const byPath = new Map(m.files.map((f, i) => [f.path, verified[i] as ArrayBuffer]));
+    const itemsJson = parseJson(byPath.get(m.items)!, m.items);
+    if (!itemsJson.ok) return itemsJson;
+    const items = parseItems(itemsJson.value, m);
+    if (!items.ok) return items;
+    const shards = m.weights.flatMap((group) => group.paths.map((p) => byPath.get(p)!));
+    return { ok: true, value: { manifest: m, items: items.value, shards } };
+  } catch (e) {
+    const message = abort.signal.aborted
+      ? `model files did not arrive within ${timeoutMs} ms (from ${url.href})`
+      : (e as Error).message || String(e);
+    return { ok: false, error: { code: 'model-fetch', message } };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseJson(data: ArrayBuffer, name: string): Result<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(data)) };
+  } catch {
+    return { ok: false, error: { code: 'model-invalid', message: `${name} is not valid JSON` } };
+  }
+}

@@ -1,0 +1,132 @@
+import type { VitrineError } from '../types/index.js';
+import { show } from './options.js';
+
+/** The model format version this build reads (docs/model-format.md). */
+export const FORMAT_VERSION = 1;
+
+/** Refuse absurd models before allocating anything for them. */
+export const LIMITS = { maxDim: 1024, maxItems: 5_000_000, maxFileBytes: 512 * 1024 * 1024 };
+
+export interface ModelFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** One entry of a tfjs weights manifest (`tf.io.WeightsManifestEntry`). */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  quantization?: { dtype: 'float16' | 'uint8' | 'uint16'; scale?: number; min?: number };
+}
+
+export interface WeightGroup {
+  paths: string[];
+  weights: WeightSpec[];
+}
+
+export interface Manifest {
+  format: 'vitrine-model';
+  formatVersion: number;
+  /** Embedding size d. */
+  dim: number;
+  /** Number of items n (rows of `item_embeddings`). */
+  itemCount: number;
+  /** Path of the item vocabulary file. */
+  items: string;
+  files: ModelFile[];
+  /** A tfjs weights manifest: shards and the tensors they hold, in order. */
+  weights: WeightGroup[];
+  /** Anything the trainer adds (scoring weights, training summary, metrics) is kept as is. */
+  [extra: string]: unknown;
+}
+
+/** The item vocabulary: the shop's own ids in row order. */
+export interface ItemVocabulary {
+  ids: string[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: VitrineError };
+
+const invalid = (message: string): { ok: false; error: VitrineError } => ({
+  ok: false,
+  error: { code: 'model-invalid', message: `manifest.json: ${message}` },
+});
+
+const isCount = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) > 0 && (v as number) <= max;
+
+// A model file is named relative to the manifest: no scheme, no parent folders, no absolute path.
+const SAFE_PATH = /^(?!.*\.\.)(?![/\\])[\w][\w./-]*$/;
+
+/** Validates a parsed manifest.json. Returns what is wrong as a value. */
+export function parseManifest(json: unknown): Result<Manifest> {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return invalid('expected a JSON object');
+  const m = json as Record<string, unknown>;
+  if (m.format !== 'vitrine-model') return invalid(`format is ${show(m.format)}, expected "vitrine-model"`);
+  if (m.formatVersion !== FORMAT_VERSION) {
+    return invalid(`formatVersion is ${show(m.formatVersion)}; this build of Vitrine reads version ${FORMAT_VERSION}`);
+  }
+  if (!isCount(m.dim, LIMITS.maxDim)) return invalid(`dim is ${show(m.dim)}, expected an integer in 1..${LIMITS.maxDim}`);
+  if (!isCount(m.itemCount, LIMITS.maxItems)) {
+    return invalid(`itemCount is ${show(m.itemCount)}, expected an integer in 1..${LIMITS.maxItems}`);
+  }
+  if (!Array.isArray(m.files) || m.files.length === 0) return invalid('files must be a non-empty array');
+  const files = new Map<string, ModelFile>();
+  for (const [i, f] of (m.files as unknown[]).entries()) {
+    const file = f as Partial<ModelFile> | null;
+    if (!file || typeof file.path !== 'string' || !SAFE_PATH.test(file.path)) {
+      return invalid(`files[${i}].path is ${show(file?.path)}, expected a relative file name such as "weights.bin"`);
+    }
+    if (typeof file.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(file.sha256)) {
+      return invalid(`files[${i}].sha256 is ${show(file.sha256)}, expected 64 lowercase hex digits`);
+    }
+    if (!Number.isInteger(file.bytes) || (file.bytes as number) < 0 || (file.bytes as number) > LIMITS.maxFileBytes) {
+      return invalid(`files[${i}].bytes is ${show(file.bytes)}, expected an integer in 0..${LIMITS.maxFileBytes}`);
+    }
+    files.set(file.path, { path: file.path, sha256: file.sha256, bytes: file.bytes as number });
+  }
+  if (typeof m.items !== 'string' || !files.has(m.items)) {
+    return invalid(`items is ${show(m.items)}, expected the path of a file listed in files`);
+  }
+  if (!Array.isArray(m.weights) || m.weights.length === 0) return invalid('weights must be a non-empty tfjs weights manifest');
+  let embeddings: WeightSpec | undefined;
+  for (const [g, group] of (m.weights as WeightGroup[]).entries()) {
+    if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) {
+      return invalid(`weights[${g}] must have paths and weights arrays`);
+    }
+    for (const p of group.paths) {
+      if (!files.has(p)) return invalid(`weights[${g}].paths names ${show(p)}, which is not listed in files`);
+    }
+    for (const w of group.weights) {
+      if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape) || !w.shape.every((s) => isCount(s, LIMITS.maxItems))) {
+        return invalid(`weights[${g}] has an entry without a name and a shape of positive integers`);
+      }
+      if (w.dtype !== 'float32' && w.dtype !== 'int32') {
+        return invalid(`weight ${show(w.name)} has dtype ${show(w.dtype)}, expected "float32" or "int32"`);
+      }
+      if (w.name === 'item_embeddings') embeddings = w;
+    }
+  }
+  if (!embeddings) return invalid('weights must include "item_embeddings"');
+  const [rows, cols] = embeddings.shape;
+  if (embeddings.shape.length !== 2 || rows !== m.itemCount || cols !== m.dim) {
+    return invalid(`item_embeddings has shape [${embeddings.shape.join(', ')}], expected [itemCount, dim] = [${m.itemCount}, ${m.dim}]`);
+  }
+  return { ok: true, value: { ...(m as Manifest), files: [...files.values()] } };
+}
+
+/** Validates the item vocabulary against the manifest. */
+export function parseItems(json: unknown, manifest: Manifest): Result<ItemVocabulary> {
+  const ids = (json as Partial<ItemVocabulary> | null)?.ids;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    return { ok: false, error: { code: 'model-invalid', message: `${manifest.items}: expected { "ids": [item id strings] }` } };
+  }
+  if (ids.length !== manifest.itemCount) {
+    return {
+      ok: false,
+      error: { code: 'model-invalid', message: `${manifest.items}: holds ${ids.length} ids, manifest.json says itemCount ${manifest.itemCount}` },
+    };
+  }
+  return { ok: true, value: { ids } };
+}

@@ -1,0 +1,84 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, expect, test } from 'vitest';
+import { chooseBackend } from '../../src/lib/backend.js';
+import { Engine } from '../../src/lib/engine.js';
+import { fetchModel, manifestUrl } from '../../src/lib/fetch-model.js';
+import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
+import { TINY_DIM, TINY_EMBEDDINGS, TINY_IDS, TINY_PAGE, TINY_RANKED_AFTER_A } from '../fixtures/tiny-model.js';
+import { TINY_MODEL_DIR, copyOfTinyModel, dirUrl, fileFetch } from './model-files.js';
+
+const load = (dir = TINY_MODEL_DIR) => fetchModel(dirUrl(dir), { timeoutMs: 5000, fetch: fileFetch });
+
+beforeAll(async () => {
+  expect((await chooseBackend('cpu')).backend).toBe('cpu');
+});
+
+test('manifestUrl appends manifest.json to a directory', () => {
+  expect(manifestUrl('/m/', 'https://shop.example/p?q=1').href).toBe('https://shop.example/m/manifest.json');
+  expect(manifestUrl('/m', 'https://shop.example/').href).toBe('https://shop.example/m/manifest.json');
+  expect(manifestUrl('https://cdn.example/v2/manifest.json').href).toBe('https://cdn.example/v2/manifest.json');
+});
+
+test('the engine ranks the tiny model as worked out by hand, and as the plain scorer does', async () => {
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = new Engine(fetched.value);
+  const ranked = await engine.rank(TINY_PAGE, ['a']);
+  expect(ranked.map((r) => r.id)).toEqual(TINY_RANKED_AFTER_A);
+
+  const index = new Map(TINY_IDS.map((id, i) => [id, i]));
+  const history = ['c', 'e', 'unknown'];
+  const ids = ['f', 'zz', 'a', 'b', 'c', 'd', 'e'];
+  const q = queryOf(TINY_EMBEDDINGS, TINY_DIM, rowsOf(history, index, -1));
+  const expected = orderByScore(ids, scoreRows(TINY_EMBEDDINGS, TINY_DIM, rowsOf(ids, index, -1), q));
+  const got = await engine.rank(ids, history);
+  expect(got.map((r) => r.id)).toEqual(expected.map((r) => r.id));
+  got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i].score, 6));
+  engine.dispose();
+});
+
+test('no history keeps the page order; unknown ids keep their place', async () => {
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = new Engine(fetched.value);
+  expect((await engine.rank(['x', 'f', 'a'], [])).map((r) => r.id)).toEqual(['x', 'f', 'a']);
+  expect(await engine.rank([], ['a'])).toEqual([]);
+  engine.dispose();
+});
+
+test('ranking leaks no tensors, and dispose frees the model', async () => {
+  const before = tf.memory().numTensors;
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = new Engine(fetched.value);
+  const loaded = tf.memory().numTensors;
+  for (let i = 0; i < 200; i++) await engine.rank(TINY_PAGE, i % 2 ? ['a', 'c'] : []);
+  expect(tf.memory().numTensors).toBe(loaded);
+  engine.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+test('a tampered weights file is refused with its name and both hashes', async () => {
+  const dir = await copyOfTinyModel();
+  const bytes = await readFile(join(dir, 'weights.bin'));
+  bytes[0] ^= 1;
+  await writeFile(join(dir, 'weights.bin'), bytes);
+  const r = await load(dir);
+  expect(r).toMatchObject({ ok: false, error: { code: 'model-integrity', message: /^weights\.bin has sha256 [0-9a-f]{64}, manifest\.json says f2d308/ } });
+});
+
+test('a truncated file and a missing directory are errors, not throws', async () => {
+  const dir = await copyOfTinyModel();
+  await writeFile(join(dir, 'weights.bin'), (await readFile(join(dir, 'weights.bin'))).subarray(0, 50));
+  expect(await load(dir)).toMatchObject({ ok: false, error: { code: 'model-integrity', message: 'weights.bin is 50 bytes, manifest.json says 96' } });
+  expect(await load(join(dir, 'nope'))).toMatchObject({ ok: false, error: { code: 'model-fetch', message: /answered 404/ } });
+});
+
+test('a slow server times out as a value', async () => {
+  const never: typeof fetch = (_, init) =>
+    new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  const r = await fetchModel(dirUrl(TINY_MODEL_DIR), { timeoutMs: 20, fetch: never });
+  expect(r).toMatchObject({ ok: false, error: { code: 'model-fetch', message: /did not arrive within 20 ms/ } });
+});
