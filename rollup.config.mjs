@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = [...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`));
 const version = () => replace({ preventAssignment: true, values: { __VITRINE_VERSION__: JSON.stringify(pkg.version) } });
-const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, ...options });
+const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, allowJs: false, ...options });
 
 // The WASM backend loads these at run time; shipping them beside the script lets it find them by itself.
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
