@@ -1,11 +1,16 @@
 import { parseArgs } from 'node:util';
+import { InputError } from '../trainer/data.js';
 import { inspect } from './inspect.js';
+import { train } from './train.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: vitrine <command> [options]
 
 Commands:
+  train          train, evaluate and export a model from an interaction log
   inspect DIR    summarise a model directory and verify every file's sha256
+
+Run 'vitrine <command> --help' for a command's options.
 
 Options:
   -h, --help     show help
@@ -39,10 +44,11 @@ export async function main(argv: string[], out = console.log): Promise<number> {
       lines.forEach((l) => out(l));
       return ok ? 0 : 1;
     }
+    if (command === 'train') return await train(rest, out);
     throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   } catch (e) {
     // parseArgs reports unknown flags with a code; they are the user's mistake too.
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof InputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`vitrine: ${(e as Error).message}`);
       return 2;
     }

@@ -2,16 +2,23 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { FORMAT_VERSION, type Manifest, type ModelFile, type WeightSpec } from '../lib/manifest.js';
+import { toFloat16 } from './float16.js';
 
-/** A float32 tensor to export: row-major values and a shape. */
+/** A tensor to export: row-major values and a shape; float tensors may be stored as float16. */
 export interface ExportTensor {
-  values: Float32Array;
+  values: Float32Array | Int32Array;
   shape: number[];
+  /** Store a float32 tensor as float16 (half the bytes; readers expand it back). */
+  float16?: boolean;
 }
 
 export interface ModelContents {
   /** The shop's item ids, in embedding row order. */
   ids: string[];
+  /** Per item: its categories (items.json `categories`). */
+  categories?: string[][];
+  /** Per item: its interaction count in training (items.json `popularity`). */
+  popularity?: number[];
   /** Must include `item_embeddings` (n×d); written in this order into one shard. */
   tensors: Record<string, ExportTensor>;
   /** Extra manifest fields (scoring weights, training summary, metrics). */
@@ -19,32 +26,46 @@ export interface ModelContents {
 }
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
  * Writes a model directory (docs/model-format.md). The files are written to a temporary folder beside
  * `out` and renamed into place, so a failure never leaves a half-written model.
  */
 export async function writeModel(out: string, contents: ModelContents): Promise<Manifest> {
+  const n = contents.ids.length;
   const embeddings = contents.tensors.item_embeddings;
-  if (!embeddings || embeddings.shape.length !== 2 || embeddings.shape[0] !== contents.ids.length) {
-    throw new Error(`item_embeddings must have shape [${contents.ids.length}, d]`);
+  if (!embeddings || embeddings.shape.length !== 2 || embeddings.shape[0] !== n) {
+    throw new Error(`item_embeddings must have shape [${n}, d]`);
+  }
+  for (const [name, list] of [['categories', contents.categories], ['popularity', contents.popularity]] as const) {
+    if (list && list.length !== n) throw new Error(`${name} has ${list.length} entries, expected one per item (${n})`);
   }
   const specs: WeightSpec[] = [];
   const parts: Uint8Array[] = [];
   for (const [name, t] of Object.entries(contents.tensors)) {
     const size = t.shape.reduce((a, b) => a * b, 1);
     if (size !== t.values.length) throw new Error(`${name} has ${t.values.length} values, shape [${t.shape}] needs ${size}`);
-    specs.push({ name, shape: t.shape, dtype: 'float32' });
-    parts.push(new Uint8Array(t.values.buffer, t.values.byteOffset, t.values.byteLength));
+    const dtype = t.values instanceof Int32Array ? 'int32' : 'float32';
+    if (t.float16 && dtype === 'float32') {
+      specs.push({ name, shape: t.shape, dtype, quantization: { dtype: 'float16' } });
+      parts.push(bytesOf(toFloat16(t.values as Float32Array)));
+    } else {
+      specs.push({ name, shape: t.shape, dtype });
+      parts.push(bytesOf(t.values));
+    }
   }
   const weights = Buffer.concat(parts);
-  const items = Buffer.from(JSON.stringify({ ids: contents.ids }));
+  const vocabulary: Record<string, unknown> = { ids: contents.ids };
+  if (contents.categories) vocabulary.categories = contents.categories;
+  if (contents.popularity) vocabulary.popularity = contents.popularity;
+  const items = Buffer.from(JSON.stringify(vocabulary));
   const file = (path: string, data: Uint8Array): ModelFile => ({ path, sha256: sha256(data), bytes: data.byteLength });
   const manifest: Manifest = {
     format: 'vitrine-model',
     formatVersion: FORMAT_VERSION,
     dim: embeddings.shape[1],
-    itemCount: contents.ids.length,
+    itemCount: n,
     items: 'items.json',
     files: [file('items.json', items), file('weights.bin', weights)],
     weights: [{ paths: ['weights.bin'], weights: specs }],

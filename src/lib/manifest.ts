@@ -42,9 +42,13 @@ export interface Manifest {
   [extra: string]: unknown;
 }
 
-/** The item vocabulary: the shop's own ids in row order. */
+/** The item vocabulary: the shop's own ids in row order, with optional per-item data. */
 export interface ItemVocabulary {
   ids: string[];
+  /** Per item, its categories (possibly none). */
+  categories?: string[][];
+  /** Per item, its interaction count in the training log. */
+  popularity?: number[];
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: VitrineError };
@@ -128,5 +132,12 @@ export function parseItems(json: unknown, manifest: Manifest): Result<ItemVocabu
       error: { code: 'model-invalid', message: `${manifest.items}: holds ${ids.length} ids, manifest.json says itemCount ${manifest.itemCount}` },
     };
   }
-  return { ok: true, value: { ids } };
+  const { categories, popularity } = json as ItemVocabulary;
+  if (categories !== undefined && (!Array.isArray(categories) || categories.length !== ids.length || !categories.every((c) => Array.isArray(c) && c.every((x) => typeof x === 'string')))) {
+    return { ok: false, error: { code: 'model-invalid', message: `${manifest.items}: categories must hold one array of category names per item` } };
+  }
+  if (popularity !== undefined && (!Array.isArray(popularity) || popularity.length !== ids.length || !popularity.every((p) => typeof p === 'number' && p >= 0))) {
+    return { ok: false, error: { code: 'model-invalid', message: `${manifest.items}: popularity must hold one non-negative number per item` } };
+  }
+  return { ok: true, value: { ids, ...(categories && { categories }), ...(popularity && { popularity }) } };
 }

@@ -1,0 +1,225 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { cooccurrence, cosineNeighbours, itemKnnScorer, neighbourhoodScorer, popScorer, popularity, spopScorer } from '../trainer/baselines.js';
+import { blendScorer, tuneBlend } from '../trainer/blend.js';
+import { bprScorer, trainBpr } from '../trainer/bpr.js';
+import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
+import type { Metrics } from '../trainer/metrics.js';
+import { EXPORT_NEIGHBOURS, exportModel, loadModel } from '../trainer/model-io.js';
+import { FORMATS, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
+import { categoryEmbeddings, foldInMatrix, prototypes } from '../trainer/profile-space.js';
+import { SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
+import { splitByTime } from '../trainer/split.js';
+import { startTraining } from '../trainer/tf.js';
+import { intFlag, numberFlag, parseFlags } from './args.js';
+import { duration, progressLine } from './progress.js';
+import { metricsTable, reportHtml } from './report.js';
+import { UsageError } from './usage-error.js';
+
+export const TRAIN_HELP = `Usage: vitrine train --events FILE --format F --out DIR [options]
+
+Reads an interaction log, splits it by time, trains item embeddings and an LSTM session model, tunes the
+scoring blend on validation, evaluates on test against baselines, and writes the model directory.
+
+Input:
+  --events FILE      the interaction log
+  --format F         ${FORMATS.join(' | ')}
+  --test FILE        a separate test log in the same format (else the latest part of --events is held out)
+  --items FILE       item metadata, movies.csv style: id,title,categories (categories separated by |)
+  --min-rating R     movielens: ratings >= R are positive interactions (default 4)
+  --user COL | --session COL, --item COL [--time COL] [--type COL]
+                     csv: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
+Output:
+  --out DIR          the model directory to write (replaced atomically)
+  --report FILE      the HTML report (default DIR/report.html)
+  --json             print one JSON object with the metrics on stdout; progress stays on stderr
+Training:
+  --seed N           random seed (default 1): the same command and seed give the same metrics
+  --epochs N         most epochs (default ${SESSION_DEFAULTS.maxEpochs}; early stopping on validation)
+  --dim N            embedding size (default ${SESSION_DEFAULTS.dim})
+  --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})`;
+
+const FLAGS = {
+  events: { type: 'string' },
+  format: { type: 'string' },
+  test: { type: 'string' },
+  items: { type: 'string' },
+  out: { type: 'string' },
+  report: { type: 'string' },
+  json: { type: 'boolean' },
+  seed: { type: 'string' },
+  epochs: { type: 'string' },
+  dim: { type: 'string' },
+  hidden: { type: 'string' },
+  'min-rating': { type: 'string' },
+  user: { type: 'string' },
+  session: { type: 'string' },
+  item: { type: 'string' },
+  time: { type: 'string' },
+  type: { type: 'string' },
+} as const;
+
+/** Reads the log flags shared by train and eval. */
+export function logOptions(values: Record<string, unknown>) {
+  const format = values.format as string | undefined;
+  if (!format || !(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  }
+  const columns: CsvColumns | undefined =
+    format === 'csv'
+      ? { user: values.user as string, session: values.session as string, item: values.item as string, time: values.time as string, type: values.type as string }
+      : undefined;
+  return { format: format as Format, minRating: numberFlag(values['min-rating'] as string, 'min-rating', 4), columns };
+}
+
+export interface MetricsJson {
+  k: number;
+  cases: number;
+  metrics: Record<string, Metrics>;
+  at10: Record<string, Metrics>;
+  train?: { seconds: number; epochs: number; clicks_per_second: number };
+}
+
+/** `vitrine train`: returns the exit code. */
+export async function train(args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseFlags(args, FLAGS, TRAIN_HELP);
+  if (values.help) {
+    out(TRAIN_HELP);
+    return 0;
+  }
+  if (!values.events) throw new UsageError(`--events is required\n\n${TRAIN_HELP}`);
+  if (!values.out) throw new UsageError(`--out is required\n\n${TRAIN_HELP}`);
+  const parse = logOptions(values);
+  const seed = intFlag(values.seed, 'seed', 1, 0);
+  const options = {
+    ...SESSION_DEFAULTS,
+    seed,
+    maxEpochs: intFlag(values.epochs, 'epochs', SESSION_DEFAULTS.maxEpochs),
+    dim: intFlag(values.dim, 'dim', SESSION_DEFAULTS.dim),
+    hidden: intFlag(values.hidden, 'hidden', SESSION_DEFAULTS.hidden),
+  };
+  const progress = progressLine();
+  const log = (line: string) => progress.line(line);
+
+  const backend = await startTraining();
+  const events = await readLog(values.events, parse);
+  const testLog = values.test ? await readLog(values.test, parse) : undefined;
+  const meta = values.items ? await readItems(values.items) : undefined;
+  const split = splitByTime(events, testLog);
+  const n = split.vocab.size;
+  log(`read ${events.events} interactions in ${events.sequences.length} ${events.kind} from ${values.events}`);
+  split.lines.forEach(log);
+
+  // Count-based parts: fitted on train for tuning on validation, on train + validation for the test.
+  const popTrain = popularity(split.train, n);
+  const nbTrain = cosineNeighbours(cooccurrence(split.train, n), popTrain, EXPORT_NEIGHBOURS);
+  const popFull = popularity(split.full, n);
+  const coFull = cooccurrence(split.full, n);
+  const nbFull = cosineNeighbours(coFull, popFull, EXPORT_NEIGHBOURS);
+
+  const trainClicks = split.train.seqs.reduce((a, s) => a + s.length, 0);
+  log(`training the LSTM on ${backend}: ${trainClicks} clicks, d=${options.dim}, h=${options.hidden}, up to ${options.maxEpochs} epochs`);
+  const model = new SessionModel(n, options);
+  const started = performance.now();
+  const history = await model.fit(
+    split.train,
+    async () => (await evaluate(model.scorer(), split.valid, popTrain)).at20.hitrate,
+    (r) => {
+      if (r.batch !== undefined) {
+        const perBatch = r.seconds / Math.max(1, r.batch);
+        const left = perBatch * ((r.batches ?? 0) - r.batch) + perBatch * (r.batches ?? 0) * (options.maxEpochs - r.epoch);
+        progress.update(`epoch ${r.epoch}/${options.maxEpochs}  batch ${r.batch}/${r.batches}  loss ${r.loss.toFixed(3)}  at most ${duration(left)} left`);
+      } else {
+        log(`epoch ${r.epoch}  loss ${r.loss.toFixed(3)}  validation HitRate@20 ${(r.valid * 100).toFixed(2)}%  ${r.seconds.toFixed(1)}s`);
+      }
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const epochs = history.length;
+
+  log('tuning the blend on validation');
+  const tuned = await tuneBlend(model.scorer(), split.valid, nbTrain, popTrain);
+  log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
+
+  log(`evaluating on ${split.test.seqs.length} test sequences`);
+  const scorers: Scorer[] = [
+    blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights),
+    model.scorer(),
+    neighbourhoodScorer(nbFull, n, tuned.weights),
+    popScorer(popFull),
+    spopScorer(n),
+    itemKnnScorer(cosineNeighbours(coFull, popFull), n),
+    bprScorer(trainBpr(split.full, n, { seed })),
+  ];
+  const results: Record<string, Evaluation> = {};
+  for (const s of scorers) results[s.name] = await evaluate(s, split.test, popFull);
+
+  const weights = await model.weights();
+  const E = weights.item_embeddings;
+  const M = foldInMatrix(E, n, options.dim);
+  const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
+  const cats = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
+  const metrics = (pick: (e: Evaluation) => Metrics) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
+  const summary: MetricsJson = {
+    k: 20,
+    cases: results.model.cases,
+    metrics: metrics((e) => e.at20),
+    at10: metrics((e) => e.at10),
+    train: { seconds: round(seconds), epochs, clicks_per_second: Math.round((trainClicks * epochs) / seconds) },
+  };
+  await exportModel(
+    values.out,
+    {
+      ids: split.vocab.ids,
+      categories,
+      popularity: popFull,
+      session: weights,
+      neighbours: nbFull,
+      blend: tuned.weights,
+      foldIn: M,
+      prototypes: prototypes(split.full, M, E, options.dim, 16, seed),
+      categoryNames: cats?.names,
+      categoryVectors: cats?.vectors,
+    },
+    {
+      window: options.window,
+      training: { log: values.events, format: parse.format, kind: events.kind, interactions: events.events, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history },
+      metrics: { k: 20, cases: summary.cases, at20: roundAll(summary.metrics), at10: roundAll(summary.at10) },
+    },
+  );
+  model.dispose();
+
+  // What float16 costs: the exported model, read back through the browser's loader, on the same cases.
+  const exported = await loadModel(values.out);
+  const reread = SessionModel.fromWeights(exported.model.session, options.window);
+  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours, popFull, tuned.weights), split.test, popFull);
+  reread.dispose();
+  summary.metrics.quantized = q.at20;
+  summary.at10.quantized = q.at10;
+
+  const notes = [
+    `Trained on ${backend} in ${duration(seconds)} (${epochs} epochs, ${summary.train!.clicks_per_second} clicks/s); seed ${seed}.`,
+    `Blend tuned on validation: ${JSON.stringify(tuned.weights)}. "LSTM alone" and "session neighbourhood alone" show each part's contribution.`,
+    'Ties in every ranking go to the more popular item. Precision@K = hits/K with one target per case; F1 is the harmonic mean of mean precision and mean recall.',
+  ];
+  const reportFile = values.report ?? join(values.out, 'report.html');
+  await mkdir(dirname(reportFile), { recursive: true });
+  await writeFile(
+    reportFile,
+    reportHtml({ title: `Vitrine model: ${values.events}`, split: split.lines, cases: summary.cases, at20: summary.metrics, at10: summary.at10, history, notes }),
+  );
+  log(`wrote ${values.out} and ${reportFile}`);
+  if (values.json) out(JSON.stringify(summary));
+  else {
+    out(`\n${summary.cases} test cases, full ranking over ${n} items\n`);
+    out(metricsTable(summary.metrics, 20));
+    out('');
+    out(metricsTable(summary.at10, 10));
+  }
+  return 0;
+}
+
+const round = (x: number) => Math.round(x * 1e4) / 1e4;
+function roundAll(at: Record<string, Metrics>) {
+  return Object.fromEntries(Object.entries(at).map(([k, m]) => [k, Object.fromEntries(Object.entries(m).map(([f, v]) => [f, round(v)]))]));
+}

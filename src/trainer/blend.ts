@@ -1,0 +1,71 @@
+import { addNeighbourhood, type NeighbourhoodWeights, type Neighbours } from './baselines.js';
+import type { EncodedSet } from './data.js';
+import type { Scorer } from './evaluate.js';
+import { MetricsAt, rankOf } from './metrics.js';
+
+/** How the parts of a score are mixed; tuned on validation and exported in the manifest. */
+export interface BlendWeights extends NeighbourhoodWeights {
+  /** Weight of the session model's log-probability (0: the neighbourhood alone). */
+  lstm: number;
+}
+
+/** The blended score: the session model's log-probability plus the session neighbourhood's votes. */
+export function blendScorer(name: string, lstm: Scorer, nb: Neighbours, pop: Float32Array, w: BlendWeights): Scorer {
+  const out = new Float32Array(pop.length);
+  return {
+    name,
+    forEachCase: (set, visit) =>
+      lstm.forEachCase(set, (s, i, scores) => {
+        for (let j = 0; j < out.length; j++) out[j] = w.lstm * scores[j];
+        addNeighbourhood(nb, set.seqs[s].subarray(0, i), w, out);
+        visit(s, i, out);
+      }),
+  };
+}
+
+const GRID = {
+  lstm: [0, 0.02, 0.05, 0.1, 0.2, 0.4, 1],
+  last: [1, 2, 3, 5],
+  decay: [0.3, 0.5, 0.7, 0.9],
+  repeat: [0, 0.25, 0.5, 1, 2],
+};
+
+/**
+ * Grid search of the blend on (up to `maxCases`) validation cases, maximising HitRate@20 + MRR@20. The
+ * session model's scores are computed once and kept; each candidate only re-adds the neighbourhood.
+ */
+export async function tuneBlend(
+  lstm: Scorer,
+  set: EncodedSet,
+  nb: Neighbours,
+  pop: Float32Array,
+  maxCases = 1500,
+): Promise<{ weights: BlendWeights; objective: number; tried: number }> {
+  const cases: { prefix: Int32Array; target: number; scores: Float32Array }[] = [];
+  let total = 0;
+  set.seqs.forEach((seq, s) => (total += Math.max(0, seq.length - Math.max(1, set.start[s]))));
+  const every = Math.max(1, Math.ceil(total / maxCases));
+  let k = 0;
+  await lstm.forEachCase(set, (s, i, scores) => {
+    if (k++ % every === 0) cases.push({ prefix: set.seqs[s].subarray(0, i), target: set.seqs[s][i], scores: scores.slice() });
+  });
+  const out = new Float32Array(pop.length);
+  let best = { weights: { lstm: 0, last: 1, decay: 0.5, repeat: 0 }, objective: -1 };
+  let tried = 0;
+  for (const last of GRID.last)
+    for (const decay of GRID.decay)
+      for (const repeat of GRID.repeat)
+        for (const w of GRID.lstm) {
+          const weights = { lstm: w, last, decay, repeat };
+          const at20 = new MetricsAt(20);
+          for (const c of cases) {
+            for (let j = 0; j < out.length; j++) out[j] = w * c.scores[j];
+            addNeighbourhood(nb, c.prefix, weights, out);
+            at20.add(rankOf(out, c.target, pop));
+          }
+          const m = at20.result();
+          tried++;
+          if (m.hitrate + m.mrr > best.objective) best = { weights, objective: m.hitrate + m.mrr };
+        }
+  return { ...best, tried };
+}

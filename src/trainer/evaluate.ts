@@ -1,0 +1,46 @@
+import type { EncodedSet } from './data.js';
+import { MetricsAt, rankOf, type Metrics } from './metrics.js';
+
+/**
+ * Scores the whole catalog for every case of a set: position i of sequence s, seeing only s[0..i-1].
+ * Simple scorers work prefix by prefix; the session model runs a sequence at a time.
+ */
+export interface Scorer {
+  name: string;
+  forEachCase(set: EncodedSet, visit: (s: number, i: number, scores: Float32Array) => void): void | Promise<void>;
+}
+
+/** A scorer from a function of the prefix. `out` is zeroed before each call. */
+export function prefixScorer(name: string, itemCount: number, score: (prefix: Int32Array, types: Uint8Array, out: Float32Array) => void): Scorer {
+  const out = new Float32Array(itemCount);
+  return {
+    name,
+    forEachCase(set, visit) {
+      set.seqs.forEach((seq, s) => {
+        for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
+          out.fill(0);
+          score(seq.subarray(0, i), set.types[s].subarray(0, i), out);
+          visit(s, i, out);
+        }
+      });
+    },
+  };
+}
+
+export interface Evaluation {
+  cases: number;
+  at20: Metrics;
+  at10: Metrics;
+}
+
+/** Full-ranking evaluation: every case ranks all items; ties go to the more popular item. */
+export async function evaluate(scorer: Scorer, set: EncodedSet, popularity: Float32Array): Promise<Evaluation> {
+  const at20 = new MetricsAt(20);
+  const at10 = new MetricsAt(10);
+  await scorer.forEachCase(set, (s, i, scores) => {
+    const rank = rankOf(scores, set.seqs[s][i], popularity);
+    at20.add(rank);
+    at10.add(rank);
+  });
+  return { cases: at20.cases, at20: at20.result(), at10: at10.result() };
+}

@@ -1,0 +1,122 @@
+import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { writeModel, type ExportTensor } from '../cli/write-model.js';
+import { fileFetch } from '../cli/file-fetch.js';
+import { fetchModel } from '../lib/fetch-model.js';
+import type { Manifest } from '../lib/manifest.js';
+import { InputError, EVENT_TYPES } from './data.js';
+import type { Neighbours } from './baselines.js';
+import type { BlendWeights } from './blend.js';
+import type { SessionWeights } from './session-model.js';
+import { tf } from './tf.js';
+
+/** Neighbours kept per item in the exported model. */
+export const EXPORT_NEIGHBOURS = 30;
+
+export interface TrainedModel {
+  ids: string[];
+  categories?: string[][];
+  popularity: Float32Array;
+  session: SessionWeights;
+  /** Neighbour lists, already cut to what is exported. */
+  neighbours: Neighbours;
+  blend: BlendWeights;
+  foldIn: Float32Array;
+  prototypes: Float32Array;
+  categoryNames?: string[];
+  categoryVectors?: Float32Array;
+}
+
+/** Packs neighbour lists into n×N arrays, padding with id -1. */
+function packNeighbours(nb: Neighbours, top: number): { ids: Int32Array; weights: Float32Array } {
+  const n = nb.ids.length;
+  const ids = new Int32Array(n * top).fill(-1);
+  const weights = new Float32Array(n * top);
+  nb.ids.forEach((list, a) => {
+    ids.set(list.subarray(0, top), a * top);
+    weights.set(nb.weights[a].subarray(0, top), a * top);
+  });
+  return { ids, weights };
+}
+
+/** Writes the model directory; float tensors that are large are stored as float16. */
+export async function exportModel(out: string, m: TrainedModel, extra: Record<string, unknown>): Promise<Manifest> {
+  const { dim: d, hidden: h, itemCount: n } = m.session;
+  const nb = packNeighbours(m.neighbours, EXPORT_NEIGHBOURS);
+  const tensors: Record<string, ExportTensor> = {
+    item_embeddings: { values: m.session.item_embeddings, shape: [n, d], float16: true },
+    item_bias: { values: m.session.item_bias, shape: [n], float16: true },
+    type_embeddings: { values: m.session.type_embeddings, shape: [EVENT_TYPES.length, d] },
+    lstm_kernel: { values: m.session.lstm_kernel, shape: [d + h, 4 * h], float16: true },
+    lstm_bias: { values: m.session.lstm_bias, shape: [4 * h] },
+    projection: { values: m.session.projection, shape: [h, d], float16: true },
+    neighbour_ids: { values: nb.ids, shape: [n, EXPORT_NEIGHBOURS] },
+    neighbour_weights: { values: nb.weights, shape: [n, EXPORT_NEIGHBOURS], float16: true },
+    fold_in: { values: m.foldIn, shape: [d, d] },
+    user_prototypes: { values: m.prototypes, shape: [m.prototypes.length / d, d] },
+  };
+  if (m.categoryNames && m.categoryVectors) {
+    tensors.category_embeddings = { values: m.categoryVectors, shape: [m.categoryNames.length, d] };
+  }
+  return writeModel(out, {
+    ids: m.ids,
+    categories: m.categories,
+    popularity: Array.from(m.popularity),
+    tensors,
+    extra: {
+      session: { hidden: h, window: extra.window, forgetBias: 1, cell: 'tf.basicLSTMCell', eventTypes: EVENT_TYPES },
+      scoring: m.blend,
+      ...(m.categoryNames && { categories: m.categoryNames }),
+      ...extra,
+    },
+  });
+}
+
+/** Reads a model directory through the browser's loader (same checks), into plain arrays. */
+export async function loadModel(dir: string): Promise<{ manifest: Manifest; model: TrainedModel }> {
+  const url = pathToFileURL(join(resolve(dir), 'manifest.json'));
+  const fetched = await fetchModel(url, { timeoutMs: 60_000, fetch: fileFetch });
+  if (!fetched.ok) throw new InputError(join(dir, 'manifest.json'), 0, 0, fetched.error.message);
+  const { manifest, items, shards } = fetched.value;
+  const named = tf.io.decodeWeights(shards, manifest.weights.flatMap((g) => g.weights));
+  const read = (name: string) => {
+    const t = named[name];
+    if (!t) throw new InputError(join(dir, 'manifest.json'), 0, 0, `the model has no ${name}; expected a model written by vitrine train`);
+    return t.dataSync() as Float32Array;
+  };
+  const d = manifest.dim;
+  const n = manifest.itemCount;
+  const session = manifest.session as { hidden: number; window: number };
+  const ids = read('neighbour_ids') as unknown as Int32Array;
+  const weights = read('neighbour_weights');
+  const top = ids.length / n;
+  const neighbours: Neighbours = { ids: [], weights: [] };
+  for (let a = 0; a < n; a++) {
+    let len = 0;
+    while (len < top && ids[a * top + len] >= 0) len++;
+    neighbours.ids.push(ids.slice(a * top, a * top + len));
+    neighbours.weights.push(weights.slice(a * top, a * top + len));
+  }
+  const model: TrainedModel = {
+    ids: items.ids,
+    categories: items.categories,
+    popularity: Float32Array.from(items.popularity ?? new Array(n).fill(0)),
+    session: {
+      dim: d,
+      hidden: session.hidden,
+      itemCount: n,
+      item_embeddings: read('item_embeddings'),
+      type_embeddings: read('type_embeddings'),
+      lstm_kernel: read('lstm_kernel'),
+      lstm_bias: read('lstm_bias'),
+      projection: read('projection'),
+      item_bias: read('item_bias'),
+    },
+    neighbours,
+    blend: manifest.scoring as BlendWeights,
+    foldIn: read('fold_in'),
+    prototypes: read('user_prototypes'),
+  };
+  tf.dispose(Object.values(named));
+  return { manifest, model };
+}

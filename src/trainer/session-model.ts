@@ -1,0 +1,280 @@
+import type { EncodedSet } from './data.js';
+import type { Scorer } from './evaluate.js';
+import { seededRandom, shuffle } from './random.js';
+import { tf } from './tf.js';
+
+export interface SessionModelOptions {
+  /** Item embedding size d. */
+  dim: number;
+  /** LSTM state size. */
+  hidden: number;
+  /** Longest window the LSTM reads; longer histories are cut into windows. */
+  window: number;
+  batchSize: number;
+  learningRate: number;
+  dropout: number;
+  maxEpochs: number;
+  /** Stop after this many epochs without a better validation score. */
+  patience: number;
+  seed: number;
+}
+
+export const SESSION_DEFAULTS: SessionModelOptions = {
+  dim: 64,
+  hidden: 96,
+  window: 20,
+  batchSize: 256,
+  learningRate: 0.01,
+  dropout: 0.25,
+  maxEpochs: 10,
+  patience: 2,
+  seed: 1,
+};
+
+export const EVENT_TYPE_COUNT = 4;
+
+/** The trained weights, as plain arrays (row-major), ready to export. */
+export interface SessionWeights {
+  dim: number;
+  hidden: number;
+  itemCount: number;
+  /** n×d item embeddings, shared by the input and the output layer. */
+  item_embeddings: Float32Array;
+  /** 4×d, added to the input embedding: the event type as a feature. */
+  type_embeddings: Float32Array;
+  /** (d+h)×4h and 4h: tfjs's basicLSTMCell layout (gates i, j, f, o). */
+  lstm_kernel: Float32Array;
+  lstm_bias: Float32Array;
+  /** h×d: from the LSTM state to a query vector in item space. */
+  projection: Float32Array;
+  /** n: a learned popularity prior. */
+  item_bias: Float32Array;
+}
+
+interface Params {
+  E: tf.Variable; // (n+1)×d, the last row unused padding kept for shape stability
+  T: tf.Variable;
+  K: tf.Variable;
+  b: tf.Variable;
+  P: tf.Variable;
+  bias: tf.Variable;
+}
+
+/** Windows of at most `window` inputs, each with its next-item targets, grouped by exact length. */
+function windows(set: EncodedSet, window: number): Map<number, { items: number[][]; types: number[][]; targets: number[][] }> {
+  const byLength = new Map<number, { items: number[][]; types: number[][]; targets: number[][] }>();
+  set.seqs.forEach((seq, s) => {
+    for (let from = 0; from < seq.length - 1; from += window) {
+      const to = Math.min(seq.length - 1, from + window);
+      const len = to - from;
+      let bucket = byLength.get(len);
+      if (!bucket) byLength.set(len, (bucket = { items: [], types: [], targets: [] }));
+      bucket.items.push(Array.from(seq.subarray(from, to)));
+      bucket.types.push(Array.from(set.types[s].subarray(from, to)));
+      bucket.targets.push(Array.from(seq.subarray(from + 1, to + 1)));
+    }
+  });
+  return byLength;
+}
+
+/** The LSTM over a batch of equal-length windows: the state after each step, [B*T, h]. */
+function encode(p: Params, items: tf.Tensor2D, types: tf.Tensor2D, hidden: number, training: boolean, seed: number): tf.Tensor2D {
+  const [B, T] = items.shape;
+  const d = p.E.shape[1] as number;
+  const x = tf.add(tf.gather(p.E, items), tf.gather(p.T, types)) as tf.Tensor3D;
+  let c: tf.Tensor2D = tf.zeros([B, hidden]);
+  let h: tf.Tensor2D = tf.zeros([B, hidden]);
+  const states: tf.Tensor3D[] = [];
+  // slice and concat rather than unstack and stack: tfjs's Node bundle registers a gradient for Unpack
+  // that rejects the tensors of the tfjs-core instance the WASM backend uses.
+  for (let t = 0; t < T; t++) {
+    const xt = tf.reshape(tf.slice(x, [0, t, 0], [B, 1, d]), [B, d]) as tf.Tensor2D;
+    [c, h] = tf.basicLSTMCell(1, p.K as tf.Tensor2D, p.b as tf.Tensor1D, xt, c, h);
+    states.push(tf.reshape(h, [B, 1, hidden]));
+  }
+  let all = tf.reshape(T === 1 ? states[0] : tf.concat(states, 1), [B * T, hidden]) as tf.Tensor2D;
+  if (training) all = tf.dropout(all, SESSION_DEFAULTS.dropout, undefined, seed) as tf.Tensor2D;
+  return all;
+}
+
+/** Scores of all n items for each state: (state · P) · Eᵀ + bias. */
+function logits(p: Params, states: tf.Tensor2D, n: number): tf.Tensor2D {
+  const d = p.E.shape[1] as number;
+  const E = tf.slice(p.E, [0, 0], [n, d]);
+  return tf.add(tf.matMul(tf.matMul(states, p.P as tf.Tensor2D), E, false, true), p.bias) as tf.Tensor2D;
+}
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  /** The validation score early stopping watches (HitRate@20 on validation). */
+  valid: number;
+  seconds: number;
+}
+
+/**
+ * A GRU4Rec-style next-item model: item embeddings (tied between input and output) and an LSTM, trained
+ * with full softmax cross-entropy over the catalog, dropout, and early stopping on validation.
+ */
+export class SessionModel {
+  private readonly _p: Params;
+  private readonly _random: () => number;
+
+  /** A trained model from exported weights (for evaluation); `window` as it was trained with. */
+  static fromWeights(w: SessionWeights, window: number): SessionModel {
+    const model = new SessionModel(w.itemCount, { ...SESSION_DEFAULTS, dim: w.dim, hidden: w.hidden, window });
+    const p = model._p;
+    const E = new Float32Array((w.itemCount + 1) * w.dim);
+    E.set(w.item_embeddings);
+    p.E.assign(tf.tensor(E, p.E.shape));
+    p.T.assign(tf.tensor(w.type_embeddings, p.T.shape));
+    p.K.assign(tf.tensor(w.lstm_kernel, p.K.shape));
+    p.b.assign(tf.tensor(w.lstm_bias, p.b.shape));
+    p.P.assign(tf.tensor(w.projection, p.P.shape));
+    p.bias.assign(tf.tensor(w.item_bias, p.bias.shape));
+    return model;
+  }
+
+  constructor(
+    readonly itemCount: number,
+    readonly options: SessionModelOptions = SESSION_DEFAULTS,
+  ) {
+    const { dim: d, hidden: h, seed } = options;
+    this._random = seededRandom(seed);
+    const init = (shape: number[], scale: number) =>
+      tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (this._random() * 2 - 1) * scale), shape));
+    this._p = {
+      E: init([itemCount + 1, d], 0.05),
+      T: init([EVENT_TYPE_COUNT, d], 0.05),
+      K: init([d + h, 4 * h], Math.sqrt(6 / (d + 5 * h))),
+      b: tf.variable(tf.zeros([4 * h])),
+      P: init([h, d], Math.sqrt(6 / (h + d))),
+      bias: tf.variable(tf.zeros([itemCount])),
+    };
+  }
+
+  /**
+   * Trains until validation stops improving; keeps the best epoch's weights. `validate` scores the model
+   * (higher is better) and `progress` hears each epoch.
+   */
+  async fit(
+    train: EncodedSet,
+    validate: () => Promise<number>,
+    progress: (r: EpochReport & { batch?: number; batches?: number }) => void = () => {},
+  ): Promise<EpochReport[]> {
+    const o = this.options;
+    const optimizer = tf.train.adam(o.learningRate);
+    const buckets = windows(train, o.window);
+    const history: EpochReport[] = [];
+    let best = -Infinity;
+    let bestWeights: tf.Tensor[] | undefined;
+    let stale = 0;
+    for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
+      const start = performance.now();
+      const batches: { items: number[][]; types: number[][]; targets: number[][] }[] = [];
+      for (const bucket of buckets.values()) {
+        const order = shuffle([...bucket.items.keys()], this._random);
+        for (let i = 0; i < order.length; i += o.batchSize) {
+          const pick = order.slice(i, i + o.batchSize);
+          batches.push({ items: pick.map((k) => bucket.items[k]), types: pick.map((k) => bucket.types[k]), targets: pick.map((k) => bucket.targets[k]) });
+        }
+      }
+      shuffle(batches, this._random);
+      let lossSum = 0;
+      let count = 0;
+      for (const [bi, batch] of batches.entries()) {
+        const seed = Math.floor(this._random() * 2 ** 31);
+        const cost = optimizer.minimize(() => {
+          const items = tf.tensor2d(batch.items, undefined, 'int32');
+          const types = tf.tensor2d(batch.types, undefined, 'int32');
+          const targets = tf.tensor1d(batch.targets.flat(), 'int32');
+          const states = encode(this._p, items, types, o.hidden, true, seed);
+          const logp = tf.logSoftmax(logits(this._p, states, this.itemCount));
+          return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(targets, this.itemCount)), 1))) as tf.Scalar;
+        }, true);
+        const n = batch.targets.length * batch.targets[0].length;
+        lossSum += (await cost!.data())[0] * n;
+        count += n;
+        cost!.dispose();
+        if (bi % 20 === 0) progress({ epoch, loss: lossSum / count, valid: NaN, seconds: (performance.now() - start) / 1000, batch: bi, batches: batches.length });
+      }
+      const valid = await validate();
+      const report = { epoch, loss: lossSum / count, valid, seconds: (performance.now() - start) / 1000 };
+      history.push(report);
+      progress(report);
+      if (valid > best) {
+        best = valid;
+        stale = 0;
+        tf.dispose(bestWeights);
+        bestWeights = Object.values(this._p).map((v) => tf.clone(v));
+      } else if (++stale >= o.patience) break;
+    }
+    if (bestWeights) {
+      Object.values(this._p).forEach((v, i) => v.assign(bestWeights![i]));
+      tf.dispose(bestWeights);
+    }
+    optimizer.dispose();
+    return history;
+  }
+
+  /**
+   * Scores every case, the LSTM reading at most `window` items before it (as in training), with
+   * log-softmax scores so they blend on a common scale.
+   */
+  scorer(): Scorer {
+    const o = this.options;
+    return {
+      name: 'lstm',
+      forEachCase: async (set, visit) => {
+        // Group cases by window length so a batch needs no padding.
+        const byLength = new Map<number, [number, number][]>();
+        set.seqs.forEach((seq, s) => {
+          for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
+            const len = Math.min(i, o.window);
+            let list = byLength.get(len);
+            if (!list) byLength.set(len, (list = []));
+            list.push([s, i]);
+          }
+        });
+        const chunk = Math.max(16, Math.floor(2_000_000 / this.itemCount));
+        for (const [len, cases] of byLength) {
+          for (let c = 0; c < cases.length; c += chunk) {
+            const part = cases.slice(c, c + chunk);
+            const scores = tf.tidy(() => {
+              const items = tf.tensor2d(part.map(([s, i]) => Array.from(set.seqs[s].subarray(i - len, i))), undefined, 'int32');
+              const types = tf.tensor2d(part.map(([s, i]) => Array.from(set.types[s].subarray(i - len, i))), undefined, 'int32');
+              const states = encode(this._p, items, types, o.hidden, false, 0);
+              const last = tf.reshape(states, [part.length, len, o.hidden]).slice([0, len - 1, 0], [part.length, 1, o.hidden]).reshape([part.length, o.hidden]);
+              return tf.logSoftmax(logits(this._p, last as tf.Tensor2D, this.itemCount));
+            });
+            const data = (await scores.data()) as Float32Array;
+            scores.dispose();
+            part.forEach(([s, i], k) => visit(s, i, data.subarray(k * this.itemCount, (k + 1) * this.itemCount)));
+          }
+        }
+      },
+    };
+  }
+
+  /** The weights as arrays, for export. */
+  async weights(): Promise<SessionWeights> {
+    const { dim, hidden } = this.options;
+    const n = this.itemCount;
+    const E = (await this._p.E.data()) as Float32Array;
+    return {
+      dim,
+      hidden,
+      itemCount: n,
+      item_embeddings: E.slice(0, n * dim),
+      type_embeddings: (await this._p.T.data()) as Float32Array,
+      lstm_kernel: (await this._p.K.data()) as Float32Array,
+      lstm_bias: (await this._p.b.data()) as Float32Array,
+      projection: (await this._p.P.data()) as Float32Array,
+      item_bias: (await this._p.bias.data()) as Float32Array,
+    };
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this._p));
+  }
+}

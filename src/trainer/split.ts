@@ -1,0 +1,108 @@
+import { EVENT_TYPES, InputError, Vocabulary, countCases, type EncodedSet, type Log, type Sequence } from './data.js';
+
+/** Train, validation and test sets over one vocabulary, plus a description of how they were cut. */
+export interface Split {
+  vocab: Vocabulary;
+  /** What the learned parts train on. */
+  train: EncodedSet;
+  /** Validation cases (early stopping, blend tuning); their prefixes may reach back into train. */
+  valid: EncodedSet;
+  /** Train and validation together: what count-based parts use for the final test. */
+  full: EncodedSet;
+  test: EncodedSet;
+  lines: string[];
+}
+
+const VALID_SHARE = 0.1;
+const TEST_SHARE = 0.1;
+/** Users: the last 20% of each user's interactions are held out for test, the 20% before that for validation. */
+const USER_HOLDOUT = 0.2;
+
+const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ');
+
+/**
+ * Splits by time. Sessions: the latest sessions (by their last event) are the test set, the ones before
+ * them validation. Users: each user's last interactions are the test cases. With `testLog`, that log is the
+ * test set and only validation is cut from `log`.
+ */
+export function splitByTime(log: Log, testLog?: Log): Split {
+  const vocab = new Vocabulary();
+  const encode = (s: Sequence, end = s.items.length) => ({
+    items: Int32Array.from(s.items.slice(0, end), (id) => vocab.add(id)),
+    types: Uint8Array.from(s.types.slice(0, end), (t) => EVENT_TYPES.indexOf(t)),
+  });
+  const set = (parts: { items: Int32Array; types: Uint8Array; start: number }[]): EncodedSet => ({
+    seqs: parts.map((p) => p.items),
+    types: parts.map((p) => p.types),
+    start: parts.map((p) => p.start),
+  });
+  const lines: string[] = [];
+  let train: EncodedSet, valid: EncodedSet, full: EncodedSet;
+  let testParts: Sequence[] = [];
+  let testStarts: number[] = [];
+
+  if (log.kind === 'users' && !testLog) {
+    const tr = [], va = [], fu = [];
+    for (const s of log.sequences) {
+      const n = s.items.length;
+      const cutTest = n - Math.floor(n * USER_HOLDOUT);
+      const cutValid = cutTest - Math.floor(cutTest * USER_HOLDOUT);
+      tr.push({ ...encode(s, cutValid), start: 1 });
+      va.push({ ...encode(s, cutTest), start: Math.max(1, cutValid) });
+      fu.push({ ...encode(s, cutTest), start: 1 });
+      testParts.push(s);
+      testStarts.push(Math.max(1, cutTest));
+    }
+    [train, valid, full] = [set(tr), set(va), set(fu)];
+    lines.push(`split by time within each of ${log.sequences.length} users: first 64% train, next 16% validation, last 20% test`);
+  } else {
+    const byEnd = [...log.sequences].sort((a, b) => a.times[a.times.length - 1] - b.times[b.times.length - 1]);
+    const n = byEnd.length;
+    const nTest = testLog ? 0 : Math.round(n * TEST_SHARE);
+    const nValid = Math.round((n - nTest) * VALID_SHARE);
+    const trainSeqs = byEnd.slice(0, n - nTest - nValid);
+    const validSeqs = byEnd.slice(n - nTest - nValid, n - nTest);
+    if (trainSeqs.length === 0 || validSeqs.length === 0) {
+      throw new InputError(log.file, 0, 0, `only ${n} ${log.kind}: too few to split into train, validation and test`);
+    }
+    const tr = trainSeqs.map((s) => ({ ...encode(s), start: 1 }));
+    const va = validSeqs.map((s) => ({ ...encode(s), start: 1 }));
+    [train, valid, full] = [set(tr), set(va), set([...tr, ...va])];
+    const end = (s: Sequence) => s.times[s.times.length - 1];
+    lines.push(
+      `train       ${trainSeqs.length} ${log.kind} ending ${date(end(trainSeqs[0]))} .. ${date(end(trainSeqs[trainSeqs.length - 1]))}`,
+      `validation  ${validSeqs.length} ${log.kind} ending ${date(end(validSeqs[0]))} .. ${date(end(validSeqs[validSeqs.length - 1]))}`,
+    );
+    testParts = testLog ? testLog.sequences : byEnd.slice(n - nTest);
+    testStarts = testParts.map(() => 1);
+    if (!testLog) lines.push(`test        ${testParts.length} ${log.kind} ending ${date(end(testParts[0]))} .. ${date(end(testParts[testParts.length - 1]))}`);
+  }
+
+  // Test items the model never saw cannot be ranked: an error in a given test file, dropped from a cut one.
+  let dropped = 0;
+  const test: EncodedSet = { seqs: [], types: [], start: [] };
+  testParts.forEach((s, k) => {
+    const rows: number[] = [];
+    const types: number[] = [];
+    let start = testStarts[k];
+    s.items.forEach((id, i) => {
+      const row = vocab.get(id);
+      if (row === undefined) {
+        if (testLog) throw new InputError(testLog.file, 0, 0, `item ${JSON.stringify(id)} (in ${testLog.kind === 'users' ? 'user' : 'session'} ${JSON.stringify(s.key)}) does not occur in the training log ${log.file}`);
+        dropped++;
+        if (i < testStarts[k]) start--;
+        return;
+      }
+      rows.push(row);
+      types.push(EVENT_TYPES.indexOf(s.types[i]));
+    });
+    if (rows.length >= 2) {
+      test.seqs.push(Int32Array.from(rows));
+      test.types.push(Uint8Array.from(types));
+      test.start.push(Math.max(1, start));
+    }
+  });
+  if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${testLog.file}`);
+  lines.push(`items       ${vocab.size}; cases: validation ${countCases(valid)}, test ${countCases(test)}${dropped ? ` (${dropped} test events of items unseen in training dropped)` : ''}`);
+  return { vocab, train, valid, full, test, lines };
+}

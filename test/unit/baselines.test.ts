@@ -1,0 +1,71 @@
+import { expect, test } from 'vitest';
+import { addNeighbourhood, cooccurrence, cosineNeighbours, itemKnnScorer, popScorer, popularity, spopScorer } from '../../src/trainer/baselines.js';
+import { trainBpr, bprScorer } from '../../src/trainer/bpr.js';
+import type { EncodedSet } from '../../src/trainer/data.js';
+import { evaluate } from '../../src/trainer/evaluate.js';
+
+const set = (seqs: number[][]): EncodedSet => ({
+  seqs: seqs.map((s) => Int32Array.from(s)),
+  types: seqs.map((s) => new Uint8Array(s.length)),
+  start: seqs.map(() => 1),
+});
+
+// Items 0..3. Sessions: [0,1], [0,1,2], [1,2], [3]. Counts: 0:2, 1:3, 2:2, 3:1.
+const train = set([[0, 1], [0, 1, 2], [1, 2], [3]]);
+const pop = popularity(train, 4);
+
+test('popularity counts interactions', () => {
+  expect(Array.from(pop)).toEqual([2, 3, 2, 1]);
+});
+
+test('co-occurrence counts sessions holding both, and cosine divides by sqrt of the counts', () => {
+  const co = cooccurrence(train, 4);
+  const nb = cosineNeighbours(co, pop);
+  // co(1,0) = 2 sessions, co(1,2) = 2: cos = 2/sqrt(3·2) for both; ties go to the more popular, then lower id.
+  expect(Array.from(nb.ids[1])).toEqual([0, 2]);
+  expect(nb.weights[1][0]).toBeCloseTo(2 / Math.sqrt(6), 6);
+  expect(Array.from(nb.ids[3])).toEqual([]);
+  expect(Array.from(cosineNeighbours(co, pop, 1).ids[1])).toEqual([0]);
+});
+
+test('the neighbourhood adds recency-weighted votes and a repeat bonus', () => {
+  const nb = cosineNeighbours(cooccurrence(train, 4), pop);
+  const out = new Float32Array(4);
+  addNeighbourhood(nb, Int32Array.from([0, 2]), { last: 2, decay: 0.5, repeat: 1 }, out);
+  // last item 2 votes with weight 1: 1 gets 2/sqrt(6), 0 gets 1/sqrt(4)=0.5; item 0 votes with 0.5: 1 gets 0.5·2/sqrt(6), 2 gets 0.5·0.5.
+  // repeat: 2 gets 1, 0 gets 0.5.
+  expect(out[1]).toBeCloseTo(1.5 * (2 / Math.sqrt(6)), 6);
+  expect(out[2]).toBeCloseTo(0.25 + 1, 6);
+  expect(out[0]).toBeCloseTo(0.5 + 0.5, 6);
+});
+
+test('baselines rank a held-out session as worked out by hand', async () => {
+  const test = set([[1, 2, 1]]); // cases: predict 2 from [1]; predict 1 from [1, 2]
+  const popEval = await evaluate(popScorer(pop), test, pop);
+  expect(popEval.cases).toBe(2);
+  // POP order: 1 (3), then 0 and 2 tie at 2 and the lower row comes first, then 3. So 2 ranks 3rd, 1 ranks 1st.
+  expect(popEval.at20.mrr).toBeCloseTo((1 / 3 + 1) / 2, 6);
+  expect(popEval.at10.hitrate).toBe(1);
+});
+
+test('S-POP puts the session items first; item-kNN excludes the last item', async () => {
+  const out = new Float32Array(4);
+  const spop = spopScorer(4);
+  let seen: number[] = [];
+  spop.forEachCase(set([[2, 3]]), (_, __, scores) => (seen = Array.from(scores)));
+  expect(seen).toEqual([0, 0, 1, 0]);
+  const knn = itemKnnScorer(cosineNeighbours(cooccurrence(train, 4), pop), 4);
+  knn.forEachCase(set([[1, 0]]), (_, __, scores) => out.set(scores)); // one case: predict 0 from [1]
+  expect(out[1]).toBe(-Infinity);
+  expect(out[0]).toBeCloseTo(2 / Math.sqrt(6), 6);
+  expect(out[2]).toBeCloseTo(2 / Math.sqrt(6), 6);
+});
+
+test('BPR-MF learns what co-occurs and is reproducible with a seed', async () => {
+  const big = set(Array.from({ length: 200 }, (_, i) => (i % 2 ? [0, 1, 0, 1] : [2, 3, 2, 3])));
+  const a = trainBpr(big, 4, { seed: 3, epochs: 30 });
+  const b = trainBpr(big, 4, { seed: 3, epochs: 30 });
+  expect(a.factors).toEqual(b.factors);
+  const e = await evaluate(bprScorer(a), set([[0, 1], [2, 3]]), popularity(big, 4));
+  expect(e.at20.mrr).toBeGreaterThan(0.99);
+});

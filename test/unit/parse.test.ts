@@ -1,0 +1,102 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { splitLine } from '../../src/trainer/csv.js';
+import { parseLog, readItems, readLog } from '../../src/trainer/parse.js';
+
+const parse = (text: string, options: Parameters<typeof parseLog>[2]) => parseLog(text, 'log.csv', options);
+
+describe('splitLine', () => {
+  test('honours quotes, doubled quotes and reports columns', () => {
+    expect(splitLine('1,"Toy Story, The (1995)",Comedy', ',')).toEqual({ fields: ['1', 'Toy Story, The (1995)', 'Comedy'], columns: [1, 3, 27] });
+    expect(splitLine('a,"say ""hi""",', ',').fields).toEqual(['a', 'say "hi"', '']);
+    expect(() => splitLine('a,"open', ',')).toThrow('unterminated quote starting at column 3');
+  });
+});
+
+describe('movielens', () => {
+  test('keeps ratings >= min-rating, users in time order', () => {
+    const log = parse('userId,movieId,rating,timestamp\n1,10,4.0,300\n1,11,5,100\n1,12,3.5,200\n2,10,4,50\n', { format: 'movielens' });
+    expect(log.kind).toBe('users');
+    expect(log.events).toBe(3);
+    expect(log.sequences.map((s) => [s.key, s.items])).toEqual([['1', ['11', '10']], ['2', ['10']]]);
+    expect(parse('userId,movieId,rating,timestamp\n1,12,3.5,200\n', { format: 'movielens', minRating: 3 }).events).toBe(1);
+  });
+
+  test('reads the older tab-separated u.data', () => {
+    const log = parse('196\t242\t4\t881250949\n186\t302\t3\t891717742\n', { format: 'movielens' });
+    expect(log.sequences.map((s) => s.items)).toEqual([['242']]);
+  });
+
+  test.each([
+    ['userId,movieId,stars,timestamp\n', /log\.csv:1:1: expected the header "userId,movieId,rating,timestamp"/],
+    ['userId,movieId,rating,timestamp\n1,10,4.0\n', /log\.csv:2:1: expected 4 comma-separated fields .* got 3/],
+    ['userId,movieId,rating,timestamp\n1,10,good,5\n', /log\.csv:2:6: expected a rating \(a number\), got "good"/],
+    ['userId,movieId,rating,timestamp\n1,,4,5\n', /log\.csv:2:3: expected an item id, got an empty field/],
+    ['userId,movieId,rating,timestamp\n1,10,2,5\n', /log\.csv:1:1: no interactions found \(none rated 4 or more\)/],
+    ['', /no interactions found/],
+  ])('refuses %j naming line and column', (text, message) => {
+    expect(() => parse(text, { format: 'movielens' })).toThrow(message);
+  });
+});
+
+describe('rsc15', () => {
+  test('reads sessions', () => {
+    const log = parse('SessionId\tItemId\tTime\n1\ta\t10.5\n1\tb\t11\n2\tc\t12\n', { format: 'rsc15' });
+    expect(log.kind).toBe('sessions');
+    expect(log.sequences.map((s) => s.items)).toEqual([['a', 'b'], ['c']]);
+    expect(log.sequences[0].times).toEqual([10.5, 11]);
+  });
+
+  test.each([
+    ['SessionId,ItemId,Time\n', /:1:1: expected the header "SessionId<TAB>ItemId<TAB>Time"/],
+    ['SessionId\tItemId\tTime\n1\ta\n', /:2:1: expected 3 tab-separated fields/],
+    ['SessionId\tItemId\tTime\n1\ta\tnoon\n', /:2:5: expected a unix time \(a number\), got "noon"/],
+  ])('refuses %j', (text, message) => {
+    expect(() => parse(text, { format: 'rsc15' })).toThrow(message);
+  });
+});
+
+test('sessions: one per line, in order', () => {
+  const log = parse('a b c\n\nc d\n', { format: 'sessions' });
+  expect(log.sequences.map((s) => s.items)).toEqual([['a', 'b', 'c'], ['c', 'd']]);
+});
+
+describe('csv', () => {
+  const text = 'visitor,sku,when,what\nu1,A,2024-01-02T00:00:00Z,view\nu1,B,2024-01-01T00:00:00Z,add_to_cart\nu2,A,1700000000,purchase\n';
+  test('maps columns, parses ISO and unix times, keeps event types', () => {
+    const log = parse(text, { format: 'csv', columns: { user: 'visitor', item: 'sku', time: 'when', type: 'what' } });
+    expect(log.kind).toBe('users');
+    expect(log.sequences[0]).toMatchObject({ key: 'u1', items: ['B', 'A'], types: ['add_to_cart', 'view'] });
+  });
+
+  test.each([
+    [{ item: 'sku' }, /needs --item and one of --user or --session/],
+    [{ user: 'visitor', item: 'product' }, /--item names column "product", but the header has "visitor", "sku", "when", "what"/],
+    [{ user: 'visitor', session: 'visitor', item: 'sku' }, /give one of --user or --session, not both/],
+  ])('refuses a bad mapping %j', (columns, message) => {
+    expect(() => parse(text, { format: 'csv', columns })).toThrow(message);
+  });
+
+  test('refuses an unknown event type and a bad time, with line and column', () => {
+    const cols = { user: 'visitor', item: 'sku', time: 'when', type: 'what' };
+    expect(() => parse('visitor,sku,when,what\nu1,A,5,wishlist\n', { format: 'csv', columns: cols })).toThrow(
+      /log\.csv:2:8: expected an event type \(view, click, add_to_cart, purchase\), got "wishlist"/,
+    );
+    expect(() => parse('visitor,sku,when,what\nu1,A,yesterday,view\n', { format: 'csv', columns: cols })).toThrow(/log\.csv:2:6: expected a time/);
+  });
+});
+
+test('an unknown format and a missing file are named', async () => {
+  expect(() => parse('x', { format: 'parquet' as never })).toThrow(/unknown format "parquet"; expected one of movielens, rsc15, sessions, csv/);
+  await expect(readLog('/no/such/log.csv', { format: 'rsc15' })).rejects.toThrow('/no/such/log.csv:0:0: cannot read the file');
+});
+
+test('readItems reads quoted titles and genre lists', async () => {
+  const file = join(await mkdtemp(join(tmpdir(), 'vitrine-')), 'movies.csv');
+  await writeFile(file, 'movieId,title,genres\n1,"American President, The (1995)",Comedy|Drama|Romance\n2,Film,(no genres listed)\n');
+  const items = await readItems(file);
+  expect(items.get('1')).toEqual({ title: 'American President, The (1995)', categories: ['Comedy', 'Drama', 'Romance'] });
+  expect(items.get('2')!.categories).toEqual([]);
+});

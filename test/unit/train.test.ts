@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { Engine } from '../../src/lib/engine.js';
+import { fetchModel } from '../../src/lib/fetch-model.js';
+import { loadModel } from '../../src/trainer/model-io.js';
+import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
+import { plantedLog } from '../fixtures/planted.js';
+import { dirUrl, fileFetch } from './model-files.js';
+
+// A real, small training run on a log with a planted structure (test/fixtures/planted.ts).
+const FAST = ['--epochs', '4', '--dim', '16', '--hidden', '24', '--seed', '5', '--json'];
+let dir: string;
+let first: { code: number; json: any };
+
+async function trainOnce(out: string) {
+  const lines: string[] = [];
+  const code = await main(['train', '--events', join(dir, 'log.tsv'), '--format', 'rsc15', '--out', out, ...FAST], (l) => lines.push(l));
+  return { code, json: JSON.parse(lines.join('\n')) };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vitrine-train-'));
+  await writeFile(join(dir, 'log.tsv'), plantedLog(1200));
+  first = await trainOnce(join(dir, 'model'));
+}, 240_000);
+
+describe('vitrine train on a planted structure', () => {
+  test('prints one JSON object of the documented shape', () => {
+    expect(first.code).toBe(0);
+    const { k, cases, metrics, at10, train } = first.json;
+    expect(k).toBe(20);
+    expect(cases).toBeGreaterThan(300);
+    for (const name of ['model', 'pop', 'spop', 'itemknn', 'bprmf']) {
+      for (const at of [metrics, at10]) {
+        for (const f of ['hitrate', 'mrr', 'ndcg', 'precision', 'recall', 'f1']) {
+          expect(at[name][f], `${name}.${f}`).toBeGreaterThanOrEqual(0);
+          expect(at[name][f], `${name}.${f}`).toBeLessThanOrEqual(1);
+        }
+      }
+    }
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number) });
+  });
+
+  test('the model finds the successor that popularity cannot', () => {
+    const { at10 } = first.json;
+    // The successor follows 90% of the time; POP's top 10 of 60 items holds it by chance only.
+    expect(at10.model.mrr).toBeGreaterThan(0.6);
+    expect(at10.lstm.hitrate).toBeGreaterThan(0.6);
+    expect(at10.pop.hitrate).toBeLessThan(0.35);
+    expect(at10.model.hitrate).toBeGreaterThan(at10.pop.hitrate + 0.4);
+  });
+
+  test('float16 export costs (almost) nothing', () => {
+    const { metrics } = first.json;
+    expect(Math.abs(metrics.quantized.hitrate - metrics.model.hitrate)).toBeLessThan(0.01);
+  });
+
+  test('the same command and seed give the same metrics', async () => {
+    const again = await trainOnce(join(dir, 'model-again'));
+    expect(again.json.metrics).toEqual(first.json.metrics);
+    expect(again.json.at10).toEqual(first.json.at10);
+  }, 240_000);
+
+  test('the model directory verifies, and the browser loader ranks as Node does', async () => {
+    const lines: string[] = [];
+    expect(await main(['inspect', join(dir, 'model')], (l) => lines.push(l))).toBe(0);
+    expect(lines.join('\n')).toMatch(/item_embeddings \[60×16\] float16/);
+
+    const { model } = await loadModel(join(dir, 'model'));
+    const fetched = await fetchModel(dirUrl(join(dir, 'model')), { timeoutMs: 5000, fetch: fileFetch });
+    if (!fetched.ok) throw new Error(fetched.error.message);
+    const engine = new Engine(fetched.value);
+    const index = new Map(model.ids.map((id, i) => [id, i]));
+    const page = model.ids.slice(0, 30);
+    for (const history of [['item-3'], ['item-11', 'item-12'], []]) {
+      const q = queryOf(model.session.item_embeddings, 16, rowsOf(history, index, -1));
+      const expected = orderByScore(page, scoreRows(model.session.item_embeddings, 16, rowsOf(page, index, -1), q));
+      const got = await engine.rank(page, history);
+      got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i].score, 5));
+    }
+    engine.dispose();
+  });
+
+  test('a report with the training curve and the table is written', async () => {
+    const html = await readFile(join(dir, 'model', 'report.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('validation HitRate@20');
+    expect(html).toMatch(/<th>BPR-MF<\/th>/);
+  });
+});
+
+test('bad input exits 2 with the file, line and what was expected, and writes nothing', async () => {
+  const bad = await mkdtemp(join(tmpdir(), 'vitrine-bad-'));
+  await writeFile(join(bad, 'log.tsv'), 'SessionId\tItemId\tTime\n1\ta\t5\n2\tb\tsoon\n');
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (m: string) => errors.push(m);
+  try {
+    const code = await main(['train', '--events', join(bad, 'log.tsv'), '--format', 'rsc15', '--out', join(bad, 'model')], () => {});
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toMatch(/log\.tsv:3:5: expected a unix time \(a number\), got "soon"/);
+    await expect(readFile(join(bad, 'model', 'manifest.json'))).rejects.toThrow();
+    expect(await main(['train', '--events', join(bad, 'log.tsv'), '--format', 'excel', '--out', join(bad, 'model')], () => {})).toBe(2);
+    expect(errors.join('\n')).toMatch(/--format must be one of movielens, rsc15, sessions, csv, got "excel"/);
+  } finally {
+    console.error = original;
+  }
+});
