@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../trainer/data.js';
+import { evalCommand } from './eval.js';
+import { importCommand } from './import.js';
 import { inspect } from './inspect.js';
 import { train } from './train.js';
 import { UsageError } from './usage-error.js';
@@ -8,7 +10,9 @@ const HELP = `Usage: vitrine <command> [options]
 
 Commands:
   train          train, evaluate and export a model from an interaction log
+  eval           score an existing model on a log, beside baselines
   inspect DIR    summarise a model directory and verify every file's sha256
+  import         build a model directory from item vectors trained elsewhere (CSV, Spark ALS)
 
 Run 'vitrine <command> --help' for a command's options.
 
@@ -45,6 +49,8 @@ export async function main(argv: string[], out = console.log): Promise<number> {
       return ok ? 0 : 1;
     }
     if (command === 'train') return await train(rest, out);
+    if (command === 'eval') return await evalCommand(rest, out);
+    if (command === 'import') return await importCommand(rest, out);
     throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   } catch (e) {
     // parseArgs reports unknown flags with a code; they are the user's mistake too.

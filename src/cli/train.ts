@@ -191,8 +191,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
 
   // What float16 costs: the exported model, read back through the browser's loader, on the same cases.
   const exported = await loadModel(values.out);
-  const reread = SessionModel.fromWeights(exported.model.session, options.window);
-  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours, popFull, tuned.weights), split.test, popFull);
+  const reread = SessionModel.fromWeights(exported.model.session!, options.window);
+  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights), split.test, popFull);
   reread.dispose();
   summary.metrics.quantized = q.at20;
   summary.at10.quantized = q.at10;

@@ -27,6 +27,19 @@ export interface TrainedModel {
   categoryVectors?: Float32Array;
 }
 
+/** What a model directory holds: a trained model has everything; an imported one may hold embeddings only. */
+export interface LoadedModel {
+  ids: string[];
+  categories?: string[][];
+  popularity?: Float32Array;
+  dim: number;
+  itemEmbeddings: Float32Array;
+  session?: SessionWeights & { window: number };
+  neighbours?: Neighbours;
+  blend?: BlendWeights;
+}
+
+
 /** Packs neighbour lists into n×N arrays, padding with id -1. */
 function packNeighbours(nb: Neighbours, top: number): { ids: Int32Array; weights: Float32Array } {
   const n = nb.ids.length;
@@ -72,51 +85,45 @@ export async function exportModel(out: string, m: TrainedModel, extra: Record<st
   });
 }
 
-/** Reads a model directory through the browser's loader (same checks), into plain arrays. */
-export async function loadModel(dir: string): Promise<{ manifest: Manifest; model: TrainedModel }> {
-  const url = pathToFileURL(join(resolve(dir), 'manifest.json'));
-  const fetched = await fetchModel(url, { timeoutMs: 60_000, fetch: fileFetch });
-  if (!fetched.ok) throw new InputError(join(dir, 'manifest.json'), 0, 0, fetched.error.message);
+/**
+ * Reads a model directory through the browser's loader (the same checks) into plain arrays. Parts a model
+ * does not hold (an imported one has embeddings only) are left undefined.
+ */
+export async function loadModel(dir: string): Promise<{ manifest: Manifest; model: LoadedModel }> {
+  const where = join(dir, 'manifest.json');
+  const fetched = await fetchModel(pathToFileURL(join(resolve(dir), 'manifest.json')), { timeoutMs: 60_000, fetch: fileFetch });
+  if (!fetched.ok) throw new InputError(where, 0, 0, fetched.error.message);
   const { manifest, items, shards } = fetched.value;
   const named = tf.io.decodeWeights(shards, manifest.weights.flatMap((g) => g.weights));
-  const read = (name: string) => {
-    const t = named[name];
-    if (!t) throw new InputError(join(dir, 'manifest.json'), 0, 0, `the model has no ${name}; expected a model written by vitrine train`);
-    return t.dataSync() as Float32Array;
-  };
+  const read = (name: string) => named[name]?.dataSync() as Float32Array | undefined;
   const d = manifest.dim;
   const n = manifest.itemCount;
-  const session = manifest.session as { hidden: number; window: number };
-  const ids = read('neighbour_ids') as unknown as Int32Array;
-  const weights = read('neighbour_weights');
-  const top = ids.length / n;
-  const neighbours: Neighbours = { ids: [], weights: [] };
-  for (let a = 0; a < n; a++) {
-    let len = 0;
-    while (len < top && ids[a * top + len] >= 0) len++;
-    neighbours.ids.push(ids.slice(a * top, a * top + len));
-    neighbours.weights.push(weights.slice(a * top, a * top + len));
-  }
-  const model: TrainedModel = {
+  const model: LoadedModel = {
     ids: items.ids,
     categories: items.categories,
-    popularity: Float32Array.from(items.popularity ?? new Array(n).fill(0)),
-    session: {
-      dim: d,
-      hidden: session.hidden,
-      itemCount: n,
-      item_embeddings: read('item_embeddings'),
-      type_embeddings: read('type_embeddings'),
-      lstm_kernel: read('lstm_kernel'),
-      lstm_bias: read('lstm_bias'),
-      projection: read('projection'),
-      item_bias: read('item_bias'),
-    },
-    neighbours,
-    blend: manifest.scoring as BlendWeights,
-    foldIn: read('fold_in'),
-    prototypes: read('user_prototypes'),
+    popularity: items.popularity && Float32Array.from(items.popularity),
+    dim: d,
+    itemEmbeddings: read('item_embeddings')!,
   };
+  const session = manifest.session as { hidden: number; window: number } | undefined;
+  const parts = ['type_embeddings', 'lstm_kernel', 'lstm_bias', 'projection', 'item_bias'].map(read);
+  if (session && parts.every(Boolean)) {
+    const [type_embeddings, lstm_kernel, lstm_bias, projection, item_bias] = parts as Float32Array[];
+    model.session = { dim: d, hidden: session.hidden, window: session.window, itemCount: n, item_embeddings: model.itemEmbeddings, type_embeddings, lstm_kernel, lstm_bias, projection, item_bias };
+  }
+  const ids = read('neighbour_ids') as unknown as Int32Array | undefined;
+  const weights = read('neighbour_weights');
+  if (ids && weights) {
+    const top = ids.length / n;
+    model.neighbours = { ids: [], weights: [] };
+    for (let a = 0; a < n; a++) {
+      let len = 0;
+      while (len < top && ids[a * top + len] >= 0) len++;
+      model.neighbours.ids.push(ids.slice(a * top, a * top + len));
+      model.neighbours.weights.push(weights.slice(a * top, a * top + len));
+    }
+  }
+  if (manifest.scoring) model.blend = manifest.scoring as BlendWeights;
   tf.dispose(Object.values(named));
   return { manifest, model };
 }

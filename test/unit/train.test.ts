@@ -76,8 +76,8 @@ describe('vitrine train on a planted structure', () => {
     const index = new Map(model.ids.map((id, i) => [id, i]));
     const page = model.ids.slice(0, 30);
     for (const history of [['item-3'], ['item-11', 'item-12'], []]) {
-      const q = queryOf(model.session.item_embeddings, 16, rowsOf(history, index, -1));
-      const expected = orderByScore(page, scoreRows(model.session.item_embeddings, 16, rowsOf(page, index, -1), q));
+      const q = queryOf(model.itemEmbeddings, 16, rowsOf(history, index, -1));
+      const expected = orderByScore(page, scoreRows(model.itemEmbeddings, 16, rowsOf(page, index, -1), q));
       const got = await engine.rank(page, history);
       got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i].score, 5));
     }
@@ -108,4 +108,43 @@ test('bad input exits 2 with the file, line and what was expected, and writes no
   } finally {
     console.error = original;
   }
+});
+
+describe('vitrine eval', () => {
+  test('scores the trained model on a fresh log from the same structure', async () => {
+    await writeFile(join(dir, 'fresh.tsv'), plantedLog(200, 99));
+    const lines: string[] = [];
+    const code = await main(['eval', '--model', join(dir, 'model'), '--events', join(dir, 'fresh.tsv'), '--format', 'rsc15', '--json'], (l) => lines.push(l));
+    expect(code).toBe(0);
+    const { cases, metrics, at10 } = JSON.parse(lines.join('\n'));
+    expect(cases).toBeGreaterThan(500);
+    expect(at10.model.hitrate).toBeGreaterThan(0.6);
+    expect(metrics.pop.hitrate).toBeLessThan(0.5);
+    expect(Object.keys(metrics)).toEqual(['model', 'lstm', 'neighbourhood', 'pop', 'spop', 'itemknn']);
+  });
+});
+
+describe('vitrine import', () => {
+  test('builds a model the browser loader reads, from CSV and from Spark ALS JSON lines', async () => {
+    await writeFile(join(dir, 'vectors.csv'), 'id,f1,f2\nsku-1,1,0\nsku-2,0.8,0.2\nsku-3,0,1\n');
+    await writeFile(join(dir, 'factors.json'), '{"id":1,"features":[1,0]}\n{"id":2,"features":[0.8,0.2]}\n{"id":3,"features":[0,1]}\n');
+    for (const [file, ids] of [['vectors.csv', ['sku-1', 'sku-2', 'sku-3']], ['factors.json', ['1', '2', '3']]] as const) {
+      const out = join(dir, `imported-${file}`);
+      expect(await main(['import', '--embeddings', join(dir, file), '--out', out], () => {})).toBe(0);
+      const fetched = await fetchModel(dirUrl(out), { timeoutMs: 5000, fetch: fileFetch });
+      if (!fetched.ok) throw new Error(fetched.error.message);
+      const engine = new Engine(fetched.value);
+      const ranked = await engine.rank([ids[2], ids[1], ids[0]], [ids[0]]);
+      expect(ranked.map((r) => r.id)).toEqual([ids[0], ids[1], ids[2]]);
+      engine.dispose();
+    }
+  });
+
+  test('names the line and what was expected in a bad vectors file', async () => {
+    const { parseEmbeddings } = await import('../../src/cli/import.js');
+    expect(() => parseEmbeddings('a,1,2\nb,1\n', 'v.csv')).toThrow('v.csv:2:1: expected 2 components as on the first line, got 1');
+    expect(() => parseEmbeddings('a,1,x\n', 'v.csv')).toThrow('v.csv:1:5: expected a number, got "x"');
+    expect(() => parseEmbeddings('{"id":1,"features":[1,"a"]}\n', 'f.json')).toThrow('f.json:1:1: features[1] is "a", expected a finite number');
+    expect(() => parseEmbeddings('a,1\na,2\n', 'v.csv')).toThrow('v.csv:2:1: item "a" already has a vector on line 1');
+  });
 });
