@@ -10,7 +10,7 @@ import { startTraining } from '../trainer/tf.js';
 import { parseFlags } from './args.js';
 import { progressLine } from './progress.js';
 import { metricsTable } from './report.js';
-import { logOptions, type MetricsJson } from './train.js';
+import { LOG_FLAGS, logOptions, type MetricsJson } from './train.js';
 import { UsageError } from './usage-error.js';
 
 export const EVAL_HELP = `Usage: vitrine eval --model DIR --events FILE --format F [--json]
@@ -24,18 +24,7 @@ Items the model does not know are dropped from the log (and counted).
   --format F     ${FORMATS.join(' | ')} (and the csv column flags of vitrine train)
   --json         print one JSON object with the metrics on stdout`;
 
-const FLAGS = {
-  model: { type: 'string' },
-  events: { type: 'string' },
-  format: { type: 'string' },
-  json: { type: 'boolean' },
-  'min-rating': { type: 'string' },
-  user: { type: 'string' },
-  session: { type: 'string' },
-  item: { type: 'string' },
-  time: { type: 'string' },
-  type: { type: 'string' },
-} as const;
+const FLAGS = { ...LOG_FLAGS, model: { type: 'string' } } as const;
 
 /** Mean of the prefix's embeddings against every item: what a model of embeddings alone can do. */
 function embeddingScorer(E: Float32Array, d: number, n: number): Scorer {

@@ -39,24 +39,29 @@ Training:
   --dim N            embedding size (default ${SESSION_DEFAULTS.dim})
   --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})`;
 
-const FLAGS = {
+/** The flags that say how to read a log, shared by train and eval. */
+export const LOG_FLAGS = {
   events: { type: 'string' },
   format: { type: 'string' },
-  test: { type: 'string' },
-  items: { type: 'string' },
-  out: { type: 'string' },
-  report: { type: 'string' },
   json: { type: 'boolean' },
-  seed: { type: 'string' },
-  epochs: { type: 'string' },
-  dim: { type: 'string' },
-  hidden: { type: 'string' },
   'min-rating': { type: 'string' },
   user: { type: 'string' },
   session: { type: 'string' },
   item: { type: 'string' },
   time: { type: 'string' },
   type: { type: 'string' },
+} as const;
+
+const FLAGS = {
+  ...LOG_FLAGS,
+  test: { type: 'string' },
+  items: { type: 'string' },
+  out: { type: 'string' },
+  report: { type: 'string' },
+  seed: { type: 'string' },
+  epochs: { type: 'string' },
+  dim: { type: 'string' },
+  hidden: { type: 'string' },
 } as const;
 
 /** Reads the log flags shared by train and eval. */
