@@ -82,7 +82,7 @@ export interface MetricsJson {
   cases: number;
   metrics: Record<string, Metrics>;
   at10: Record<string, Metrics>;
-  train?: { seconds: number; epochs: number; clicks_per_second: number };
+  train?: { seconds: number; epochs: number; clicks_per_second: number; peak_rss_mb?: number };
 }
 
 /** `vitrine train`: returns the exit code. */
@@ -170,7 +170,12 @@ export async function train(args: string[], out: (line: string) => void): Promis
     cases: results.model.cases,
     metrics: metrics((e) => e.at20),
     at10: metrics((e) => e.at10),
-    train: { seconds: round(seconds), epochs, clicks_per_second: Math.round((trainClicks * epochs) / seconds) },
+    train: {
+      seconds: round(seconds),
+      epochs,
+      clicks_per_second: Math.round((trainClicks * epochs) / seconds),
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    },
   };
   await exportModel(
     values.out,

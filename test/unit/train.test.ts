@@ -41,7 +41,7 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number) });
   });
 
   test('the model finds the successor that popularity cannot', () => {

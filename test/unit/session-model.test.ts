@@ -1,0 +1,32 @@
+import { beforeAll, expect, test } from 'vitest';
+import { lstmStep, matMul } from '../../src/trainer/session-model.js';
+import { startTraining, tf } from '../../src/trainer/tf.js';
+
+beforeAll(startTraining);
+
+const close = (a: tf.Tensor, b: tf.Tensor) => expect(tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]).toBeLessThan(1e-5);
+
+test('the transpose-free matMul has matMul gradients', () => {
+  const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const b = tf.randomNormal([3, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
+  const w = tf.randomNormal([5, 4], 0, 1, 'float32', 3);
+  const loss = (mm: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Tensor) => (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(mm(x as tf.Tensor2D, y as tf.Tensor2D), w));
+  const [ga, gb] = tf.grads(loss(matMul))([a, b]);
+  const [ea, eb] = tf.grads(loss((x, y) => tf.matMul(x, y)))([a, b]);
+  close(matMul(a, b), tf.matMul(a, b));
+  close(ga, ea);
+  close(gb, eb);
+});
+
+test('lstmStep is tf.basicLSTMCell', () => {
+  const [B, d, h] = [3, 4, 5];
+  const K = tf.randomNormal([d + h, 4 * h], 0, 0.5, 'float32', 4) as tf.Tensor2D;
+  const bias = tf.randomNormal([4 * h], 0, 0.5, 'float32', 5) as tf.Tensor1D;
+  const x = tf.randomNormal([B, d], 0, 1, 'float32', 6) as tf.Tensor2D;
+  const c = tf.randomNormal([B, h], 0, 1, 'float32', 7) as tf.Tensor2D;
+  const hh = tf.randomNormal([B, h], 0, 1, 'float32', 8) as tf.Tensor2D;
+  const [c1, h1] = lstmStep(K, bias, x, c, hh);
+  const [c2, h2] = tf.basicLSTMCell(1, K, bias, x, c, hh);
+  close(c1, c2);
+  close(h1, h2);
+});
