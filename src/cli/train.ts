@@ -37,7 +37,8 @@ Training:
   --seed N           random seed (default 1): the same command and seed give the same metrics
   --epochs N         most epochs (default ${SESSION_DEFAULTS.maxEpochs}; early stopping on validation)
   --dim N            embedding size (default ${SESSION_DEFAULTS.dim})
-  --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})`;
+  --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})
+  --learning-rate X  Adam's learning rate (default ${SESSION_DEFAULTS.learningRate})`;
 
 /** The flags that say how to read a log, shared by train and eval. */
 export const LOG_FLAGS = {
@@ -62,6 +63,7 @@ const FLAGS = {
   epochs: { type: 'string' },
   dim: { type: 'string' },
   hidden: { type: 'string' },
+  'learning-rate': { type: 'string' },
 } as const;
 
 /** Reads the log flags shared by train and eval. */
@@ -102,6 +104,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
     maxEpochs: intFlag(values.epochs, 'epochs', SESSION_DEFAULTS.maxEpochs),
     dim: intFlag(values.dim, 'dim', SESSION_DEFAULTS.dim),
     hidden: intFlag(values.hidden, 'hidden', SESSION_DEFAULTS.hidden),
+    learningRate: numberFlag(values['learning-rate'], 'learning-rate', SESSION_DEFAULTS.learningRate),
   };
   const progress = progressLine();
   const log = (line: string) => progress.line(line);
@@ -154,7 +157,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
     popScorer(popFull),
     spopScorer(n),
     itemKnnScorer(cosineNeighbours(coFull, popFull), n),
-    bprScorer(trainBpr(split.full, n, { seed })),
+    // Users return, so their learned factors apply; sessions are new and are folded in.
+    bprScorer(trainBpr(split.full, n, { seed }), events.kind === 'users' && !testLog),
   ];
   const results: Record<string, Evaluation> = {};
   for (const s of scorers) results[s.name] = await evaluate(s, split.test, popFull);

@@ -12,11 +12,12 @@ export interface BprOptions {
 
 export const BPR_DEFAULTS: BprOptions = { dim: 32, epochs: 25, learningRate: 0.05, regularization: 0.005, seed: 1 };
 
-/** Item factors (n×d, row-major) and item biases of a BPR matrix factorisation. */
+/** Item factors (n×d, row-major), item biases and user (sequence) factors of a BPR matrix factorisation. */
 export interface BprModel {
   dim: number;
   factors: Float32Array;
   bias: Float32Array;
+  users: Float32Array;
 }
 
 /**
@@ -55,21 +56,25 @@ export function trainBpr(set: EncodedSet, itemCount: number, options: Partial<Bp
       b[j] += lr * (-g - reg * b[j]);
     }
   }
-  return { dim, factors: V, bias: b };
+  return { dim, factors: V, bias: b, users: U };
 }
 
-/** BPR-MF scores for a prefix: its user vector is the mean of the prefix's item factors (fold-in). */
-export function bprScorer(model: BprModel): Scorer {
-  const { dim, factors: V, bias } = model;
+/**
+ * BPR-MF scores. A sequence seen in training (a returning user: `trainedUsers`) uses its learned factors;
+ * a new one (a session) gets the mean of its prefix's item factors, as in the GRU4Rec paper.
+ */
+export function bprScorer(model: BprModel, trainedUsers = false): Scorer {
+  const { dim, factors: V, bias, users } = model;
   const n = bias.length;
   const u = new Float32Array(dim);
-  return prefixScorer('bprmf', n, (prefix, _, out) => {
+  return prefixScorer('bprmf', n, (prefix, _, out, s) => {
     u.fill(0);
-    for (const item of prefix) for (let k = 0; k < dim; k++) u[k] += V[item * dim + k] / prefix.length;
+    if (trainedUsers) u.set(users.subarray(s * dim, (s + 1) * dim));
+    else for (const item of prefix) for (let k = 0; k < dim; k++) u[k] += V[item * dim + k] / prefix.length;
     for (let j = 0; j < n; j++) {
-      let s = bias[j];
-      for (let k = 0; k < dim; k++) s += u[k] * V[j * dim + k];
-      out[j] = s;
+      let score = bias[j];
+      for (let k = 0; k < dim; k++) score += u[k] * V[j * dim + k];
+      out[j] = score;
     }
   });
 }

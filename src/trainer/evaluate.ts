@@ -10,8 +10,12 @@ export interface Scorer {
   forEachCase(set: EncodedSet, visit: (s: number, i: number, scores: Float32Array) => void): void | Promise<void>;
 }
 
-/** A scorer from a function of the prefix. `out` is zeroed before each call. */
-export function prefixScorer(name: string, itemCount: number, score: (prefix: Int32Array, types: Uint8Array, out: Float32Array) => void): Scorer {
+/** A scorer from a function of the prefix (and the sequence's index `s`). `out` is zeroed before each call. */
+export function prefixScorer(
+  name: string,
+  itemCount: number,
+  score: (prefix: Int32Array, types: Uint8Array, out: Float32Array, s: number) => void,
+): Scorer {
   const out = new Float32Array(itemCount);
   return {
     name,
@@ -19,7 +23,7 @@ export function prefixScorer(name: string, itemCount: number, score: (prefix: In
       set.seqs.forEach((seq, s) => {
         for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
           out.fill(0);
-          score(seq.subarray(0, i), set.types[s].subarray(0, i), out);
+          score(seq.subarray(0, i), set.types[s].subarray(0, i), out, s);
           visit(s, i, out);
         }
       });

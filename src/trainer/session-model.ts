@@ -10,6 +10,7 @@ export interface SessionModelOptions {
   hidden: number;
   /** Longest window the LSTM reads; longer histories are cut into windows. */
   window: number;
+  /** Largest batch, in windows; small logs use smaller ones. */
   batchSize: number;
   learningRate: number;
   dropout: number;
@@ -190,6 +191,10 @@ export class SessionModel {
     const o = this.options;
     const optimizer = tf.train.adam(o.learningRate);
     const buckets = windows(train, o.window);
+    // Small logs still get enough steps per epoch: at least about 60 batches, never fewer than 16 windows each.
+    let total = 0;
+    for (const b of buckets.values()) total += b.items.length;
+    const batchSize = Math.min(o.batchSize, Math.max(16, Math.floor(total / 60)));
     const history: EpochReport[] = [];
     let best = -Infinity;
     let bestWeights: tf.Tensor[] | undefined;
@@ -199,8 +204,8 @@ export class SessionModel {
       const batches: { items: number[][]; types: number[][]; targets: number[][] }[] = [];
       for (const bucket of buckets.values()) {
         const order = shuffle([...bucket.items.keys()], this._random);
-        for (let i = 0; i < order.length; i += o.batchSize) {
-          const pick = order.slice(i, i + o.batchSize);
+        for (let i = 0; i < order.length; i += batchSize) {
+          const pick = order.slice(i, i + batchSize);
           batches.push({ items: pick.map((k) => bucket.items[k]), types: pick.map((k) => bucket.types[k]), targets: pick.map((k) => bucket.targets[k]) });
         }
       }

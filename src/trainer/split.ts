@@ -96,11 +96,10 @@ export function splitByTime(log: Log, testLog?: Log): Split {
       rows.push(row);
       types.push(EVENT_TYPES.indexOf(s.types[i]));
     });
-    if (rows.length >= 2) {
-      test.seqs.push(Int32Array.from(rows));
-      test.types.push(Uint8Array.from(types));
-      test.start.push(Math.max(1, start));
-    }
+    // Kept even when too short to hold a case, so test sequence s stays user s of train and full.
+    test.seqs.push(Int32Array.from(rows));
+    test.types.push(Uint8Array.from(types));
+    test.start.push(Math.max(1, start));
   });
   if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${testLog.file}`);
   lines.push(`items       ${vocab.size}; cases: validation ${countCases(valid)}, test ${countCases(test)}${dropped ? ` (${dropped} test events of items unseen in training dropped)` : ''}`);
