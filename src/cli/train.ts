@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { cooccurrence, cosineNeighbours, itemKnnScorer, neighbourhoodScorer, popScorer, popularity, spopScorer } from '../trainer/baselines.js';
 import { blendScorer, tuneBlend } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
@@ -197,7 +197,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
     },
     {
       window: options.window,
-      training: { log: values.events, format: parse.format, kind: events.kind, interactions: events.events, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history },
+      training: { log: basename(values.events), format: parse.format, kind: events.kind, interactions: events.events, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history },
       metrics: { k: 20, cases: summary.cases, at20: roundAll(summary.metrics), at10: roundAll(summary.at10) },
     },
   );

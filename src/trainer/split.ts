@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { EVENT_TYPES, InputError, Vocabulary, countCases, type EncodedSet, type Log, type Sequence } from './data.js';
 
 /** Train, validation and test sets over one vocabulary, plus a description of how they were cut. */
@@ -101,7 +102,7 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     test.types.push(Uint8Array.from(types));
     test.start.push(Math.max(1, start));
   });
-  if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${testLog.file}`);
+  if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${basename(testLog.file)}`);
   lines.push(`items       ${vocab.size}; cases: validation ${countCases(valid)}, test ${countCases(test)}${dropped ? ` (${dropped} test events of items unseen in training dropped)` : ''}`);
   return { vocab, train, valid, full, test, lines };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -8,6 +8,7 @@ import { fetchModel } from '../../src/lib/fetch-model.js';
 import { loadModel } from '../../src/trainer/model-io.js';
 import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
 import { plantedLog } from '../fixtures/planted.js';
+import { PLANTED_HISTORIES, PLANTED_PAGE } from '../fixtures/planted-cases.js';
 import { dirUrl, fileFetch } from './model-files.js';
 
 // A real, small training run on a log with a planted structure (test/fixtures/planted.ts).
@@ -108,6 +109,30 @@ test('bad input exits 2 with the file, line and what was expected, and writes no
   } finally {
     console.error = original;
   }
+});
+
+// The committed trained model the browser tests rank with, and the scores Node computes for it.
+const PLANTED_MODEL = join(import.meta.dirname, '../fixtures/planted-model');
+
+test('the committed planted model ranks in Node as its expected.json says', async () => {
+  if (process.env.UPDATE_FIXTURES) {
+    await rm(PLANTED_MODEL, { recursive: true, force: true });
+    await cp(join(dir, 'model'), PLANTED_MODEL, { recursive: true });
+    await rm(join(PLANTED_MODEL, 'report.html'));
+  }
+  const { model } = await loadModel(PLANTED_MODEL);
+  const index = new Map(model.ids.map((id, i) => [id, i]));
+  const expected = PLANTED_HISTORIES.map((history) => {
+    const q = queryOf(model.itemEmbeddings, model.dim, rowsOf(history, index, -1));
+    return orderByScore(PLANTED_PAGE, scoreRows(model.itemEmbeddings, model.dim, rowsOf(PLANTED_PAGE, index, -1), q));
+  });
+  const file = join(PLANTED_MODEL, '..', 'planted-expected.json');
+  if (process.env.UPDATE_FIXTURES) await writeFile(file, `${JSON.stringify(expected, null, 1)}\n`);
+  const committed = JSON.parse(await readFile(file, 'utf8'));
+  committed.forEach((ranked: { id: string; score: number }[], h: number) => {
+    expect(ranked.map((r) => r.id)).toEqual(expected[h].map((r) => r.id));
+    ranked.forEach((r, i) => expect(r.score).toBeCloseTo(expected[h][i].score, 5));
+  });
 });
 
 describe('vitrine eval', () => {
