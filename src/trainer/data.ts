@@ -8,6 +8,8 @@ export interface Sequence {
   items: string[];
   times: number[];
   types: EventType[];
+  /** The line of the file each event came from, for error messages. */
+  lines: number[];
 }
 
 /** A log read from a file: its sequences and whether they are sessions or long-lived users. */

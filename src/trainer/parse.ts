@@ -27,6 +27,7 @@ interface Row {
   item: string;
   time: number;
   type: EventType;
+  line: number;
 }
 
 /** Reads a log file; every mistake is an {@link InputError} naming the file, line and column. */
@@ -83,7 +84,7 @@ export function parseLog(text: string, file: string, options: ParseOptions): Log
       const time = number(fields[3], i + 1, columns[3], 'a unix timestamp');
       const user = id(fields[0], i + 1, columns[0], 'a user id');
       const item = id(fields[1], i + 1, columns[1], 'an item id');
-      if (rating >= minRating) rows.push({ key: user, item, time, type: 'click' });
+      if (rating >= minRating) rows.push({ key: user, item, time, type: 'click', line: i + 1 });
     });
   } else if (format === 'rsc15') {
     if (!/^SessionId\tItemId\tTime\s*$/.test(lines[0] ?? '')) {
@@ -98,12 +99,13 @@ export function parseLog(text: string, file: string, options: ParseOptions): Log
         item: id(fields[1], i + 1, columns[1], 'an item id'),
         time: number(fields[2], i + 1, columns[2], 'a unix time'),
         type: 'click',
+        line: i + 1,
       });
     });
   } else if (format === 'sessions') {
     lines.forEach((line, i) => {
       if (line.trim() === '') return;
-      line.trim().split(/\s+/).forEach((item, p) => rows.push({ key: String(i + 1), item, time: i + p * 1e-6, type: 'click' }));
+      line.trim().split(/\s+/).forEach((item, p) => rows.push({ key: String(i + 1), item, time: i + p * 1e-6, type: 'click', line: i + 1 }));
     });
   } else if (format === 'csv') {
     const c = options.columns;
@@ -136,7 +138,7 @@ export function parseLog(text: string, file: string, options: ParseOptions): Log
         type = t as EventType;
       }
       const time = timeCol >= 0 ? parseTime(fields[timeCol], i + 1, columns[timeCol], fail) : i;
-      rows.push({ key: id(fields[keyCol], i + 1, columns[keyCol], 'a key'), item: id(fields[itemCol], i + 1, columns[itemCol], 'an item id'), time, type });
+      rows.push({ key: id(fields[keyCol], i + 1, columns[keyCol], 'a key'), item: id(fields[itemCol], i + 1, columns[itemCol], 'an item id'), time, type, line: i + 1 });
     });
   } else {
     throw new InputError(file, 0, 0, `unknown format ${JSON.stringify(format)}; expected one of ${FORMATS.join(', ')}`);
@@ -168,7 +170,7 @@ function group(rows: Row[]): Sequence[] {
   }
   return [...byKey.entries()].map(([key, list]) => {
     list.sort((a, b) => a.time - b.time);
-    return { key, items: list.map((r) => r.item), times: list.map((r) => r.time), types: list.map((r) => r.type) };
+    return { key, items: list.map((r) => r.item), times: list.map((r) => r.time), types: list.map((r) => r.type), lines: list.map((r) => r.line) };
   });
 }
 

@@ -89,7 +89,7 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     s.items.forEach((id, i) => {
       const row = vocab.get(id);
       if (row === undefined) {
-        if (testLog) throw new InputError(testLog.file, 0, 0, `item ${JSON.stringify(id)} (in ${testLog.kind === 'users' ? 'user' : 'session'} ${JSON.stringify(s.key)}) does not occur in the training log ${log.file}`);
+        if (testLog) throw new InputError(testLog.file, s.lines[i], 1, `item ${JSON.stringify(id)} (in ${testLog.kind === 'users' ? 'user' : 'session'} ${JSON.stringify(s.key)}) does not occur in the training log ${basename(log.file)}`);
         dropped++;
         if (i < testStarts[k]) start--;
         return;

@@ -173,3 +173,19 @@ describe('vitrine import', () => {
     expect(() => parseEmbeddings('a,1\na,2\n', 'v.csv')).toThrow('v.csv:2:1: item "a" already has a vector on line 1');
   });
 });
+
+test('an item of --test that training never saw is an error naming the file and the item', async () => {
+  const bad = await mkdtemp(join(tmpdir(), 'vitrine-test-'));
+  await writeFile(join(bad, 'train.tsv'), plantedLog(200));
+  await writeFile(join(bad, 'test.tsv'), 'SessionId\tItemId\tTime\n1\titem-1\t5\n1\titem-999\t6\n');
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (m: string) => errors.push(m);
+  try {
+    const args = ['train', '--events', join(bad, 'train.tsv'), '--test', join(bad, 'test.tsv'), '--format', 'rsc15', '--out', join(bad, 'model')];
+    expect(await main(args, () => {})).toBe(2);
+    expect(errors.join('\n')).toMatch(/test\.tsv:3:1: item "item-999" \(in session "1"\) does not occur in the training log/);
+  } finally {
+    console.error = original;
+  }
+});
