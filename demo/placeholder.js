@@ -2,7 +2,7 @@
 const grid = document.getElementById('grid');
 const history = [];
 
-const v = await window.vitrine.createVitrine({ model: '../test/fixtures/tiny-model/' });
+const v = await window.vitrine.createVitrine({ model: '../test/fixtures/tiny-model/', scoring: { page: 0 } });
 document.getElementById('backend').textContent = v.ready ? `${v.backend} (${v.backendReason})` : `nothing: ${v.error.message}`;
 
 async function rerank() {

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, Ranked, RankOptions, Vitrine, VitrineError, VitrineOptions } from './types/index.js';
-import { checkRankArgs, resolveOptions } from './lib/options.js';
+import type { BackendName, Ranked, RankOptions, RecommendOptions, Vitrine, VitrineError, VitrineOptions } from './types/index.js';
+import { checkRankArgs, checkRecommendArgs, resolveOptions } from './lib/options.js';
 import { fetchModel, manifestUrl } from './lib/fetch-model.js';
 import { chooseBackend } from './lib/backend.js';
+import { decodeModel, disposeModel } from './lib/model.js';
 import { Engine } from './lib/engine.js';
+import { normalise } from './lib/signals.js';
 
 /**
  * Loads a model and starts a backend. Resolves even when the model cannot be used: the instance then
@@ -29,7 +31,7 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   else if (!choice.backend) error = { code: 'backend', message: choice.reason };
   else {
     try {
-      engine = new Engine(fetched.value);
+      engine = new Engine(decodeModel(fetched.value, opts.scoring), opts.sessionTimeoutMinutes * 60_000);
     } catch (e) {
       error = { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` };
     }
@@ -55,9 +57,38 @@ class Instance implements Vitrine {
   }
 
   async rank(ids: readonly string[], options?: RankOptions): Promise<Ranked[]> {
-    const { history } = checkRankArgs(ids, options);
-    if (!this._engine) return ids.map((id) => ({ id, score: 0 }));
-    return this._engine.rank(ids, history);
+    const o = checkRankArgs(ids, options);
+    const keep = () => ids.filter((id) => !o.exclude.includes(id)).map((id) => ({ id, score: 0 }));
+    if (!this._engine) return keep();
+    const now = Date.now();
+    try {
+      return await this._engine.rank({
+        ids,
+        events: normalise(o.history, now),
+        now,
+        pinned: new Set(o.pinned),
+        exclude: new Set(o.exclude),
+        diversity: o.diversity,
+        explain: o.explain,
+        categories: o.categories,
+      });
+    } catch (e) {
+      // A failure inside the engine (a lost GPU context, say) must not break the page: keep its order.
+      this._fail(e);
+      return keep();
+    }
+  }
+
+  async recommend(options: RecommendOptions): Promise<Ranked[]> {
+    const o = checkRecommendArgs(options);
+    if (!this._engine || o.k === 0) return [];
+    const now = Date.now();
+    try {
+      return await this._engine.recommend(o.k, normalise(o.history, now), now, new Set(o.exclude), o.explain);
+    } catch (e) {
+      this._fail(e);
+      return [];
+    }
   }
 
   memory(): { numTensors: number; numBytes: number } {
@@ -65,8 +96,15 @@ class Instance implements Vitrine {
     return { numTensors, numBytes };
   }
 
+  private _fail(e: unknown): void {
+    if (typeof console !== 'undefined') console.warn(`vitrine: ranking failed, keeping the page's order (${(e as Error)?.message ?? e})`);
+  }
+
   dispose(): void {
-    this._engine?.dispose();
+    if (this._engine) {
+      this._engine.dispose();
+      disposeModel(this._engine.model);
+    }
     this._engine = undefined;
     this._error ??= { code: 'disposed', message: 'dispose() was called' };
   }

@@ -1,45 +1,230 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
-import type { FetchedModel } from './fetch-model.js';
-import { orderByScore, rowsOf } from './score.js';
+import type { Model } from './model.js';
+import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from './rerank.js';
+import { currentSession, profileWeights, type NormalEvent } from './signals.js';
+
+/** One rank request, its options already checked and filled. */
+export interface RankRequest {
+  ids: readonly string[];
+  events: readonly NormalEvent[];
+  now: number;
+  pinned: ReadonlySet<string>;
+  exclude: ReadonlySet<string>;
+  diversity: number;
+  explain: boolean;
+  categories: Readonly<Record<string, readonly string[]>>;
+  /** Weight of the page's order; recommend() ranks the catalog and passes 0. */
+  page?: number;
+}
+
+interface SessionState {
+  key: string[];
+  c: tf.Tensor2D;
+  h: tf.Tensor2D;
+}
+
+/** A history of fewer than this many weighted events borrows from the nearest user prototype. */
+const THIN = 3;
 
 /**
- * Ranks ids with the model's item embeddings, kept resident on the backend (on the GPU for WebGL).
- * One rank is one gather, one matMul and one read back to the CPU.
+ * Ranks with a decoded model. The LSTM state is kept between calls: when the session grows by one event,
+ * that is one LSTM step. The query vector is cached until the history changes, so a rank is one gather,
+ * one matMul and one read back to the CPU; the neighbourhood votes, the page's order, pinned slots and
+ * diversity are applied on the CPU.
  */
 export class Engine {
-  private readonly _embeddings: tf.Tensor2D;
-  private readonly _index: Map<string, number>;
-  private readonly _unknownRow: number;
+  private _state?: SessionState;
+  private _queryKey?: string;
+  private _query?: { q: tf.Tensor2D; shift: tf.Scalar };
 
-  /** Turns fetched files into tensors on the current backend; choose the backend first. */
-  constructor({ manifest, items, shards }: FetchedModel) {
-    const specs = manifest.weights.flatMap((group) => group.weights);
-    const named = tf.io.decodeWeights(shards, specs);
-    // An extra zero row scores ids the model does not know as 0, so one gather serves every id.
-    this._embeddings = tf.tidy(() => tf.concat([named.item_embeddings as tf.Tensor2D, tf.zeros([1, manifest.dim])]));
-    tf.dispose(Object.values(named));
-    this._unknownRow = manifest.itemCount;
-    this._index = new Map(items.ids.map((id, row) => [id, row]));
+  constructor(
+    readonly model: Model,
+    private readonly _gapMs: number,
+  ) {}
+
+  /** Rows of ids: known items, then items with a known category (its vector), else the zero row. */
+  private _rows(ids: readonly string[], categories: Readonly<Record<string, readonly string[]>>): Int32Array {
+    const m = this.model;
+    return Int32Array.from(ids, (id) => {
+      const row = m.index.get(id);
+      if (row !== undefined) return row;
+      for (const c of categories[id] ?? []) {
+        const r = m.categoryRow.get(c);
+        if (r !== undefined) return r;
+      }
+      return m.zeroRow;
+    });
   }
 
-  async rank(ids: readonly string[], history: readonly string[]): Promise<Ranked[]> {
-    if (ids.length === 0) return [];
-    const known = Array.from(rowsOf(history, this._index, -1)).filter((r) => r >= 0);
-    const candidates = rowsOf(ids, this._index, this._unknownRow);
-    const scores = tf.tidy(() => {
-      const dim = this._embeddings.shape[1];
-      const query = known.length > 0 ? tf.mean(tf.gather(this._embeddings, known), 0, true) : tf.zeros([1, dim]);
-      return tf.reshape(tf.matMul(tf.gather(this._embeddings, candidates), query, false, true), [ids.length]);
-    });
-    try {
-      return orderByScore(ids, await scores.data());
-    } finally {
-      scores.dispose();
+  /** Advances the LSTM to the end of the session, stepping only over events it has not read yet. */
+  private _advance(session: readonly NormalEvent[]): void {
+    const s = this.model.session;
+    if (!s) return;
+    const events = session.filter((e) => this.model.index.has(e.id)).slice(-s.window);
+    const key = events.map((e) => `${e.type}:${e.id}`);
+    const old = this._state;
+    const extends_ = old && old.key.length <= key.length && old.key.every((k, i) => k === key[i]) && key.length <= s.window;
+    if (old && extends_ && old.key.length === key.length) return;
+    let from = 0;
+    let c: tf.Tensor2D, h: tf.Tensor2D;
+    if (old && extends_) {
+      from = old.key.length;
+      [c, h] = [old.c, old.h];
+    } else {
+      if (old) tf.dispose([old.c, old.h]);
+      [c, h] = [tf.zeros([1, s.hidden]), tf.zeros([1, s.hidden])];
     }
+    for (let i = from; i < events.length; i++) {
+      const row = this.model.index.get(events[i].id)!;
+      const type = Math.max(0, s.eventTypes.indexOf(events[i].type === 'like' ? 'click' : events[i].type));
+      const [c2, h2] = tf.tidy(() => {
+        const x = tf.add(tf.gather(this.model.table, [row]), tf.gather(s.T, [type])) as tf.Tensor2D;
+        const gates = tf.add(tf.matMul(tf.concat([x, h], 1), s.K), s.b);
+        const [gi, gj, gf, go] = tf.split(gates, 4, 1);
+        const next = tf.add(tf.mul(tf.sigmoid(gi), tf.tanh(gj)), tf.mul(c, tf.sigmoid(tf.add(gf, 1)))) as tf.Tensor2D;
+        return [next, tf.mul(tf.tanh(next), tf.sigmoid(go)) as tf.Tensor2D];
+      });
+      tf.dispose([c, h]);
+      [c, h] = [c2, h2];
+    }
+    this._state = { key, c, h };
+  }
+
+  /**
+   * The query column q (d×1) and a constant shift such that table · q + lstm·bias + shift is the
+   * device's part of every score: lstm · log_softmax(session) + long · (u · E).
+   */
+  private _queryFor(events: readonly NormalEvent[], now: number): { q: tf.Tensor2D; shift: tf.Scalar } | undefined {
+    const m = this.model;
+    const w = m.scoring;
+    const session = currentSession(events, now, this._gapMs);
+    this._advance(session);
+    const weights = [...profileWeights(events, now)].filter(([id, v]) => m.index.has(id) && v !== 0);
+    const useSession = Boolean(m.session && this._state && this._state.key.length > 0 && w.lstm !== 0);
+    const useLong = weights.length > 0 && w.long !== 0;
+    const key = `${useSession ? this._state!.key.join(',') : ''}|${useLong ? weights.map(([id, v]) => `${id}=${v.toFixed(3)}`).join(',') : ''}`;
+    if (key === this._queryKey) return this._query;
+    if (this._query) tf.dispose([this._query.q, this._query.shift]);
+    this._queryKey = key;
+    this._query = undefined;
+    if (!useSession && !useLong) return undefined;
+    this._query = tf.tidy(() => {
+      const E = tf.slice(m.table, [0, 0], [m.n, m.d]);
+      let q = tf.zeros([m.d, 1]) as tf.Tensor2D;
+      let shift = tf.scalar(0);
+      if (useSession) {
+        const s = m.session!;
+        const qs = tf.transpose(tf.matMul(this._state!.h, s.P)) as tf.Tensor2D; // d×1
+        const logits = tf.add(tf.reshape(tf.matMul(E, qs), [m.n]), tf.slice(m.bias, [0], [m.n]));
+        q = tf.add(q, tf.mul(qs, w.lstm)) as tf.Tensor2D;
+        shift = tf.mul(tf.logSumExp(logits), -w.lstm) as tf.Scalar;
+      }
+      if (useLong) {
+        const rows = weights.map(([id]) => m.index.get(id)!);
+        const r = tf.tensor2d(weights.map(([, v]) => v), [1, weights.length]);
+        // u = M Eᵀ r (M is symmetric); a model without a fold-in matrix uses Eᵀ r.
+        let u = tf.matMul(r, tf.gather(m.table, rows)) as tf.Tensor2D;
+        if (m.foldIn) u = tf.matMul(u, m.foldIn);
+        const mass = weights.reduce((a, [, v]) => a + Math.abs(v), 0);
+        if (mass < THIN && m.prototypes) {
+          // A thin history borrows from the nearest of the trained users' prototypes.
+          const nearest = tf.argMax(tf.reshape(tf.matMul(m.prototypes, tf.transpose(u)), [-1]));
+          u = tf.add(u, tf.mul(tf.gather(m.prototypes, tf.reshape(nearest, [1])), 1 - mass / THIN)) as tf.Tensor2D;
+        }
+        q = tf.add(q, tf.mul(tf.transpose(u), w.long)) as tf.Tensor2D;
+      }
+      return { q, shift };
+    });
+    return this._query;
+  }
+
+  async rank(req: RankRequest): Promise<Ranked[]> {
+    const m = this.model;
+    const w = m.scoring;
+    const ids = req.ids.filter((id) => !req.exclude.has(id));
+    if (ids.length === 0) return [];
+    const rows = this._rows(ids, req.categories);
+    const query = this._queryFor(req.events, req.now);
+    const scores = pagePrior(ids.length, req.page ?? w.page);
+    if (query) {
+      const device = tf.tidy(() =>
+        tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, rows), query.q), [rows.length]), tf.mul(tf.gather(m.bias, rows), w.lstm)), query.shift),
+      );
+      const values = await device.data();
+      device.dispose();
+      for (let i = 0; i < scores.length; i++) scores[i] += values[i];
+    }
+    const session = currentSession(req.events, req.now, this._gapMs)
+      .map((e) => m.index.get(e.id))
+      .filter((r): r is number => r !== undefined);
+    const votes = neighbourhoodVotes(m.neighbours, session, rows, w);
+    const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss'), req.now);
+    for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
+
+    let ranked: Ranked[] = ids.map((id, i) => ({ id, score: scores[i] }));
+    if (req.explain) await this._explain(ranked, rows, votes, req.events);
+    ranked = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.score - a.r.score || a.i - b.i).map((x) => x.r);
+    if (req.diversity > 0) {
+      const categoriesOf = (id: string) => req.categories[id] ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
+      ranked = diversify(ranked, categoriesOf, req.diversity);
+    }
+    return keepPinned(ids, ranked, req.pinned);
+  }
+
+  /** Reasons: the session item whose vote counted most, else the history item most similar in the model. */
+  private async _explain(ranked: Ranked[], rows: Int32Array, votes: ReturnType<typeof neighbourhoodVotes>, events: readonly NormalEvent[]) {
+    const m = this.model;
+    const positive = [...new Set(events.filter((e) => e.type !== 'dislike' && e.type !== 'dismiss' && m.index.has(e.id)).map((e) => e.id))];
+    let similar: Int32Array | undefined;
+    if (positive.length > 0 && ranked.some((_, i) => votes.by[i] < 0)) {
+      const t = tf.tidy(() =>
+        tf.argMax(tf.matMul(tf.gather(m.table, rows), tf.transpose(tf.gather(m.table, positive.map((id) => m.index.get(id)!)))), 1),
+      );
+      similar = (await t.data()) as Int32Array;
+      t.dispose();
+    }
+    ranked.forEach((r, i) => {
+      if (votes.by[i] >= 0) r.reason = { item: m.ids[votes.by[i]], kind: votes.kind[i] === 2 ? 'seen' : 'together' };
+      else if (similar && rows[i] < m.n) r.reason = { item: positive[similar[i]], kind: 'similar' };
+    });
+  }
+
+  /** Top k of the whole catalog: the device's best, joined with what the session's neighbours vote for. */
+  async recommend(k: number, events: readonly NormalEvent[], now: number, exclude: ReadonlySet<string>, explain: boolean): Promise<Ranked[]> {
+    const m = this.model;
+    const query = this._queryFor(events, now);
+    const pool = new Set<number>();
+    const want = Math.min(m.n, k + exclude.size + 32);
+    if (query) {
+      const top = tf.tidy(() => {
+        const E = tf.slice(m.table, [0, 0], [m.n, m.d]);
+        const all = tf.add(tf.reshape(tf.matMul(E, query.q), [m.n]), tf.mul(tf.slice(m.bias, [0], [m.n]), m.scoring.lstm));
+        return tf.topk(all, want).indices;
+      });
+      (await top.data()).forEach((r) => pool.add(r));
+      top.dispose();
+    } else if (m.popularity) {
+      // Cold start: the most popular items.
+      Array.from(m.popularity.keys()).sort((a, b) => m.popularity![b] - m.popularity![a]).slice(0, want).forEach((r) => pool.add(r));
+    }
+    const session = currentSession(events, now, this._gapMs);
+    for (const e of session) {
+      const row = m.index.get(e.id);
+      if (row === undefined) continue;
+      pool.add(row);
+      if (m.neighbours) for (let j = 0; j < m.neighbours.top && m.neighbours.ids[row * m.neighbours.top + j] >= 0; j++) pool.add(m.neighbours.ids[row * m.neighbours.top + j]);
+    }
+    // Popularity orders the pool before ranking, so ties keep the more popular item first.
+    const ids = [...pool].sort((a, b) => (m.popularity?.[b] ?? 0) - (m.popularity?.[a] ?? 0) || a - b).map((r) => m.ids[r]);
+    const ranked = await this.rank({ ids, events, now, pinned: new Set(), exclude, diversity: 0, explain, categories: {}, page: 0 });
+    return ranked.slice(0, k);
   }
 
   dispose(): void {
-    this._embeddings.dispose();
+    tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._query?.shift].filter((t) => t !== undefined) as tf.Tensor[]);
+    this._state = undefined;
+    this._query = undefined;
+    this._queryKey = undefined;
   }
 }

@@ -1,7 +1,9 @@
-import type { BackendPreference, RankOptions, VitrineOptions } from '../types/index.js';
+import type { BackendPreference, EventType, HistoryEvent, RankOptions, RecommendOptions, VitrineOptions } from '../types/index.js';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgl', 'wasm', 'cpu'];
-const KNOWN_OPTIONS = ['model', 'backend', 'wasmPaths', 'timeoutMs'];
+const KNOWN_OPTIONS = ['model', 'backend', 'wasmPaths', 'timeoutMs', 'scoring', 'sessionTimeoutMinutes'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page'];
+export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<Omit<VitrineOptions, 'wasmPaths'>> & Pick<VitrineOptions, 'wasmPaths'>;
@@ -41,13 +43,66 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError(`vitrine: options.timeoutMs must be a positive number of milliseconds, got ${show(timeoutMs)}`);
   }
+  const scoring = (o.scoring ?? {}) as Record<string, unknown>;
+  if (typeof scoring !== 'object' || scoring === null) throw new TypeError(`vitrine: options.scoring must be an object, got ${show(scoring)}`);
+  for (const [k, v] of Object.entries(scoring)) {
+    if (!SCORING_KEYS.includes(k)) throw new TypeError(`vitrine: unknown options.scoring.${k}; expected one of ${SCORING_KEYS.join(', ')}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`vitrine: options.scoring.${k} must be a finite number, got ${show(v)}`);
+  }
+  const sessionTimeoutMinutes = o.sessionTimeoutMinutes ?? 30;
+  if (typeof sessionTimeoutMinutes !== 'number' || !(sessionTimeoutMinutes > 0)) {
+    throw new TypeError(`vitrine: options.sessionTimeoutMinutes must be a positive number, got ${show(sessionTimeoutMinutes)}`);
+  }
   return {
     model: o.model,
     backend: backend as BackendPreference,
     wasmPaths: o.wasmPaths as string | undefined,
     timeoutMs,
+    scoring: scoring as ResolvedOptions['scoring'],
+    sessionTimeoutMinutes,
   };
 }
+
+
+function checkIds(value: unknown, where: string, what = 'item id strings'): string[] {
+  if (!Array.isArray(value)) throw new TypeError(`${where} must be an array of ${what}, got ${show(value)}`);
+  value.forEach((id, i) => {
+    if (typeof id !== 'string') throw new TypeError(`${where}[${i}] must be a string, got ${show(id)}`);
+  });
+  return value;
+}
+
+function checkHistory(value: unknown, where: string): (string | HistoryEvent)[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TypeError(`${where} must be an array of ids or { id, type?, time? } events, got ${show(value)}`);
+  value.forEach((e, i) => {
+    if (typeof e === 'string') return;
+    if (e === null || typeof e !== 'object' || typeof e.id !== 'string') {
+      throw new TypeError(`${where}[${i}] must be an id or { id, type?, time? }, got ${show(e)}`);
+    }
+    if (e.type !== undefined && !EVENT_TYPES.includes(e.type)) {
+      throw new TypeError(`${where}[${i}].type must be one of ${EVENT_TYPES.join(', ')}, got ${show(e.type)}`);
+    }
+    if (e.time !== undefined && (typeof e.time !== 'number' || !Number.isFinite(e.time))) {
+      throw new TypeError(`${where}[${i}].time must be milliseconds since 1970, got ${show(e.time)}`);
+    }
+  });
+  return value;
+}
+
+/** Checks the options of `recommend`. */
+export function checkRecommendArgs(options: unknown): Required<RecommendOptions> {
+  if (options === null || typeof options !== 'object') throw new TypeError(`vitrine.recommend: options must be an object like { k: 10 }, got ${show(options)}`);
+  const o = options as RecommendOptions;
+  if (!Number.isInteger(o.k) || o.k < 0 || o.k > 10_000) throw new TypeError(`vitrine.recommend: options.k must be a whole number in 0..10000, got ${show(o.k)}`);
+  return {
+    k: o.k,
+    exclude: o.exclude === undefined ? [] : checkIds(o.exclude, 'vitrine.recommend: options.exclude'),
+    history: checkHistory(o.history, 'vitrine.recommend: options.history'),
+    explain: Boolean(o.explain),
+  };
+}
+
 
 /** Checks the arguments of `rank`; a wrong type is a programmer's mistake and throws. */
 export function checkRankArgs(ids: unknown, options: unknown): Required<RankOptions> {
@@ -55,13 +110,25 @@ export function checkRankArgs(ids: unknown, options: unknown): Required<RankOpti
   ids.forEach((id, i) => {
     if (typeof id !== 'string') throw new TypeError(`vitrine.rank: ids[${i}] must be a string, got ${show(id)}`);
   });
-  if (options === undefined) return { history: [] };
-  if (options === null || typeof options !== 'object') {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`vitrine.rank: options must be an object, got ${show(options)}`);
   }
-  const history = (options as RankOptions).history ?? [];
-  if (!Array.isArray(history) || history.some((h) => typeof h !== 'string')) {
-    throw new TypeError(`vitrine.rank: options.history must be an array of item id strings, got ${show(history)}`);
+  const o = (options ?? {}) as RankOptions;
+  const diversity = o.diversity ?? 0;
+  if (typeof diversity !== 'number' || !(diversity >= 0 && diversity <= 1)) {
+    throw new TypeError(`vitrine.rank: options.diversity must be a number in 0..1, got ${show(diversity)}`);
   }
-  return { history };
+  const categories = o.categories ?? {};
+  if (typeof categories !== 'object' || categories === null || Array.isArray(categories)) {
+    throw new TypeError(`vitrine.rank: options.categories must be an object of id → category names, got ${show(categories)}`);
+  }
+  for (const [id, list] of Object.entries(categories)) checkIds(list, `vitrine.rank: options.categories[${JSON.stringify(id)}]`, 'category names');
+  return {
+    history: checkHistory(o.history, 'vitrine.rank: options.history'),
+    pinned: o.pinned === undefined ? [] : checkIds(o.pinned, 'vitrine.rank: options.pinned'),
+    exclude: o.exclude === undefined ? [] : checkIds(o.exclude, 'vitrine.rank: options.exclude'),
+    diversity,
+    explain: Boolean(o.explain),
+    categories,
+  };
 }

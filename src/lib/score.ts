@@ -11,18 +11,16 @@ export function rowsOf(ids: readonly string[], index: ReadonlyMap<string, number
 }
 
 /**
- * The query vector of a history: the mean of its known items' embeddings (rows < 0 are skipped).
- * An empty or unknown history gives the zero vector, so every score is 0 and the page's order stands.
+ * The long-term vector of a history without a fold-in matrix: Eᵀ r, the sum of its known items'
+ * embeddings, each weighing 1 (rows < 0 are skipped). An empty or unknown history gives the zero vector,
+ * so every score is 0 and the page's order stands.
  */
 export function queryOf(embeddings: Float32Array, dim: number, rows: Int32Array): Float32Array {
   const q = new Float32Array(dim);
-  let n = 0;
   for (const r of rows) {
     if (r < 0) continue;
     for (let j = 0; j < dim; j++) q[j] += embeddings[r * dim + j];
-    n++;
   }
-  if (n > 0) for (let j = 0; j < dim; j++) q[j] /= n;
   return q;
 }
 

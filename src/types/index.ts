@@ -30,6 +30,40 @@ export interface VitrineOptions {
    * @default 10000
    */
   timeoutMs?: number;
+  /**
+   * Overrides of the model's scoring weights (docs/model-format.md, Scoring): `lstm` (session model),
+   * `last`, `decay` and `repeat` (the session's neighbourhood), `long` (long-term profile) and `page` (the
+   * page's own order). The trainer tunes the first four; `long` defaults to 0.05 with a session model and 1
+   * without, `page` to 0.05.
+   * @default {}
+   */
+  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'long' | 'page', number>>;
+  /**
+   * A session ends after this many minutes without an event; the session model reads the current session.
+   * @default 30
+   */
+  sessionTimeoutMinutes?: number;
+}
+
+/** What a visitor did with an item. `dislike` and `dismiss` ("not interested") push it and its kind away. */
+export type EventType = 'view' | 'click' | 'add_to_cart' | 'purchase' | 'like' | 'dislike' | 'dismiss';
+
+/** One thing the visitor did, as the engine reads it. */
+export interface HistoryEvent {
+  /** The item's id. */
+  id: string;
+  /** @default 'click' */
+  type?: EventType;
+  /** When, in milliseconds since 1970 (`Date.now()`). @default now */
+  time?: number;
+}
+
+/** Why an item ranks where it does: the history item that contributed most. */
+export interface Reason {
+  /** The history item ("because you viewed X"). */
+  item: string;
+  /** `seen`: the visitor had it already; `together`: often chosen with it; `similar`: close in the model. */
+  kind: 'seen' | 'together' | 'similar';
 }
 
 /** One ranked item, best first. */
@@ -38,16 +72,46 @@ export interface Ranked {
   id: string;
   /** Higher is better. Scores of one call are comparable with each other only. */
   score: number;
+  /** Present with `explain: true` when the visitor's history moved the item. */
+  reason?: Reason;
 }
 
 /** Options of {@link Vitrine.rank}. */
 export interface RankOptions {
   /**
-   * Item ids the visitor interacted with, oldest first. Until the local profile store lands, the caller
-   * supplies the history; ids the model does not know are ignored.
+   * What the visitor did, oldest first: item ids (read as clicks now) or events with type and time.
+   * Until the local profile store lands, the caller supplies it. Ids the model does not know are ignored.
    * @default []
    */
-  history?: readonly string[];
+  history?: readonly (string | HistoryEvent)[];
+  /** Ids that keep their position in the page's order (merchandising slots). @default [] */
+  pinned?: readonly string[];
+  /** Ids to leave out of the result. @default [] */
+  exclude?: readonly string[];
+  /**
+   * 0..1: how strongly to stop one category taking over the top (maximal marginal relevance over the
+   * items' categories). 0 turns it off. @default 0
+   */
+  diversity?: number;
+  /** Attach a {@link Reason} to items the history moved. @default false */
+  explain?: boolean;
+  /**
+   * Categories of items, by id, for items the model never saw (they get their categories' vector) and
+   * for `diversity`. Items the model knows use the model's categories when this omits them. @default {}
+   */
+  categories?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Options of {@link Vitrine.recommend}. */
+export interface RecommendOptions {
+  /** How many items. */
+  k: number;
+  /** Ids to leave out (say, what the page already shows). @default [] */
+  exclude?: readonly string[];
+  /** As in {@link RankOptions.history}. @default [] */
+  history?: readonly (string | HistoryEvent)[];
+  /** As in {@link RankOptions.explain}. @default false */
+  explain?: boolean;
 }
 
 /** Why the model is not in use. Expected failures are reported, never thrown. */
@@ -73,6 +137,11 @@ export interface Vitrine {
    * ids the model does not know, the page's order is the tie-breaker and is kept.
    */
   rank(ids: readonly string[], options?: RankOptions): Promise<Ranked[]>;
+  /**
+   * The `k` best items of the whole catalog for this visitor, best first. Without a model, or without
+   * history and popularity, it resolves to fewer items (possibly none), never rejects.
+   */
+  recommend(options: RecommendOptions): Promise<Ranked[]>;
   /**
    * What the tensor runtime holds right now, across all instances on the page (tfjs's `tf.memory()`):
    * for debugging views, benchmarks and leak checks.

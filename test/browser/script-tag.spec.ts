@@ -16,7 +16,7 @@ for (const backend of ['webgl', 'wasm', 'cpu'] as const) {
   test(`the ${backend} backend starts from the bundle and ranks the tiny model correctly`, async ({ page }) => {
     const result = await page.evaluate(
       async ({ model, backend, ids }) => {
-        const v = await window.vitrine.createVitrine({ model, backend });
+        const v = await window.vitrine.createVitrine({ model, backend, scoring: { page: 0 } });
         const ranked = await v.rank(ids, { history: ['a'] });
         const noHistory = await v.rank(ids);
         return { ready: v.ready, backend: v.backend, reason: v.backendReason, ranked, noHistory: noHistory.map((r) => r.id) };

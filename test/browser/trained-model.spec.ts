@@ -12,7 +12,7 @@ for (const backend of ['webgl', 'wasm', 'cpu'] as const) {
     await page.goto('/test/pages/blank.html');
     const got = await page.evaluate(
       async ({ backend, ids, histories }) => {
-        const v = await window.vitrine.createVitrine({ model: '/test/fixtures/planted-model/', backend });
+        const v = await window.vitrine.createVitrine({ model: '/test/fixtures/planted-model/', backend, scoring: { long: 0, page: 0 } });
         if (!v.ready) throw new Error(v.error?.message);
         const out = [];
         for (const history of histories) out.push(await v.rank(ids, { history }));

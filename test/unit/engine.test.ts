@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, expect, test } from 'vitest';
 import { chooseBackend } from '../../src/lib/backend.js';
-import { Engine } from '../../src/lib/engine.js';
 import { fetchModel, manifestUrl } from '../../src/lib/fetch-model.js';
+import { disposeModel } from '../../src/lib/model.js';
 import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
 import { TINY_DIM, TINY_EMBEDDINGS, TINY_IDS, TINY_PAGE, TINY_RANKED_AFTER_A } from '../fixtures/tiny-model.js';
-import { TINY_MODEL_DIR, copyOfTinyModel, dirUrl, fileFetch } from './model-files.js';
+import { TINY_MODEL_DIR, copyOfTinyModel, dirUrl, engineFor, fileFetch, rankWith } from './model-files.js';
 
 const load = (dir = TINY_MODEL_DIR) => fetchModel(dirUrl(dir), { timeoutMs: 5000, fetch: fileFetch });
 
@@ -24,8 +24,8 @@ test('manifestUrl appends manifest.json to a directory', () => {
 test('the engine ranks the tiny model as worked out by hand, and as the plain scorer does', async () => {
   const fetched = await load();
   if (!fetched.ok) throw new Error(fetched.error.message);
-  const engine = new Engine(fetched.value);
-  const ranked = await engine.rank(TINY_PAGE, ['a']);
+  const engine = engineFor(fetched.value);
+  const ranked = await rankWith(engine, TINY_PAGE, ['a']);
   expect(ranked.map((r) => r.id)).toEqual(TINY_RANKED_AFTER_A);
 
   const index = new Map(TINY_IDS.map((id, i) => [id, i]));
@@ -33,30 +33,34 @@ test('the engine ranks the tiny model as worked out by hand, and as the plain sc
   const ids = ['f', 'zz', 'a', 'b', 'c', 'd', 'e'];
   const q = queryOf(TINY_EMBEDDINGS, TINY_DIM, rowsOf(history, index, -1));
   const expected = orderByScore(ids, scoreRows(TINY_EMBEDDINGS, TINY_DIM, rowsOf(ids, index, -1), q));
-  const got = await engine.rank(ids, history);
+  const got = await rankWith(engine, ids, history);
   expect(got.map((r) => r.id)).toEqual(expected.map((r) => r.id));
   got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i].score, 6));
   engine.dispose();
+  disposeModel(engine.model);
 });
 
 test('no history keeps the page order; unknown ids keep their place', async () => {
   const fetched = await load();
   if (!fetched.ok) throw new Error(fetched.error.message);
-  const engine = new Engine(fetched.value);
-  expect((await engine.rank(['x', 'f', 'a'], [])).map((r) => r.id)).toEqual(['x', 'f', 'a']);
-  expect(await engine.rank([], ['a'])).toEqual([]);
+  const engine = engineFor(fetched.value);
+  expect((await rankWith(engine, ['x', 'f', 'a'], [])).map((r) => r.id)).toEqual(['x', 'f', 'a']);
+  expect(await rankWith(engine, [], ['a'])).toEqual([]);
   engine.dispose();
+  disposeModel(engine.model);
 });
 
 test('ranking leaks no tensors, and dispose frees the model', async () => {
   const before = tf.memory().numTensors;
   const fetched = await load();
   if (!fetched.ok) throw new Error(fetched.error.message);
-  const engine = new Engine(fetched.value);
+  const engine = engineFor(fetched.value);
+  await rankWith(engine, TINY_PAGE, ['a']); // the first rank caches its query vector
   const loaded = tf.memory().numTensors;
-  for (let i = 0; i < 200; i++) await engine.rank(TINY_PAGE, i % 2 ? ['a', 'c'] : []);
+  for (let i = 0; i < 200; i++) await rankWith(engine, TINY_PAGE, i % 2 ? ['a', 'c'] : []);
   expect(tf.memory().numTensors).toBe(loaded);
   engine.dispose();
+  disposeModel(engine.model);
   expect(tf.memory().numTensors).toBe(before);
 });
 

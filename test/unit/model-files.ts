@@ -16,3 +16,15 @@ export async function copyOfTinyModel(): Promise<string> {
   await cp(TINY_MODEL_DIR, dir, { recursive: true });
   return dir;
 }
+
+import { Engine, type RankRequest } from '../../src/lib/engine.js';
+import { decodeModel, type ScoringWeights } from '../../src/lib/model.js';
+import type { FetchedModel } from '../../src/lib/fetch-model.js';
+
+/** An engine over fetched files, with scoring overrides (the page's order off by default, as in a unit test). */
+export const engineFor = (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }) =>
+  new Engine(decodeModel(fetched, scoring), 30 * 60_000);
+
+/** rank() with every option at its default. */
+export const rankWith = (engine: Engine, ids: readonly string[], history: readonly string[], more: Partial<RankRequest> = {}) =>
+  engine.rank({ ids, events: history.map((id) => ({ id, type: 'click', time: 1 })), now: 1, pinned: new Set(), exclude: new Set(), diversity: 0, explain: false, categories: {}, ...more });

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { checkRankArgs, resolveOptions } from '../../src/lib/options.js';
+import { checkRankArgs, checkRecommendArgs, resolveOptions } from '../../src/lib/options.js';
 
 describe('resolveOptions', () => {
   test('fills defaults', () => {
-    expect(resolveOptions({ model: '/m/' })).toEqual({ model: '/m/', backend: 'auto', wasmPaths: undefined, timeoutMs: 10_000 });
+    expect(resolveOptions({ model: '/m/' })).toEqual({ model: '/m/', backend: 'auto', wasmPaths: undefined, timeoutMs: 10_000, scoring: {}, sessionTimeoutMinutes: 30 });
   });
 
   test.each([
@@ -14,6 +14,9 @@ describe('resolveOptions', () => {
     [{ model: '/m/', wasmPaths: '/wasm' }, /wasmPaths must be a URL prefix ending in '\/', got "\/wasm"/],
     [{ model: '/m/', timeoutMs: -1 }, /timeoutMs must be a positive number of milliseconds, got -1/],
     [{ model: '/m/', modle: 'x' }, /unknown option "modle"; expected one of model, backend/],
+    [{ model: '/m/', scoring: { lstn: 1 } }, /unknown options\.scoring\.lstn; expected one of lstm, last, decay, repeat, long, page/],
+    [{ model: '/m/', scoring: { page: '1' } }, /options\.scoring\.page must be a finite number, got "1"/],
+    [{ model: '/m/', sessionTimeoutMinutes: 0 }, /sessionTimeoutMinutes must be a positive number, got 0/],
   ])('refuses %j, naming the value', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);
   });
@@ -21,13 +24,26 @@ describe('resolveOptions', () => {
 
 describe('checkRankArgs', () => {
   test('accepts ids and a history', () => {
-    expect(checkRankArgs(['a'], { history: ['b'] })).toEqual({ history: ['b'] });
-    expect(checkRankArgs([], undefined)).toEqual({ history: [] });
+    const defaults = { history: [], pinned: [], exclude: [], diversity: 0, explain: false, categories: {} };
+    expect(checkRankArgs(['a'], { history: ['b', { id: 'c', type: 'add_to_cart', time: 5 }] })).toEqual({ ...defaults, history: ['b', { id: 'c', type: 'add_to_cart', time: 5 }] });
+    expect(checkRankArgs([], undefined)).toEqual(defaults);
   });
 
   test('names the bad id and its position', () => {
     expect(() => checkRankArgs('a,b', undefined)).toThrow(/ids must be an array of strings, got "a,b"/);
     expect(() => checkRankArgs(['a', 7], undefined)).toThrow(/ids\[1\] must be a string, got 7/);
-    expect(() => checkRankArgs(['a'], { history: 'a' })).toThrow(/history must be an array of item id strings, got "a"/);
+    expect(() => checkRankArgs(['a'], { history: 'a' })).toThrow(/history must be an array of ids or \{ id, type\?, time\? \} events, got "a"/);
+    expect(() => checkRankArgs(['a'], { history: [{ id: 'a', type: 'love' }] })).toThrow(/history\[0\]\.type must be one of view, click, add_to_cart, purchase, like, dislike, dismiss, got "love"/);
+    expect(() => checkRankArgs(['a'], { diversity: 2 })).toThrow(/diversity must be a number in 0\.\.1, got 2/);
+    expect(() => checkRankArgs(['a'], { pinned: [1] })).toThrow(/options\.pinned\[0\] must be a string, got 1/);
+    expect(() => checkRankArgs(['a'], { categories: { a: 'Drama' } })).toThrow(/options\.categories\["a"\] must be an array of category names, got "Drama"/);
+  });
+});
+
+describe('checkRecommendArgs', () => {
+  test('fills defaults and names bad values', () => {
+    expect(checkRecommendArgs({ k: 5 })).toEqual({ k: 5, exclude: [], history: [], explain: false });
+    expect(() => checkRecommendArgs({ k: -1 })).toThrow(/options\.k must be a whole number in 0\.\.10000, got -1/);
+    expect(() => checkRecommendArgs(undefined)).toThrow(/options must be an object like \{ k: 10 \}, got undefined/);
   });
 });

@@ -8,8 +8,8 @@ test('rowsOf maps unknown ids to the given row', () => {
   expect(Array.from(rowsOf(['b', 'zz', 'a'], index, -1))).toEqual([1, -1, 0]);
 });
 
-test('queryOf averages the known history rows and skips unknown ones', () => {
-  expect(Array.from(queryOf(TINY_EMBEDDINGS, TINY_DIM, Int32Array.from([0, 2, -1])))).toEqual([0.5, 0.5, 0, 0]);
+test('queryOf adds the known history rows and skips unknown ones', () => {
+  expect(Array.from(queryOf(TINY_EMBEDDINGS, TINY_DIM, Int32Array.from([0, 2, -1])))).toEqual([1, 1, 0, 0]);
   expect(Array.from(queryOf(TINY_EMBEDDINGS, TINY_DIM, Int32Array.from([-1])))).toEqual([0, 0, 0, 0]);
 });
 

@@ -3,13 +3,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { Engine } from '../../src/lib/engine.js';
 import { fetchModel } from '../../src/lib/fetch-model.js';
-import { loadModel } from '../../src/trainer/model-io.js';
-import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
+import { disposeModel } from '../../src/lib/model.js';
+import { loadModel, type LoadedModel } from '../../src/trainer/model-io.js';
+import { blendScorer } from '../../src/trainer/blend.js';
+import { SessionModel } from '../../src/trainer/session-model.js';
 import { plantedLog } from '../fixtures/planted.js';
 import { PLANTED_HISTORIES, PLANTED_PAGE } from '../fixtures/planted-cases.js';
-import { dirUrl, fileFetch } from './model-files.js';
+import { dirUrl, engineFor, fileFetch, rankWith } from './model-files.js';
+
+/**
+ * What the trainer's own code scores for the next item after `history` (all clicks): the blend it tuned
+ * and evaluated, from the model as exported. The browser must give the same numbers.
+ */
+async function trainerScores(model: LoadedModel, history: string[]): Promise<Map<string, number>> {
+  const index = new Map(model.ids.map((id, i) => [id, i]));
+  const rows = history.map((id) => index.get(id)).filter((r): r is number => r !== undefined);
+  const set = { seqs: [Int32Array.from([...rows, 0])], types: [new Uint8Array(rows.length + 1).fill(1)], start: [rows.length] };
+  const session = SessionModel.fromWeights(model.session!, model.session!.window);
+  const out = new Map<string, number>();
+  await blendScorer('model', session.scorer(), model.neighbours!, model.popularity!, model.blend!).forEachCase(set, (_, __, scores) =>
+    model.ids.forEach((id, i) => out.set(id, scores[i])),
+  );
+  session.dispose();
+  return out;
+}
 
 // A real, small training run on a log with a planted structure (test/fixtures/planted.ts).
 const FAST = ['--epochs', '4', '--dim', '16', '--hidden', '24', '--seed', '5', '--json'];
@@ -73,16 +91,15 @@ describe('vitrine train on a planted structure', () => {
     const { model } = await loadModel(join(dir, 'model'));
     const fetched = await fetchModel(dirUrl(join(dir, 'model')), { timeoutMs: 5000, fetch: fileFetch });
     if (!fetched.ok) throw new Error(fetched.error.message);
-    const engine = new Engine(fetched.value);
-    const index = new Map(model.ids.map((id, i) => [id, i]));
+    const engine = engineFor(fetched.value, { long: 0, page: 0 });
     const page = model.ids.slice(0, 30);
-    for (const history of [['item-3'], ['item-11', 'item-12'], []]) {
-      const q = queryOf(model.itemEmbeddings, 16, rowsOf(history, index, -1));
-      const expected = orderByScore(page, scoreRows(model.itemEmbeddings, 16, rowsOf(page, index, -1), q));
-      const got = await engine.rank(page, history);
-      got.forEach((r, i) => expect(r.score).toBeCloseTo(expected[i].score, 5));
+    for (const history of [['item-3'], ['item-11', 'item-12'], ['item-40', 'item-41', 'item-42', 'item-43']]) {
+      const expected = await trainerScores(model, history);
+      const got = await rankWith(engine, page, history);
+      for (const r of got) expect(r.score, `${r.id} after ${history}`).toBeCloseTo(expected.get(r.id)!, 4);
     }
     engine.dispose();
+    disposeModel(engine.model);
   });
 
   test('a report with the training curve and the table is written', async () => {
@@ -121,11 +138,11 @@ test('the committed planted model ranks in Node as its expected.json says', asyn
     await rm(join(PLANTED_MODEL, 'report.html'));
   }
   const { model } = await loadModel(PLANTED_MODEL);
-  const index = new Map(model.ids.map((id, i) => [id, i]));
-  const expected = PLANTED_HISTORIES.map((history) => {
-    const q = queryOf(model.itemEmbeddings, model.dim, rowsOf(history, index, -1));
-    return orderByScore(PLANTED_PAGE, scoreRows(model.itemEmbeddings, model.dim, rowsOf(PLANTED_PAGE, index, -1), q));
-  });
+  const expected: { id: string; score: number }[][] = [];
+  for (const history of PLANTED_HISTORIES) {
+    const scores = await trainerScores(model, history);
+    expected.push(PLANTED_PAGE.map((id) => ({ id, score: history.some((h) => scores.has(h)) ? scores.get(id)! : 0 })).sort((a, b) => b.score - a.score));
+  }
   const file = join(PLANTED_MODEL, '..', 'planted-expected.json');
   if (process.env.UPDATE_FIXTURES) await writeFile(file, `${JSON.stringify(expected, null, 1)}\n`);
   const committed = JSON.parse(await readFile(file, 'utf8'));
@@ -158,10 +175,11 @@ describe('vitrine import', () => {
       expect(await main(['import', '--embeddings', join(dir, file), '--out', out], () => {})).toBe(0);
       const fetched = await fetchModel(dirUrl(out), { timeoutMs: 5000, fetch: fileFetch });
       if (!fetched.ok) throw new Error(fetched.error.message);
-      const engine = new Engine(fetched.value);
-      const ranked = await engine.rank([ids[2], ids[1], ids[0]], [ids[0]]);
+      const engine = engineFor(fetched.value);
+      const ranked = await rankWith(engine, [ids[2], ids[1], ids[0]], [ids[0]]);
       expect(ranked.map((r) => r.id)).toEqual([ids[0], ids[1], ids[2]]);
       engine.dispose();
+    disposeModel(engine.model);
     }
   });
 

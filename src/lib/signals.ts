@@ -1,0 +1,55 @@
+import type { EventType, HistoryEvent } from '../types/index.js';
+
+// What the history says, as plain numbers: which events form the current session (the LSTM reads them)
+// and how much each past event weighs in the long-term profile. Pure: testable in Node.
+
+/** Long-term weight of each event type: view < click < add to cart < purchase; negatives push away. */
+export const EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
+  view: 0.5,
+  click: 1,
+  add_to_cart: 2,
+  purchase: 3,
+  like: 2,
+  dislike: -2,
+  dismiss: -2,
+};
+
+/** A long-term event loses half its weight every this many days. */
+export const HALF_LIFE_DAYS = 14;
+
+const DAY = 86_400_000;
+
+export interface NormalEvent {
+  id: string;
+  type: EventType;
+  time: number;
+}
+
+/** Fills defaults: a bare id is a click now. */
+export function normalise(history: readonly (string | HistoryEvent)[], now: number): NormalEvent[] {
+  return history.map((e) => (typeof e === 'string' ? { id: e, type: 'click', time: now } : { id: e.id, type: e.type ?? 'click', time: e.time ?? now }));
+}
+
+/**
+ * The current session: the trailing events with no gap longer than `gapMs` between them, the last one
+ * within `gapMs` of now. Negative feedback is not something the visitor moved through, so the LSTM does
+ * not read it. A clock that went backwards (a later event with an earlier time) is not a gap.
+ */
+export function currentSession(events: readonly NormalEvent[], now: number, gapMs: number): NormalEvent[] {
+  const positive = events.filter((e) => EVENT_WEIGHTS[e.type] > 0);
+  if (positive.length === 0 || now - positive[positive.length - 1].time > gapMs) return [];
+  let start = positive.length - 1;
+  while (start > 0 && positive[start].time - positive[start - 1].time <= gapMs) start--;
+  return positive.slice(start);
+}
+
+/** Long-term weights per item: type weight × age decay, summed over the item's events. */
+export function profileWeights(events: readonly NormalEvent[], now: number): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const e of events) {
+    const age = Math.max(0, now - e.time) / DAY;
+    const w = EVENT_WEIGHTS[e.type] * 0.5 ** (age / HALF_LIFE_DAYS);
+    weights.set(e.id, (weights.get(e.id) ?? 0) + w);
+  }
+  return weights;
+}
