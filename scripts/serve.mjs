@@ -1,13 +1,15 @@
 // A static server for the demo and the browser tests: the project folder on localhost only.
-// Usage: node scripts/serve.mjs [--port N]   (default 8080, or $PORT)
+// Usage: node scripts/serve.mjs [--port N] [--cache]   (port 8080 or $PORT; --cache: cacheable for an hour,
+// as a production server would serve model files, instead of revalidating every request)
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sirv from 'sirv';
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, quiet: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { port: { type: 'string' }, cache: { type: 'boolean' } } });
 const port = Number(values.port ?? process.env.PORT ?? 8080);
-const files = sirv(join(import.meta.dirname, '..'), { dev: true, dotfiles: false });
+const root = join(import.meta.dirname, '..');
+const files = values.cache ? sirv(root, { maxAge: 3600, etag: true, dotfiles: false }) : sirv(root, { dev: true, dotfiles: false });
 
 createServer((req, res) => files(req, res, () => {
   res.statusCode = 404;

@@ -37,7 +37,7 @@ export function normalise(history: readonly (string | HistoryEvent)[], now: numb
  */
 export function currentSession(events: readonly NormalEvent[], now: number, gapMs: number): NormalEvent[] {
   const positive = events.filter((e) => EVENT_WEIGHTS[e.type] > 0);
-  if (positive.length === 0 || now - positive[positive.length - 1].time > gapMs) return [];
+  if (positive.length === 0 || now - Math.max(...positive.map((e) => e.time)) > gapMs) return [];
   let start = positive.length - 1;
   while (start > 0 && positive[start].time - positive[start - 1].time <= gapMs) start--;
   return positive.slice(start);

@@ -1,0 +1,7 @@
+import type * as api from '../../src/entrypoints/script-tag.js';
+
+declare global {
+  interface Window {
+    vitrine: typeof api;
+  }
+}

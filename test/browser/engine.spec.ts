@@ -1,0 +1,91 @@
+import { test, expect } from './fixtures.js';
+
+// The engine in Chromium with a model written by `vitrine train` on a log where item-k is mostly followed
+// by the next item of its group of ten (test/fixtures/planted.ts): item-3 → item-4, item-19 → item-10.
+const MODEL = '/test/fixtures/planted-model/';
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/test/pages/blank.html');
+});
+
+test('the LSTM state kept between events (one step each) scores as a fresh read of the whole session', async ({ page }) => {
+  const { stepped, fresh } = await page.evaluate(async (model) => {
+    const ids = Array.from({ length: 60 }, (_, i) => `item-${i}`);
+    const a = await window.vitrine.createVitrine({ model, backend: 'wasm' });
+    await a.rank(ids, { history: ['item-20'] });
+    await a.rank(ids, { history: ['item-20', 'item-21'] });
+    const stepped = await a.rank(ids, { history: ['item-20', 'item-21', 'item-22'] });
+    const b = await window.vitrine.createVitrine({ model, backend: 'wasm' });
+    const fresh = await b.rank(ids, { history: ['item-20', 'item-21', 'item-22'] });
+    return { stepped, fresh };
+  }, MODEL);
+  expect(stepped[0].id).toBe('item-23');
+  stepped.forEach((r, i) => {
+    expect(r.id).toBe(fresh[i].id);
+    expect(r.score).toBeCloseTo(fresh[i].score, 5);
+  });
+});
+
+test('recommend finds the planted successor over the whole catalog, with its reason', async ({ page }) => {
+  const r = await page.evaluate(async (model) => {
+    const v = await window.vitrine.createVitrine({ model, backend: 'wasm' });
+    return {
+      top: await v.recommend({ k: 5, history: ['item-18', 'item-19'], explain: true }),
+      excluded: await v.recommend({ k: 3, history: ['item-18', 'item-19'], exclude: ['item-10'] }),
+      cold: await v.recommend({ k: 3 }),
+      none: await v.recommend({ k: 0 }),
+    };
+  }, MODEL);
+  expect(r.top).toHaveLength(5);
+  expect(r.top[0]).toMatchObject({ id: 'item-10', reason: { item: 'item-19', kind: 'together' } });
+  expect(r.excluded.map((x) => x.id)).not.toContain('item-10');
+  expect(r.excluded).toHaveLength(3);
+  expect(r.cold).toHaveLength(3); // cold start: the most popular items
+  expect(r.none).toEqual([]);
+});
+
+test('rank keeps pinned slots, drops excluded ids, places unknown ids, explains and diversifies', async ({ page }) => {
+  const r = await page.evaluate(async (model) => {
+    const v = await window.vitrine.createVitrine({ model, backend: 'wasm' });
+    const page = ['item-50', 'item-4', 'new-sku', 'item-31', 'item-5', 'item-33'];
+    const history = ['item-2', 'item-3'];
+    return {
+      plain: await v.rank(page, { history, explain: true }),
+      pinned: await v.rank(page, { history, pinned: ['item-50'], exclude: ['item-31'] }),
+      cold: await v.rank(page),
+      diverse: await v.rank(['item-4', 'item-5', 'item-6', 'item-33'], {
+        history,
+        diversity: 1,
+        categories: { 'item-4': ['g0'], 'item-5': ['g0'], 'item-6': ['g0'], 'item-33': ['g3'] },
+      }),
+    };
+  }, MODEL);
+  expect(r.plain[0]).toMatchObject({ id: 'item-4', reason: { item: 'item-3', kind: 'together' } });
+  expect(r.plain.map((x) => x.id)).toContain('new-sku');
+  expect(r.pinned[0].id).toBe('item-50');
+  expect(r.pinned.map((x) => x.id)).not.toContain('item-31');
+  expect(r.pinned).toHaveLength(5);
+  expect(r.cold.map((x) => x.id)).toEqual(['item-50', 'item-4', 'new-sku', 'item-31', 'item-5', 'item-33']);
+  expect(r.diverse.slice(0, 2).map((x) => x.id)).toEqual(['item-4', 'item-33']);
+});
+
+test('1,000 ranks over changing histories leave the tensor count where it was', async ({ page }) => {
+  const counts = await page.evaluate(async (model) => {
+    const v = await window.vitrine.createVitrine({ model, backend: 'wasm' });
+    const ids = Array.from({ length: 60 }, (_, i) => `item-${i}`);
+    await v.rank(ids, { history: ['item-1'] });
+    const before = v.memory().numTensors;
+    for (let i = 0; i < 1000; i++) {
+      const history = Array.from({ length: 1 + (i % 7) }, (_, k) => `item-${(i + k) % 60}`);
+      if (i % 100 === 0) await v.recommend({ k: 5, history, explain: true });
+      else await v.rank(ids, { history, explain: i % 3 === 0, pinned: ['item-7'] });
+    }
+    await v.rank(ids, { history: ['item-1'] });
+    const after = v.memory().numTensors;
+    v.dispose();
+    return { before, after, disposed: v.memory().numTensors };
+  }, MODEL);
+  expect(counts.before).toBeGreaterThan(0);
+  expect(counts.after).toBe(counts.before);
+  expect(counts.disposed).toBe(0);
+});

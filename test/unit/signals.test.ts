@@ -1,0 +1,83 @@
+import { expect, test } from 'vitest';
+import { currentSession, normalise, profileWeights } from '../../src/lib/signals.js';
+import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from '../../src/lib/rerank.js';
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+
+test('normalise reads bare ids as clicks now', () => {
+  expect(normalise(['a', { id: 'b', type: 'view', time: 5 }], 100)).toEqual([
+    { id: 'a', type: 'click', time: 100 },
+    { id: 'b', type: 'view', time: 5 },
+  ]);
+});
+
+test('the current session ends at a 30-minute gap and leaves out negative feedback', () => {
+  const now = 1000 * MIN;
+  const events = normalise(
+    [
+      { id: 'old', time: now - 120 * MIN },
+      { id: 'a', time: now - 20 * MIN },
+      { id: 'x', type: 'dismiss', time: now - 15 * MIN },
+      { id: 'b', time: now - 5 * MIN },
+    ],
+    now,
+  );
+  expect(currentSession(events, now, 30 * MIN).map((e) => e.id)).toEqual(['a', 'b']);
+  expect(currentSession(events, now + 40 * MIN, 30 * MIN)).toEqual([]); // the session is over
+  // A clock moved backwards is not a gap.
+  expect(currentSession(normalise([{ id: 'a', time: now }, { id: 'b', time: now - 5 * DAY }], now), now, 30 * MIN).map((e) => e.id)).toEqual(['a', 'b']);
+});
+
+test('long-term weights grow with the event type, halve every 14 days, and go negative on dislike', () => {
+  const now = 100 * DAY;
+  const w = profileWeights(
+    normalise(
+      [
+        { id: 'a', type: 'view', time: now },
+        { id: 'a', type: 'purchase', time: now - 14 * DAY },
+        { id: 'b', type: 'add_to_cart', time: now },
+        { id: 'c', type: 'dislike', time: now },
+      ],
+      now,
+    ),
+    now,
+  );
+  expect(w.get('a')).toBeCloseTo(0.5 + 3 / 2, 6);
+  expect(w.get('b')).toBe(2);
+  expect(w.get('c')).toBe(-2);
+});
+
+test('neighbourhood votes decay with recency, repeat rewards what the session holds, and name the voter', () => {
+  // Row 0's neighbours: 1 (0.5), 2 (0.2); row 1's: 2 (0.4); N = 2, -1 pads.
+  const table = { ids: Int32Array.from([1, 2, 2, -1, -1, -1]), weights: Float32Array.from([0.5, 0.2, 0.4, 0, 0, 0]), top: 2 };
+  const r = neighbourhoodVotes(table, [0, 1], Int32Array.from([2, 1, 0]), { last: 2, decay: 0.5, repeat: 1 });
+  // 2: from 1 (weight 1) 0.4 + from 0 (weight 0.5) 0.1; 1: from 0: 0.25, repeat 1; 0: repeat 0.5.
+  expect(r.votes[0]).toBeCloseTo(0.5, 6);
+  expect(r.votes[1]).toBeCloseTo(1.25, 6);
+  expect(r.votes[2]).toBeCloseTo(0.5, 6);
+  expect(Array.from(r.by)).toEqual([1, 1, 0]);
+  expect(Array.from(r.kind)).toEqual([1, 2, 2]);
+  expect(neighbourhoodVotes(table, [], Int32Array.from([2]), { last: 2, decay: 0.5, repeat: 1 }).votes[0]).toBe(0);
+});
+
+test('the page prior falls slowly with position', () => {
+  const prior = pagePrior(4, 1);
+  [0, -1, -Math.log2(3), -2].forEach((v, i) => expect(prior[i]).toBeCloseTo(v, 6));
+});
+
+test('pinned items keep their page slots; the rest fill around them in ranked order', () => {
+  const page = ['a', 'b', 'c', 'd'];
+  const ranked = [{ id: 'd', score: 4 }, { id: 'c', score: 3 }, { id: 'b', score: 2 }, { id: 'a', score: 1 }];
+  expect(keepPinned(page, ranked, new Set(['b'])).map((r) => r.id)).toEqual(['d', 'b', 'c', 'a']);
+  expect(keepPinned(page, ranked, new Set(['a', 'd'])).map((r) => r.id)).toEqual(['a', 'c', 'b', 'd']);
+});
+
+test('diversity stops one category taking the top', () => {
+  const cats: Record<string, string[]> = { a1: ['A'], a2: ['A'], a3: ['A'], b1: ['B'] };
+  const ranked = [{ id: 'a1', score: 1 }, { id: 'a2', score: 0.9 }, { id: 'a3', score: 0.8 }, { id: 'b1', score: 0.5 }];
+  expect(diversify(ranked, (id) => cats[id], 0).map((r) => r.id)).toEqual(['a1', 'a2', 'a3', 'b1']);
+  // Each earlier pick of a category costs its items strength × the score spread (0.5 here).
+  expect(diversify(ranked, (id) => cats[id], 0.6).map((r) => r.id)).toEqual(['a1', 'a2', 'b1', 'a3']);
+  expect(diversify(ranked, (id) => cats[id], 1).map((r) => r.id)).toEqual(['a1', 'b1', 'a2', 'a3']);
+});
