@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, Ranked, RankOptions, RecommendOptions, Vitrine, VitrineError, VitrineOptions } from './types/index.js';
 import { checkRankArgs, checkRecommendArgs, resolveOptions } from './lib/options.js';
 import { fetchModel, manifestUrl } from './lib/fetch-model.js';
-import { chooseBackend } from './lib/backend.js';
+import { chooseBackend, webglContextLost } from './lib/backend.js';
+import type { FetchedModel } from './lib/fetch-model.js';
 import { decodeModel, disposeModel } from './lib/model.js';
 import { Engine } from './lib/engine.js';
 import { normalise } from './lib/signals.js';
@@ -25,28 +26,69 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     fetchModel(url, { timeoutMs: opts.timeoutMs }),
     chooseBackend(opts.backend, { wasmPaths: opts.wasmPaths }),
   ]);
+  const gapMs = opts.sessionTimeoutMinutes * 60_000;
+  const build = async (files: FetchedModel) => {
+    const engine = new Engine(decodeModel(files, opts.scoring), gapMs);
+    await engine.warmUp();
+    return engine;
+  };
   let engine: Engine | undefined;
   let error: VitrineError | undefined;
   if (!fetched.ok) error = fetched.error;
   else if (!choice.backend) error = { code: 'backend', message: choice.reason };
   else {
     try {
-      engine = new Engine(decodeModel(fetched.value, opts.scoring), opts.sessionTimeoutMinutes * 60_000);
+      engine = await build(fetched.value);
     } catch (e) {
       error = { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` };
     }
   }
   if (error && typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${error.message})`);
-  return new Instance(engine, error, engine ? choice.backend : undefined, choice.reason);
+  return new Instance(engine, error, engine ? choice.backend : undefined, choice.reason, async () => {
+    // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
+    const next = await chooseBackend('wasm', { wasmPaths: opts.wasmPaths });
+    if (!next.backend || !fetched.ok) return undefined;
+    return { engine: await build(fetched.value), backend: next.backend, reason: `WebGL context lost: using ${next.backend}` };
+  });
 }
+
+type Rebuild = () => Promise<{ engine: Engine; backend: BackendName; reason: string } | undefined>;
 
 class Instance implements Vitrine {
   constructor(
     private _engine: Engine | undefined,
     private _error: VitrineError | undefined,
-    readonly backend: BackendName | undefined,
-    readonly backendReason: string,
+    private _backend: BackendName | undefined,
+    private _backendReason: string,
+    private readonly _rebuild: Rebuild,
   ) {}
+
+  get backend(): BackendName | undefined {
+    return this._backend;
+  }
+
+  get backendReason(): string {
+    return this._backendReason;
+  }
+
+  /** The engine to use now; after a lost WebGL context, a new one on another backend. */
+  private async _current(): Promise<Engine | undefined> {
+    if (this._engine && this._backend === 'webgl' && webglContextLost()) {
+      const old = this._engine;
+      this._engine = undefined;
+      try {
+        old.dispose();
+        disposeModel(old.model);
+      } catch {
+        // The lost context's textures are gone already.
+      }
+      const next = await this._rebuild().catch(() => undefined);
+      if (next) [this._engine, this._backend, this._backendReason] = [next.engine, next.backend, next.reason];
+      else this._error = { code: 'backend', message: 'WebGL context lost and no other backend started' };
+      if (typeof console !== 'undefined') console.warn(`vitrine: ${this._engine ? this._backendReason : this._error!.message}`);
+    }
+    return this._engine;
+  }
 
   get ready(): boolean {
     return this._engine !== undefined;
@@ -59,10 +101,11 @@ class Instance implements Vitrine {
   async rank(ids: readonly string[], options?: RankOptions): Promise<Ranked[]> {
     const o = checkRankArgs(ids, options);
     const keep = () => ids.filter((id) => !o.exclude.includes(id)).map((id) => ({ id, score: 0 }));
-    if (!this._engine) return keep();
+    const engine = await this._current();
+    if (!engine) return keep();
     const now = Date.now();
     try {
-      return await this._engine.rank({
+      return await engine.rank({
         ids,
         events: normalise(o.history, now),
         now,
@@ -81,10 +124,11 @@ class Instance implements Vitrine {
 
   async recommend(options: RecommendOptions): Promise<Ranked[]> {
     const o = checkRecommendArgs(options);
-    if (!this._engine || o.k === 0) return [];
+    const engine = await this._current();
+    if (!engine || o.k === 0) return [];
     const now = Date.now();
     try {
-      return await this._engine.recommend(o.k, normalise(o.history, now), now, new Set(o.exclude), o.explain);
+      return await engine.recommend(o.k, normalise(o.history, now), now, new Set(o.exclude), o.explain);
     } catch (e) {
       this._fail(e);
       return [];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-webgl';
+import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName, BackendPreference } from '../types/index.js';
 
@@ -72,4 +72,10 @@ async function startBackend(name: BackendName): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Whether the backend in use is WebGL and has lost its context (GPU reset, driver update, tab in background). */
+export function webglContextLost(): boolean {
+  const b = tf.backend();
+  return b instanceof MathBackendWebGL && b.gpgpu.gl.isContextLost();
 }

@@ -221,6 +221,19 @@ export class Engine {
     return ranked.slice(0, k);
   }
 
+  /**
+   * Runs every kind of operation once (an LSTM step, a rank, a catalog top-k) so that WebGL compiles its
+   * shaders and WASM warms up before the page's first rank, then forgets the made-up history.
+   */
+  async warmUp(): Promise<void> {
+    const m = this.model;
+    const first = m.ids[0];
+    const events = [{ id: first, type: 'click' as const, time: 0 }];
+    await this.rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: {} });
+    await this.recommend(1, events, 0, new Set(), false);
+    this.dispose();
+  }
+
   dispose(): void {
     tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._query?.shift].filter((t) => t !== undefined) as tf.Tensor[]);
     this._state = undefined;

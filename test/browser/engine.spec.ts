@@ -89,3 +89,36 @@ test('1,000 ranks over changing histories leave the tensor count where it was', 
   expect(counts.after).toBe(counts.before);
   expect(counts.disposed).toBe(0);
 });
+
+test('a WebGL context lost mid-session falls back to WASM and keeps ranking', async ({ page }) => {
+  // Keep every WebGL2 context the page makes, so the test can lose tfjs's.
+  await page.addInitScript(() => {
+    const contexts: WebGL2RenderingContext[] = [];
+    (window as any).__webgl = contexts;
+    for (const proto of [HTMLCanvasElement.prototype, OffscreenCanvas.prototype] as any[]) {
+      const get = proto.getContext;
+      proto.getContext = function (this: unknown, type: string, ...rest: unknown[]) {
+        const ctx = get.call(this, type, ...rest);
+        if (type === 'webgl2' && ctx) contexts.push(ctx);
+        return ctx;
+      };
+    }
+  });
+  await page.goto('/test/pages/blank.html');
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  const r = await page.evaluate(async (model) => {
+    const v = await window.vitrine.createVitrine({ model, backend: 'webgl' });
+    const ids = ['item-50', 'item-4', 'item-31'];
+    const before = { backend: v.backend, order: (await v.rank(ids, { history: ['item-3'] })).map((x) => x.id) };
+    for (const gl of (window as any).__webgl as WebGL2RenderingContext[]) gl.getExtension('WEBGL_lose_context')?.loseContext();
+    const after = (await v.rank(ids, { history: ['item-3'] })).map((x) => x.id);
+    return { before, after, backend: v.backend, reason: v.backendReason, ready: v.ready };
+  }, MODEL);
+  expect(r.before).toEqual({ backend: 'webgl', order: ['item-4', 'item-50', 'item-31'] });
+  expect(r.backend).toBe('wasm');
+  expect(r.reason).toBe('WebGL context lost: using wasm');
+  expect(r.after).toEqual(['item-4', 'item-50', 'item-31']);
+  expect(r.ready).toBe(true);
+  expect(warnings.filter((w) => w.startsWith('vitrine:'))).toEqual(['vitrine: WebGL context lost: using wasm']);
+});
