@@ -13,5 +13,5 @@ export default defineConfig({
   timeout: 15 * 60_000,
   reporter: [['list']],
   use: { ...base.use, baseURL: `http://localhost:${PORT}` },
-  webServer: { ...base.webServer, command: `node scripts/serve.mjs --cache --port ${PORT}`, url: `http://localhost:${PORT}/demo/` },
+  webServer: { command: `node scripts/serve.mjs --cache --port ${PORT}`, url: `http://localhost:${PORT}/demo/`, reuseExistingServer: !process.env.CI, stdout: 'ignore' },
 });

@@ -20,10 +20,22 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     },
   },
-  webServer: {
-    command: `node scripts/serve.mjs --port ${PORT}`,
-    url: `http://localhost:${PORT}/demo/`,
-    reuseExistingServer: !process.env.CI,
-    stdout: 'ignore',
-  },
+  webServer: [
+    {
+      command: `node scripts/serve.mjs --port ${PORT}`,
+      url: `http://localhost:${PORT}/demo/`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+    },
+    {
+      // The same files, cacheable as a production server would serve them.
+      command: `node scripts/serve.mjs --cache --port ${PORT + 1}`,
+      url: `http://localhost:${PORT + 1}/demo/`,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+    },
+  ],
 });
+
+/** The origin of the server that lets the browser cache files. */
+export const CACHING_ORIGIN = `http://localhost:${PORT + 1}`;

@@ -53,6 +53,8 @@ export interface Model {
   scoring: ScoringWeights;
 }
 
+const BYTES = { float32: 4, int32: 4, float16: 2, uint16: 2, uint8: 1 } as const;
+
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
@@ -85,6 +87,10 @@ export function decodeModel({ manifest, items, shards }: FetchedModel, overrides
       throw new Error(`${spec.name} has shape [${spec.shape}], expected [k, ${d}]`);
     }
   }
+  // The shards must hold exactly what the specs describe; checked before anything is allocated.
+  const need = specs.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * BYTES[w.quantization?.dtype ?? w.dtype], 0);
+  const have = shards.reduce((sum, b) => sum + b.byteLength, 0);
+  if (need !== have) throw new Error(`the weights manifest describes ${need} bytes, the shards hold ${have}`);
   const named = tf.io.decodeWeights(shards, specs);
   try {
     const take = <T extends tf.Tensor>(name: string) => named[name] as T | undefined;

@@ -122,3 +122,25 @@ test('a WebGL context lost mid-session falls back to WASM and keeps ranking', as
   expect(r.ready).toBe(true);
   expect(warnings.filter((w) => w.startsWith('vitrine:'))).toEqual(['vitrine: WebGL context lost: using wasm']);
 });
+
+test('a second load takes the model from the HTTP cache', async ({ page }) => {
+  const { CACHING_ORIGIN } = await import('../../playwright.config.js');
+  await page.goto(`${CACHING_ORIGIN}/test/pages/blank.html`);
+  const entries = await page.evaluate(async (model) => {
+    const files = () =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => e.name.includes('/planted-model/'))
+        .map((e) => ({ file: e.name.split('/').pop(), transferred: e.transferSize, size: e.decodedBodySize }));
+    (await window.vitrine.createVitrine({ model, backend: 'cpu' })).dispose();
+    const first = files();
+    performance.clearResourceTimings();
+    const v = await window.vitrine.createVitrine({ model, backend: 'cpu' });
+    return { first, second: files(), ready: v.ready };
+  }, MODEL);
+  expect(entries.ready).toBe(true);
+  expect(entries.first.map((e) => e.file).sort()).toEqual(['items.json', 'manifest.json', 'weights.bin']);
+  expect(entries.first.every((e) => e.transferred > 0)).toBe(true);
+  // Served from the cache: nothing transferred, the whole body there.
+  for (const e of entries.second) expect(e, e.file).toMatchObject({ transferred: 0, size: expect.any(Number) });
+  expect(entries.second.every((e) => e.size > 0)).toBe(true);
+});

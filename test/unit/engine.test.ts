@@ -86,3 +86,13 @@ test('a slow server times out as a value', async () => {
   const r = await fetchModel(dirUrl(TINY_MODEL_DIR), { timeoutMs: 20, fetch: never });
   expect(r).toMatchObject({ ok: false, error: { code: 'model-fetch', message: /did not arrive within 20 ms/ } });
 });
+
+test('weights that do not match their manifest are refused before decoding', async () => {
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const m = fetched.value.manifest;
+  const wrongShape = { ...fetched.value, manifest: { ...m, weights: [{ ...m.weights[0], weights: [{ name: 'item_embeddings', shape: [6, 5], dtype: 'float32' as const }] }] } };
+  expect(() => engineFor(wrongShape)).toThrow('item_embeddings has shape [6,5], expected [6,4]');
+  const extra = { ...fetched.value, manifest: { ...m, weights: [{ ...m.weights[0], weights: [...m.weights[0].weights, { name: 'x', shape: [1000, 1000], dtype: 'float32' as const }] }] } };
+  expect(() => engineFor(extra)).toThrow('the weights manifest describes 4000096 bytes, the shards hold 96');
+});
