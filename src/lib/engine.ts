@@ -37,6 +37,8 @@ export class Engine {
   private _state?: SessionState;
   private _queryKey?: string;
   private _query?: { q: tf.Tensor2D; shift: tf.Scalar };
+  /** The item bias times the session model's weight, over every row of the table. */
+  private _bias?: tf.Tensor1D;
 
   constructor(
     readonly model: Model,
@@ -110,13 +112,14 @@ export class Engine {
     this._query = undefined;
     if (!useSession && !useLong) return undefined;
     this._query = tf.tidy(() => {
-      const E = tf.slice(m.table, [0, 0], [m.n, m.d]);
       let q = tf.zeros([m.d, 1]) as tf.Tensor2D;
       let shift = tf.scalar(0);
       if (useSession) {
         const s = m.session!;
         const qs = tf.transpose(tf.matMul(this._state!.h, s.P)) as tf.Tensor2D; // d×1
-        const logits = tf.add(tf.reshape(tf.matMul(E, qs), [m.n]), tf.slice(m.bias, [0], [m.n]));
+        // Logits over every row of the table, then the n items' part: slicing the result is cheap,
+        // slicing the table would copy it.
+        const logits = tf.slice(tf.add(tf.reshape(tf.matMul(m.table, qs), [-1]), m.bias), [0], [m.n]);
         q = tf.add(q, tf.mul(qs, w.lstm)) as tf.Tensor2D;
         shift = tf.mul(tf.logSumExp(logits), -w.lstm) as tf.Scalar;
       }
@@ -139,6 +142,11 @@ export class Engine {
     return this._query;
   }
 
+  private _scaledBias(): tf.Tensor1D {
+    this._bias ??= tf.mul(this.model.bias, this.model.scoring.lstm) as tf.Tensor1D;
+    return this._bias;
+  }
+
   async rank(req: RankRequest): Promise<Ranked[]> {
     const m = this.model;
     const w = m.scoring;
@@ -148,9 +156,8 @@ export class Engine {
     const query = this._queryFor(req.events, req.now);
     const scores = pagePrior(ids.length, req.page ?? w.page);
     if (query) {
-      const device = tf.tidy(() =>
-        tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, rows), query.q), [rows.length]), tf.mul(tf.gather(m.bias, rows), w.lstm)), query.shift),
-      );
+      const bias = this._scaledBias();
+      const device = tf.tidy(() => tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, rows), query.q), [rows.length]), tf.gather(bias, rows)), query.shift));
       const values = await device.data();
       device.dispose();
       for (let i = 0; i < scores.length; i++) scores[i] += values[i];
@@ -197,12 +204,11 @@ export class Engine {
     const pool = new Set<number>();
     const want = Math.min(m.n, k + exclude.size + 32);
     if (query) {
-      const top = tf.tidy(() => {
-        const E = tf.slice(m.table, [0, 0], [m.n, m.d]);
-        const all = tf.add(tf.reshape(tf.matMul(E, query.q), [m.n]), tf.mul(tf.slice(m.bias, [0], [m.n]), m.scoring.lstm));
-        return tf.topk(all, want).indices;
-      });
-      (await top.data()).forEach((r) => pool.add(r));
+      // Over every row of the table (no copy of its item part); the few category and zero rows are dropped after.
+      const extra = m.zeroRow + 1 - m.n;
+      const bias = this._scaledBias();
+      const top = tf.tidy(() => tf.topk(tf.add(tf.reshape(tf.matMul(m.table, query.q), [-1]), bias), want + extra).indices);
+      (await top.data()).forEach((r) => r < m.n && pool.size < want && pool.add(r));
       top.dispose();
     } else if (m.popularity) {
       // Cold start: the most popular items.
@@ -235,7 +241,8 @@ export class Engine {
   }
 
   dispose(): void {
-    tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._query?.shift].filter((t) => t !== undefined) as tf.Tensor[]);
+    tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._query?.shift, this._bias].filter((t) => t !== undefined) as tf.Tensor[]);
+    this._bias = undefined;
     this._state = undefined;
     this._query = undefined;
     this._queryKey = undefined;

@@ -48,6 +48,19 @@ export interface VitrineOptions {
 /** What a visitor did with an item. `dislike` and `dismiss` ("not interested") push it and its kind away. */
 export type EventType = 'view' | 'click' | 'add_to_cart' | 'purchase' | 'like' | 'dislike' | 'dismiss';
 
+/** Something the visitor did, to record with `track`. */
+export interface TrackEvent {
+  type: EventType;
+  /** The item's id (1 to 256 characters). */
+  item: string;
+  /** The list it was in (`data-vitrine-list`): letters, digits, `_ - . :`, at most 64. */
+  list?: string;
+  /** Milliseconds since 1970. @default Date.now() */
+  time?: number;
+  /** How long the visitor looked at it, in milliseconds. */
+  dwell?: number;
+}
+
 /** One thing the visitor did, as the engine reads it. */
 export interface HistoryEvent {
   /** The item's id. */
