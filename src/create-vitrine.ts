@@ -1,12 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, Ranked, RankOptions, RecommendOptions, Vitrine, VitrineError, VitrineOptions } from './types/index.js';
+import type {
+  BackendName,
+  ConsentState,
+  HistoryEvent,
+  ProfileExport,
+  Ranked,
+  RankOptions,
+  RecommendOptions,
+  TrackEvent,
+  Vitrine,
+  VitrineError,
+  VitrineOptions,
+} from './types/index.js';
 import { checkRankArgs, checkRecommendArgs, resolveOptions } from './lib/options.js';
 import { fetchModel, manifestUrl } from './lib/fetch-model.js';
 import { chooseBackend, webglContextLost } from './lib/backend.js';
 import type { FetchedModel } from './lib/fetch-model.js';
 import { decodeModel, disposeModel } from './lib/model.js';
 import { Engine } from './lib/engine.js';
-import { normalise } from './lib/signals.js';
+import { interestsByCategory, normalise, profileWeights, type NormalEvent } from './lib/signals.js';
+import { Profile } from './lib/profile/profile.js';
+import { autoTrack } from './lib/profile/auto-track.js';
+import { CONSENT_STATES, show } from './lib/options.js';
 
 /**
  * Loads a model and starts a backend. Resolves even when the model cannot be used: the instance then
@@ -21,10 +36,18 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   } catch {
     throw new TypeError(`vitrine: options.model ${JSON.stringify(opts.model)} is not a valid URL`);
   }
-  // Fetching and backend start-up overlap; tensors are made only once both are done.
-  const [fetched, choice] = await Promise.all([
+  // Fetching, backend start-up and opening the profile overlap; tensors are made once the first two are done.
+  const [fetched, choice, profile] = await Promise.all([
     fetchModel(url, { timeoutMs: opts.timeoutMs }),
     chooseBackend(opts.backend, { wasmPaths: opts.wasmPaths }),
+    Profile.open({
+      consent: opts.consent,
+      honorGpc: opts.honorGlobalPrivacyControl,
+      retentionDays: opts.retentionDays,
+      maxEvents: opts.maxEvents,
+      sessionTimeoutMs: opts.sessionTimeoutMinutes * 60_000,
+      storageName: opts.storageName,
+    }),
   ]);
   const gapMs = opts.sessionTimeoutMinutes * 60_000;
   const build = async (files: FetchedModel) => {
@@ -44,7 +67,15 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
     }
   }
   if (error && typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${error.message})`);
-  return new Instance(engine, error, engine ? choice.backend : undefined, choice.reason, async () => {
+  const stopTracking =
+    opts.autoTrack && typeof document !== 'undefined'
+      ? autoTrack(
+          document,
+          (event) => void profile.track(event).catch((e) => console.warn(`vitrine: ${(e as Error).message}`)),
+          (item, list) => void profile.record({ item, list, type: 'bounce', time: Date.now() }),
+        )
+      : () => {};
+  return new Instance(profile, stopTracking, engine, error, engine ? choice.backend : undefined, choice.reason, async () => {
     // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
     const next = await chooseBackend('wasm', { wasmPaths: opts.wasmPaths });
     if (!next.backend || !fetched.ok) return undefined;
@@ -56,6 +87,8 @@ type Rebuild = () => Promise<{ engine: Engine; backend: BackendName; reason: str
 
 class Instance implements Vitrine {
   constructor(
+    private readonly _profile: Profile,
+    private readonly _stopTracking: () => void,
     private _engine: Engine | undefined,
     private _error: VitrineError | undefined,
     private _backend: BackendName | undefined,
@@ -107,7 +140,7 @@ class Instance implements Vitrine {
     try {
       return await engine.rank({
         ids,
-        events: normalise(o.history, now),
+        events: this._history(options?.history, o.history, now),
         now,
         pinned: new Set(o.pinned),
         exclude: new Set(o.exclude),
@@ -128,11 +161,43 @@ class Instance implements Vitrine {
     if (!engine || o.k === 0) return [];
     const now = Date.now();
     try {
-      return await engine.recommend(o.k, normalise(o.history, now), now, new Set(o.exclude), o.explain);
+      return await engine.recommend(o.k, this._history(options.history, o.history, now), now, new Set(o.exclude), o.explain);
     } catch (e) {
       this._fail(e);
       return [];
     }
+  }
+
+  /** The history a rank reads: the page's own when it passes one, else the stored profile. */
+  private _history(given: unknown, checked: readonly (string | HistoryEvent)[], now: number): NormalEvent[] {
+    if (given !== undefined) return normalise(checked, now);
+    return this._profile.events.map((e) => ({ id: e.item, type: e.type, time: e.time }));
+  }
+
+  track(event: TrackEvent): Promise<void> {
+    return this._profile.track(event);
+  }
+
+  async consent(state: ConsentState): Promise<void> {
+    if (!CONSENT_STATES.includes(state)) {
+      throw new TypeError(`vitrine.consent: state must be one of ${CONSENT_STATES.map((c) => `'${c}'`).join(', ')}, got ${show(state)}`);
+    }
+    await this._profile.consent(state);
+  }
+
+  async profile(): Promise<ProfileExport> {
+    const m = this._engine?.model;
+    const weights = profileWeights(this._profile.events.map((e) => ({ id: e.item, type: e.type, time: e.time })), Date.now());
+    const interests = m?.categories ? interestsByCategory(weights, (id) => (m.index.has(id) ? m.categories![m.index.get(id)!] : undefined)) : [];
+    return this._profile.export(interests);
+  }
+
+  forget(): Promise<void> {
+    return this._profile.forget();
+  }
+
+  onProfileChange(listener: () => void): () => void {
+    return this._profile.onChange(() => listener());
   }
 
   memory(): { numTensors: number; numBytes: number } {
@@ -145,6 +210,8 @@ class Instance implements Vitrine {
   }
 
   dispose(): void {
+    this._stopTracking();
+    this._profile.dispose();
     if (this._engine) {
       this._engine.dispose();
       disposeModel(this._engine.model);

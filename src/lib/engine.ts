@@ -166,7 +166,7 @@ export class Engine {
       .map((e) => m.index.get(e.id))
       .filter((r): r is number => r !== undefined);
     const votes = neighbourhoodVotes(m.neighbours, session, rows, w);
-    const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss'), req.now);
+    const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss' || e.type === 'bounce'), req.now);
     for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
 
     let ranked: Ranked[] = ids.map((id, i) => ({ id, score: scores[i] }));
@@ -182,7 +182,7 @@ export class Engine {
   /** Reasons: the session item whose vote counted most, else the history item most similar in the model. */
   private async _explain(ranked: Ranked[], rows: Int32Array, votes: ReturnType<typeof neighbourhoodVotes>, events: readonly NormalEvent[]) {
     const m = this.model;
-    const positive = [...new Set(events.filter((e) => e.type !== 'dislike' && e.type !== 'dismiss' && m.index.has(e.id)).map((e) => e.id))];
+    const positive = [...new Set(events.filter((e) => e.type !== 'dislike' && e.type !== 'dismiss' && e.type !== 'bounce' && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
     if (positive.length > 0 && ranked.some((_, i) => votes.by[i] < 0)) {
       const t = tf.tidy(() =>

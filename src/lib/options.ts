@@ -1,7 +1,21 @@
 import type { BackendPreference, EventType, HistoryEvent, RankOptions, RecommendOptions, VitrineOptions } from '../types/index.js';
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgl', 'wasm', 'cpu'];
-const KNOWN_OPTIONS = ['model', 'backend', 'wasmPaths', 'timeoutMs', 'scoring', 'sessionTimeoutMinutes'];
+const KNOWN_OPTIONS = [
+  'model',
+  'backend',
+  'wasmPaths',
+  'timeoutMs',
+  'scoring',
+  'sessionTimeoutMinutes',
+  'consent',
+  'honorGlobalPrivacyControl',
+  'retentionDays',
+  'maxEvents',
+  'storageName',
+  'autoTrack',
+];
+export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
 const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page'];
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
@@ -53,6 +67,25 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof sessionTimeoutMinutes !== 'number' || !(sessionTimeoutMinutes > 0)) {
     throw new TypeError(`vitrine: options.sessionTimeoutMinutes must be a positive number, got ${show(sessionTimeoutMinutes)}`);
   }
+  const consent = o.consent ?? 'granted';
+  if (!CONSENT_STATES.includes(consent as never)) {
+    throw new TypeError(`vitrine: options.consent must be one of ${CONSENT_STATES.map((c) => `'${c}'`).join(', ')}, got ${show(consent)}`);
+  }
+  const honorGlobalPrivacyControl = o.honorGlobalPrivacyControl ?? true;
+  if (typeof honorGlobalPrivacyControl !== 'boolean') {
+    throw new TypeError(`vitrine: options.honorGlobalPrivacyControl must be true or false, got ${show(honorGlobalPrivacyControl)}`);
+  }
+  const whole = (name: string, value: unknown, fallback: number, max: number) => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > max) {
+      throw new TypeError(`vitrine: options.${name} must be a whole number in 1..${max}, got ${show(v)}`);
+    }
+    return v as number;
+  };
+  const storageName = o.storageName ?? 'vitrine';
+  if (typeof storageName !== 'string' || !/^[\w.-]{1,64}$/.test(storageName)) {
+    throw new TypeError(`vitrine: options.storageName must be 1 to 64 letters, digits, '_', '-' or '.', got ${show(storageName)}`);
+  }
   return {
     model: o.model,
     backend: backend as BackendPreference,
@@ -60,6 +93,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     timeoutMs,
     scoring: scoring as ResolvedOptions['scoring'],
     sessionTimeoutMinutes,
+    consent: consent as ResolvedOptions['consent'],
+    honorGlobalPrivacyControl,
+    retentionDays: whole('retentionDays', o.retentionDays, 30, 3650),
+    maxEvents: whole('maxEvents', o.maxEvents, 1000, 100_000),
+    storageName,
+    autoTrack: Boolean(o.autoTrack),
   };
 }
 

@@ -3,8 +3,12 @@ import type { EventType, HistoryEvent } from '../types/index.js';
 // What the history says, as plain numbers: which events form the current session (the LSTM reads them)
 // and how much each past event weighs in the long-term profile. Pure: testable in Node.
 
-/** Long-term weight of each event type: view < click < add to cart < purchase; negatives push away. */
-export const EVENT_WEIGHTS: Readonly<Record<EventType, number>> = {
+/**
+ * Long-term weight of each event type: view < click < add to cart < purchase; negatives push away. A
+ * bounce (a click the visitor came straight back from) is a mild negative.
+ */
+export const EVENT_WEIGHTS: Readonly<Record<EventType | 'bounce', number>> = {
+  bounce: -1,
   view: 0.5,
   click: 1,
   add_to_cart: 2,
@@ -21,7 +25,7 @@ const DAY = 86_400_000;
 
 export interface NormalEvent {
   id: string;
-  type: EventType;
+  type: EventType | 'bounce';
   time: number;
 }
 
@@ -41,6 +45,16 @@ export function currentSession(events: readonly NormalEvent[], now: number, gapM
   let start = positive.length - 1;
   while (start > 0 && positive[start].time - positive[start - 1].time <= gapMs) start--;
   return positive.slice(start);
+}
+
+/** Interests by category: the positive long-term weight of each category's items, strongest first. */
+export function interestsByCategory(weights: ReadonlyMap<string, number>, categoriesOf: (id: string) => readonly string[] | undefined) {
+  const sums = new Map<string, number>();
+  for (const [id, w] of weights) {
+    if (w <= 0) continue;
+    for (const c of categoriesOf(id) ?? []) sums.set(c, (sums.get(c) ?? 0) + w);
+  }
+  return [...sums].map(([category, weight]) => ({ category, weight: Math.round(weight * 1000) / 1000 })).sort((a, b) => b.weight - a.weight);
 }
 
 /** Long-term weights per item: type weight × age decay, summed over the item's events. */

@@ -43,6 +43,54 @@ export interface VitrineOptions {
    * @default 30
    */
   sessionTimeoutMinutes?: number;
+  /**
+   * The visitor's consent to a stored profile, until the page calls `consent()`. `granted`: events are kept
+   * in IndexedDB across visits; `pending`: kept in memory for this page only; `denied`: nothing is recorded
+   * and what was stored is erased. A `granted` given through `consent()` is remembered on the device and
+   * wins over this default on later visits.
+   * @default 'granted'
+   */
+  consent?: ConsentState;
+  /**
+   * Honour Global Privacy Control: when the browser sends it, the profile is kept in memory for the page's
+   * life only, whatever the consent.
+   * @default true
+   */
+  honorGlobalPrivacyControl?: boolean;
+  /** Events older than this many days are deleted. @default 30 */
+  retentionDays?: number;
+  /** At most this many events are kept; the oldest go first. @default 1000 */
+  maxEvents?: number;
+  /** The IndexedDB database's name (two instances on one origin need two names). @default 'vitrine' */
+  storageName?: string;
+  /**
+   * Track what the page marks, with no further code: clicks on `[data-vitrine-item]` (the type from
+   * `data-vitrine-event`, the list from `data-vitrine-list`), views (half the item on screen for a second)
+   * and bounces (back within ten seconds of leaving through an item). The script tag turns it on.
+   * @default false
+   */
+  autoTrack?: boolean;
+}
+
+/** The visitor's consent to a stored profile. */
+export type ConsentState = 'granted' | 'denied' | 'pending';
+
+/** Everything Vitrine holds about the visitor, as readable JSON (`profile()`). */
+export interface ProfileExport {
+  /** Every event stored, oldest first. */
+  events: { item: string; type: EventType | 'bounce'; time: number; session: string; list?: string; dwell?: number }[];
+  /** Interests by category derived from the events (the model's categories), strongest first. */
+  interests: { category: string; weight: number }[];
+  consent: { state: ConsentState; globalPrivacyControl: boolean; persistent: boolean };
+  retention: { days: number; maxEvents: number };
+  storage: {
+    /** `indexeddb` across visits; `memory` for this page only; `none` when consent is denied. */
+    kind: 'indexeddb' | 'memory' | 'none';
+    /** Corrupted records found and deleted. */
+    corruptedSkipped: number;
+    /** Oldest events dropped because the storage quota was exceeded. */
+    droppedForQuota: number;
+  };
 }
 
 /** What a visitor did with an item. `dislike` and `dismiss` ("not interested") push it and its kind away. */
@@ -160,6 +208,23 @@ export interface Vitrine {
    * for debugging views, benchmarks and leak checks.
    */
   memory(): { numTensors: number; numBytes: number };
-  /** Frees the model's tensors. Later `rank` calls keep the page's order. */
+  /**
+   * Records what the visitor did in the local profile; resolves once it is stored (IndexedDB with consent
+   * granted, else memory for the page). Rejects with a TypeError naming the field of a malformed event,
+   * which is stored nowhere. Without consent (`denied`) it records nothing.
+   */
+  track(event: TrackEvent): Promise<void>;
+  /** Sets the visitor's consent; `denied` erases what was stored. */
+  consent(state: ConsentState): Promise<void>;
+  /** Everything stored about the visitor, as readable JSON. */
+  profile(): Promise<ProfileExport>;
+  /** Erases everything stored about the visitor, on this device and in its other tabs. */
+  forget(): Promise<void>;
+  /**
+   * Calls `listener` whenever the profile changes (an event here or in another tab, or an erase), so the
+   * page can rank its lists again. Returns a function that stops it.
+   */
+  onProfileChange(listener: () => void): () => void;
+  /** Frees the model's tensors and stops tracking. Later `rank` calls keep the page's order. */
   dispose(): void;
 }

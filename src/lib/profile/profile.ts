@@ -1,0 +1,249 @@
+import type { ConsentState, ProfileExport, TrackEvent } from '../../types/index.js';
+import { checkEvent, expired, sessionFor, type StoredEvent } from './events.js';
+import { IdbStore, MemoryStore, type Store } from './store.js';
+
+export interface ProfileOptions {
+  consent: ConsentState;
+  honorGpc: boolean;
+  retentionDays: number;
+  maxEvents: number;
+  sessionTimeoutMs: number;
+  storageName: string;
+}
+
+interface Pending {
+  event: StoredEvent;
+  done: () => void;
+}
+
+/** Share of events dropped, oldest first, when the storage quota is exceeded. */
+const QUOTA_DROP = 0.2;
+
+const newId = () => (typeof crypto !== 'undefined' && crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+const gpcOn = () => typeof navigator !== 'undefined' && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+
+async function databaseExists(name: string): Promise<boolean> {
+  try {
+    return typeof indexedDB !== 'undefined' && typeof indexedDB.databases === 'function' && (await indexedDB.databases()).some((d) => d.name === name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The visitor's profile: an in-memory mirror that ranking reads, written through to a store (IndexedDB,
+ * else memory) in batched transactions. Consent decides the store; retention keeps it small; other tabs
+ * hear of each event on a BroadcastChannel. Storage failures degrade to memory and are reported, never thrown.
+ */
+export class Profile {
+  /** Every event, oldest first, as ranking reads them. */
+  events: StoredEvent[] = [];
+  private _store: Store | undefined;
+  private _state: ConsentState;
+  private _session: { id: string; time: number } | undefined;
+  private _queue: Pending[] = [];
+  private _flushing: Promise<void> | undefined;
+  private _corrupted = 0;
+  private _dropped = 0;
+  private _channel: BroadcastChannel | undefined;
+  private _listeners = new Set<(event: StoredEvent | undefined) => void>();
+
+  private constructor(
+    private readonly _o: ProfileOptions,
+    state: ConsentState,
+  ) {
+    this._state = state;
+  }
+
+  static async open(o: ProfileOptions): Promise<Profile> {
+    let state = o.consent;
+    if (state !== 'denied' && (await databaseExists(o.storageName))) {
+      // A consent the visitor gave on an earlier visit stands.
+      const store = await IdbStore.open(o.storageName);
+      if ((await store?.getMeta<ConsentState>('consent').catch(() => undefined)) === 'granted') state = 'granted';
+      store?.close();
+    }
+    const profile = new Profile(o, state);
+    await profile._use(state);
+    if (typeof BroadcastChannel !== 'undefined') {
+      profile._channel = new BroadcastChannel(`vitrine:${o.storageName}`);
+      profile._channel.onmessage = (m: MessageEvent) => profile._heard(m.data);
+    }
+    return profile;
+  }
+
+  get persistent(): boolean {
+    return this._store?.kind === 'indexeddb';
+  }
+
+  get consentState(): ConsentState {
+    return this._state;
+  }
+
+  /** Hears every new event, from this tab or another (undefined: the profile was erased). */
+  onChange(listener: (event: StoredEvent | undefined) => void): () => void {
+    this._listeners.add(listener);
+    return () => this._listeners.delete(listener);
+  }
+
+  /** Records an event; resolves once it is durable in the store. Throws only for a malformed event. */
+  async track(input: TrackEvent): Promise<void> {
+    const e = checkEvent(input);
+    await this.record({ item: e.item, type: e.type, time: e.time ?? Date.now(), list: e.list, dwell: e.dwell });
+  }
+
+  /** Records an event already checked (`bounce` comes from here, not from the page). */
+  record(e: Omit<StoredEvent, 'session'>): Promise<void> {
+    if (this._state === 'denied' || !this._store) return Promise.resolve();
+    this._session = sessionFor(this._session, e.time, this._o.sessionTimeoutMs, newId);
+    const event: StoredEvent = { item: e.item, type: e.type, time: e.time, session: this._session.id };
+    if (e.list !== undefined) event.list = e.list;
+    if (e.dwell !== undefined) event.dwell = e.dwell;
+    this.events.push(event);
+    this._emit(event);
+    return new Promise<void>((done) => {
+      this._queue.push({ event, done });
+      // The first transaction starts in this very task, so an event tracked as the page closes is kept.
+      this._flushing ??= this._flush();
+    }).then(() => this._channel?.postMessage({ type: 'event', event }));
+  }
+
+  private async _flush(): Promise<void> {
+    while (this._queue.length > 0) {
+      const batch = this._queue.splice(0);
+      await this._add(batch.map((p) => p.event));
+      batch.forEach((p) => p.done());
+    }
+    this._flushing = undefined;
+    if (this.events.length > this._o.maxEvents + 50) await this._retain();
+    if (this._session) await this._store?.setMeta('session', this._session).catch(() => {});
+  }
+
+  /** Adds to the store; on a full disk drops the oldest events and retries; on any other failure moves to memory. */
+  private async _add(events: StoredEvent[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this._store!.add(events);
+        return;
+      } catch (e) {
+        if ((e as DOMException)?.name === 'QuotaExceededError' && attempt === 0) {
+          const { events: stored } = await this._store!.all();
+          const drop = stored.slice(0, Math.max(1, Math.ceil(stored.length * QUOTA_DROP))).map((s) => s.key);
+          await this._store!.delete(drop);
+          this._dropped += drop.length;
+          this.events.splice(0, Math.min(drop.length, this.events.length - events.length));
+          console.warn(`vitrine: storage quota exceeded; dropped the ${drop.length} oldest events`);
+          continue;
+        }
+        console.warn(`vitrine: storage failed (${(e as Error)?.message ?? e}); keeping the profile in memory for this page`);
+        this._store = new MemoryStore();
+        await this._store.add(this.events);
+        return;
+      }
+    }
+  }
+
+  /** Applies retention and skips corrupted records; reloads the mirror from the store. */
+  private async _retain(): Promise<void> {
+    if (!this._store) return;
+    const { events, corrupted } = await this._store.all();
+    if (corrupted.length > 0) {
+      this._corrupted += corrupted.length;
+      console.warn(`vitrine: skipped ${corrupted.length} corrupted profile records`);
+    }
+    const drop = expired(events.map((e) => ({ key: e.key, time: e.event.time })), Date.now(), this._o.retentionDays, this._o.maxEvents);
+    await this._store.delete([...corrupted, ...drop]);
+    const gone = new Set(drop);
+    this.events = events.filter((e) => !gone.has(e.key)).map((e) => e.event);
+  }
+
+  /** Opens the store a consent state calls for, carrying over what memory holds. */
+  private async _use(state: ConsentState): Promise<void> {
+    await this._flushing;
+    const carried = this.events;
+    const old = this._store;
+    if (state === 'denied') {
+      this._store = undefined;
+      this.events = [];
+      await old?.erase().catch(() => {});
+      if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
+      return;
+    }
+    const persistent = state === 'granted' && !(this._o.honorGpc && gpcOn());
+    if (persistent) {
+      this._store = (await IdbStore.open(this._o.storageName)) ?? new MemoryStore();
+      if (this._store.kind === 'memory') console.warn('vitrine: IndexedDB is unavailable; keeping the profile in memory for this page');
+      await this._store.setMeta('consent', 'granted').catch(() => {});
+      this._session = await this._store.getMeta<{ id: string; time: number }>('session').catch(() => undefined);
+      await this._retain();
+      if (old?.kind === 'memory' && carried.length) {
+        await this._add(carried);
+        this.events.push(...carried);
+      }
+    } else {
+      this._store = new MemoryStore();
+      await this._store.add(carried);
+      this.events = carried;
+    }
+    old?.close();
+  }
+
+  async consent(state: ConsentState): Promise<void> {
+    if (state === this._state) return;
+    this._state = state;
+    if (state === 'pending' && this._store?.kind === 'indexeddb') {
+      // Undecided again: keep what was stored, but store nothing more on disk.
+      await this._store.setMeta('consent', 'pending').catch(() => {});
+    }
+    await this._use(state);
+    if (state === 'denied') {
+      this._emit(undefined);
+      this._channel?.postMessage({ type: 'erased' });
+    }
+  }
+
+  /** Erases everything: the database, the mirror, the session. Other tabs drop their mirrors too. */
+  async forget(): Promise<void> {
+    await this._flushing;
+    this.events = [];
+    this._session = undefined;
+    const kind = this._store?.kind;
+    await this._store?.erase().catch(() => {});
+    if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
+    if (kind === 'indexeddb') this._store = undefined;
+    if (this._state !== 'denied') await this._use(this._state === 'granted' ? 'pending' : this._state);
+    this._emit(undefined);
+    this._channel?.postMessage({ type: 'erased' });
+  }
+
+  private _heard(message: unknown): void {
+    const m = message as { type?: string; event?: StoredEvent };
+    if (m?.type === 'event' && m.event && this._state !== 'denied') {
+      this.events.push(m.event);
+      this._emit(m.event);
+    } else if (m?.type === 'erased') {
+      this.events = [];
+      this._emit(undefined);
+    }
+  }
+
+  private _emit(event: StoredEvent | undefined): void {
+    for (const l of this._listeners) l(event);
+  }
+
+  export(interests: ProfileExport['interests']): ProfileExport {
+    return {
+      events: this.events.map((e) => ({ ...e })),
+      interests,
+      consent: { state: this._state, globalPrivacyControl: gpcOn(), persistent: this.persistent },
+      retention: { days: this._o.retentionDays, maxEvents: this._o.maxEvents },
+      storage: { kind: this._store?.kind ?? 'none', corruptedSkipped: this._corrupted, droppedForQuota: this._dropped },
+    };
+  }
+
+  dispose(): void {
+    this._channel?.close();
+    this._listeners.clear();
+    this._store?.close();
+  }
+}
