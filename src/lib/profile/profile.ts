@@ -57,14 +57,14 @@ export class Profile {
 
   static async open(o: ProfileOptions): Promise<Profile> {
     let state = o.consent;
+    let opened: Store | undefined;
     if (state !== 'denied' && (await databaseExists(o.storageName))) {
       // A consent the visitor gave on an earlier visit stands.
-      const store = await IdbStore.open(o.storageName);
-      if ((await store?.getMeta<ConsentState>('consent').catch(() => undefined)) === 'granted') state = 'granted';
-      store?.close();
+      opened = (await IdbStore.open(o.storageName)) ?? new MemoryStore();
+      if ((await opened.getMeta<ConsentState>('consent').catch(() => undefined)) === 'granted') state = 'granted';
     }
     const profile = new Profile(o, state);
-    await profile._use(state);
+    await profile._use(state, opened);
     if (typeof BroadcastChannel !== 'undefined') {
       profile._channel = new BroadcastChannel(`vitrine:${o.storageName}`);
       profile._channel.onmessage = (m: MessageEvent) => profile._heard(m.data);
@@ -157,8 +157,8 @@ export class Profile {
     this.events = events.filter((e) => !gone.has(e.key)).map((e) => e.event);
   }
 
-  /** Opens the store a consent state calls for, carrying over what memory holds. */
-  private async _use(state: ConsentState): Promise<void> {
+  /** Opens the store a consent state calls for (or takes one already open), carrying over what memory holds. */
+  private async _use(state: ConsentState, opened?: Store): Promise<void> {
     await this._flushing;
     const carried = this.events;
     const old = this._store;
@@ -170,8 +170,9 @@ export class Profile {
       return;
     }
     const persistent = state === 'granted' && !(this._o.honorGpc && gpcOn());
+    if (!persistent) opened?.close();
     if (persistent) {
-      this._store = (await IdbStore.open(this._o.storageName)) ?? new MemoryStore();
+      this._store = opened ?? (await IdbStore.open(this._o.storageName)) ?? new MemoryStore();
       if (this._store.kind === 'memory') console.warn('vitrine: IndexedDB is unavailable; keeping the profile in memory for this page');
       await this._store.setMeta('consent', 'granted').catch(() => {});
       this._session = await this._store.getMeta<{ id: string; time: number }>('session').catch(() => undefined);
