@@ -42,6 +42,7 @@ export default [
       file: 'dist/vitrine.min.js',
       format: 'iife',
       name: 'vitrine',
+      exports: 'default',
       sourcemap: true,
       plugins: [terser({ format: { comments: false } })],
     },

@@ -28,6 +28,19 @@ import { CONSENT_STATES, show } from './lib/options.js';
  * has `ready: false`, an `error` saying why, and `rank` keeps the page's order. Throws only for bad options.
  */
 export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
+  const vitrine = await startVitrine(options);
+  await vitrine.loaded;
+  return vitrine;
+}
+
+/** An instance that is tracking already while its model loads; `loaded` settles when ranking can use it. */
+export type StartedVitrine = Vitrine & { readonly loaded: Promise<void> };
+
+/**
+ * Opens the profile and starts tracking at once, and loads the model in the background: events are kept
+ * even before (or without) a model. Resolves as soon as the profile is open.
+ */
+export async function startVitrine(options: VitrineOptions): Promise<StartedVitrine> {
   const opts = resolveOptions(options);
   const base = typeof document !== 'undefined' ? document.baseURI : undefined;
   let url: URL;
@@ -36,37 +49,17 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
   } catch {
     throw new TypeError(`vitrine: options.model ${JSON.stringify(opts.model)} is not a valid URL`);
   }
-  // Fetching, backend start-up and opening the profile overlap; tensors are made once the first two are done.
-  const [fetched, choice, profile] = await Promise.all([
-    fetchModel(url, { timeoutMs: opts.timeoutMs }),
-    chooseBackend(opts.backend, { wasmPaths: opts.wasmPaths }),
-    Profile.open({
-      consent: opts.consent,
-      honorGpc: opts.honorGlobalPrivacyControl,
-      retentionDays: opts.retentionDays,
-      maxEvents: opts.maxEvents,
-      sessionTimeoutMs: opts.sessionTimeoutMinutes * 60_000,
-      storageName: opts.storageName,
-    }),
-  ]);
-  const gapMs = opts.sessionTimeoutMinutes * 60_000;
-  const build = async (files: FetchedModel) => {
-    const engine = new Engine(decodeModel(files, opts.scoring), gapMs);
-    await engine.warmUp();
-    return engine;
-  };
-  let engine: Engine | undefined;
-  let error: VitrineError | undefined;
-  if (!fetched.ok) error = fetched.error;
-  else if (!choice.backend) error = { code: 'backend', message: choice.reason };
-  else {
-    try {
-      engine = await build(fetched.value);
-    } catch (e) {
-      error = { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` };
-    }
-  }
-  if (error && typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${error.message})`);
+  // Fetching and backend start-up begin now and overlap the profile's opening.
+  const fetching = fetchModel(url, { timeoutMs: opts.timeoutMs });
+  const starting = chooseBackend(opts.backend, { wasmPaths: opts.wasmPaths });
+  const profile = await Profile.open({
+    consent: opts.consent,
+    honorGpc: opts.honorGlobalPrivacyControl,
+    retentionDays: opts.retentionDays,
+    maxEvents: opts.maxEvents,
+    sessionTimeoutMs: opts.sessionTimeoutMinutes * 60_000,
+    storageName: opts.storageName,
+  });
   const stopTracking =
     opts.autoTrack && typeof document !== 'undefined'
       ? autoTrack(
@@ -75,26 +68,65 @@ export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
           (item, list) => void profile.record({ item, list, type: 'bounce', time: Date.now() }),
         )
       : () => {};
-  return new Instance(profile, stopTracking, engine, error, engine ? choice.backend : undefined, choice.reason, async () => {
+  const gapMs = opts.sessionTimeoutMinutes * 60_000;
+  const build = async (files: FetchedModel) => {
+    const engine = new Engine(decodeModel(files, opts.scoring), gapMs);
+    await engine.warmUp();
+    return engine;
+  };
+  let files: FetchedModel | undefined;
+  const instance = new Instance(profile, stopTracking, async () => {
     // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
     const next = await chooseBackend('wasm', { wasmPaths: opts.wasmPaths });
-    if (!next.backend || !fetched.ok) return undefined;
-    return { engine: await build(fetched.value), backend: next.backend, reason: `WebGL context lost: using ${next.backend}` };
+    if (!next.backend || !files) return undefined;
+    return { engine: await build(files), backend: next.backend, reason: `WebGL context lost: using ${next.backend}` };
   });
+  const loaded = (async () => {
+    const [fetched, choice] = await Promise.all([fetching, starting]);
+    let engine: Engine | undefined;
+    let error: VitrineError | undefined;
+    if (!fetched.ok) error = fetched.error;
+    else if (!choice.backend) error = { code: 'backend', message: choice.reason };
+    else {
+      files = fetched.value;
+      try {
+        engine = await build(fetched.value);
+      } catch (e) {
+        error = { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` };
+      }
+    }
+    if (error && typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${error.message})`);
+    instance._attach(engine, error, engine ? choice.backend : undefined, choice.reason);
+  })();
+  return Object.assign(instance, { loaded });
 }
 
 type Rebuild = () => Promise<{ engine: Engine; backend: BackendName; reason: string } | undefined>;
 
 class Instance implements Vitrine {
+  private _engine: Engine | undefined;
+  private _error: VitrineError | undefined = { code: 'loading', message: 'the model is still loading' };
+  private _backend: BackendName | undefined;
+  private _backendReason = 'the model is still loading';
+  private _disposed = false;
+
   constructor(
     private readonly _profile: Profile,
     private readonly _stopTracking: () => void,
-    private _engine: Engine | undefined,
-    private _error: VitrineError | undefined,
-    private _backend: BackendName | undefined,
-    private _backendReason: string,
     private readonly _rebuild: Rebuild,
   ) {}
+
+  /** The model's outcome: an engine to rank with, or why there is none. */
+  _attach(engine: Engine | undefined, error: VitrineError | undefined, backend: BackendName | undefined, reason: string): void {
+    if (this._disposed) {
+      if (engine) {
+        engine.dispose();
+        disposeModel(engine.model);
+      }
+      return;
+    }
+    [this._engine, this._error, this._backend, this._backendReason] = [engine, error, backend, reason];
+  }
 
   get backend(): BackendName | undefined {
     return this._backend;
@@ -210,6 +242,7 @@ class Instance implements Vitrine {
   }
 
   dispose(): void {
+    this._disposed = true;
     this._stopTracking();
     this._profile.dispose();
     if (this._engine) {
@@ -217,6 +250,6 @@ class Instance implements Vitrine {
       disposeModel(this._engine.model);
     }
     this._engine = undefined;
-    this._error ??= { code: 'disposed', message: 'dispose() was called' };
+    this._error = { code: 'disposed', message: 'dispose() was called' };
   }
 }

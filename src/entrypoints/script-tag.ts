@@ -1,15 +1,172 @@
-// The script-tag build (dist/vitrine.min.js, global `vitrine`). The only module that reads page globals.
-import { createVitrine } from '../create-vitrine.js';
-import type { VitrineOptions } from '../types/index.js';
+// The script-tag build (dist/vitrine.min.js, global `vitrine`). The only module that reads page globals:
+// the script element's data attributes, the queue of calls made before it loaded, the URL (debug view).
+import { createVitrine, startVitrine, type StartedVitrine } from '../create-vitrine.js';
+import { readList, rankList, type PageList } from '../lib/dom/lists.js';
+import { debugPanel } from '../lib/dom/debug.js';
+import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
 
-// The .wasm files ship beside this script; find them from its own URL so the page configures nothing.
+type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[] };
+
 const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
+// The .wasm files ship beside this script; find them from its own URL so the page configures nothing.
 const here = script?.src ? new URL('./', script.src).href : undefined;
+const started = typeof performance !== 'undefined' ? performance.now() : 0;
 
 /** Same as the npm entry's `createVitrine`, with `wasmPaths` defaulting to this script's folder. */
 function create(options: VitrineOptions) {
   return createVitrine(here && options && typeof options === 'object' ? { wasmPaths: here, ...options } : options);
 }
 
-export { create as createVitrine };
-export const version = __VITRINE_VERSION__;
+const listeners = new Set<(e: RankEvent) => void>();
+let page: StartedVitrine | undefined;
+let opening: Promise<StartedVitrine | undefined> = Promise.resolve(undefined);
+
+/** The page's instance: methods wait for it, so calls made early are kept in order. */
+async function instance(): Promise<Vitrine> {
+  const v = await opening;
+  if (!v) throw new Error('vitrine: this page has no instance; add data-model to the script tag or call vitrine.createVitrine');
+  return v;
+}
+
+const api = Object.assign((method: string, ...args: unknown[]) => (api as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args), {
+  version: __VITRINE_VERSION__,
+  createVitrine: create,
+  /** The page's instance once its model has loaded (or failed to). */
+  get ready() {
+    return opening.then(async (v) => (v ? (await v.loaded, v) : undefined));
+  },
+  track: async (...a: Parameters<Vitrine['track']>) => (await instance()).track(...a),
+  rank: async (...a: Parameters<Vitrine['rank']>) => (await instance()).rank(...a),
+  recommend: async (...a: Parameters<Vitrine['recommend']>) => (await instance()).recommend(...a),
+  profile: async () => (await instance()).profile(),
+  consent: async (...a: Parameters<Vitrine['consent']>) => (await instance()).consent(...a),
+  forget: async () => {
+    await (await instance()).forget();
+    try {
+      localStorage.removeItem(ARM);
+    } catch {
+      // no localStorage
+    }
+  },
+  /** Hears every rank of a marked list: its name, the arm, the order. Returns a function that stops it. */
+  on(event: 'rank', listener: (e: RankEvent) => void) {
+    if (event !== 'rank') throw new TypeError(`vitrine.on: the only event is 'rank', got ${JSON.stringify(event)}`);
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  /** Ranks every marked list again now. */
+  rerank: () => rankAll(true),
+});
+
+// Calls queued on a stub (`vitrine('track', {...})` before this script loaded) replay in order.
+const stub = typeof window !== 'undefined' ? (window as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine : undefined;
+const queued = Array.from(stub?.q ?? [], (args) => Array.from(args));
+// The script included twice: the first copy keeps the page; this one changes nothing.
+const twice = typeof stub?.createVitrine === 'function';
+
+// ---- The page's instance, from the script tag's attributes ----
+
+const ARM = 'vitrine:arm';
+const d = script?.dataset ?? {};
+const holdMs = d.hold === undefined ? 300 : Number(d.hold);
+const holdout = Number(d.holdout ?? 0);
+let arm: RankEvent['arm'] = 'personalised';
+const lists = new Map<HTMLElement, PageList>();
+let revealed = false;
+const debug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined) ? debugPanel() : undefined;
+
+function emit(e: RankEvent): void {
+  debug?.rank(e);
+  for (const l of listeners) {
+    try {
+      l(e);
+    } catch (err) {
+      console.warn('vitrine: a rank listener threw', err);
+    }
+  }
+}
+
+/** Ranks the marked lists: all of them, or the live ones after the visitor acted (animated). */
+async function rankAll(live: boolean): Promise<void> {
+  const v = page;
+  if (!v) return;
+  for (const element of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
+    let list = lists.get(element);
+    if (!list || !live) lists.set(element, (list = readList(element)));
+    if (live && !list.live) continue;
+    // Past the hold budget, a list that was never ranked keeps the page's order for this visit.
+    if (!live && revealed && element.dataset.vitrineRanked === undefined) continue;
+    try {
+      if (arm === 'holdout' || !v.ready) {
+        emit({ list: list.name, arm, order: list.ids.slice(), ms: 0, backend: v.backend, ranked: list.ids.map((id) => ({ id, score: 0 })) });
+      } else {
+        const { ranked, ms } = await rankList(v, list, live);
+        emit({ list: list.name, arm, order: list.ids.slice(), ms, backend: v.backend, ranked });
+      }
+    } catch (e) {
+      console.warn('vitrine: could not rank a list; keeping its order', e);
+    }
+    element.dataset.vitrineRanked = '';
+  }
+}
+
+if (twice) console.warn('vitrine: the script is included twice; the second copy does nothing');
+else if (script?.dataset.model && typeof document !== 'undefined') {
+  // Lists stay hidden (layout kept, so nothing shifts) until ranked or until the hold budget runs out.
+  let sheet: CSSStyleSheet | undefined;
+  if (holdMs > 0 && 'adoptedStyleSheets' in document) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]){visibility:hidden}');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  }
+  const reveal = () => {
+    if (revealed) return;
+    revealed = true;
+    if (sheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+  };
+  setTimeout(reveal, Math.max(0, holdMs));
+  try {
+    const stored = localStorage.getItem(ARM);
+    arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
+    if (holdout > 0) localStorage.setItem(ARM, arm);
+  } catch {
+    arm = Math.random() < holdout ? 'holdout' : 'personalised';
+  }
+  opening = startVitrine({
+    model: script.dataset.model,
+    wasmPaths: here,
+    autoTrack: true,
+    ...(d.backend && { backend: d.backend as VitrineOptions['backend'] }),
+    ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
+  }).catch((e) => {
+    console.warn(`vitrine: ${(e as Error).message}`);
+    reveal();
+    return undefined;
+  });
+  opening.then(async (v) => {
+    if (!v) return;
+    page = v;
+    await v.loaded;
+    debug?.loaded(v, performance.now() - started);
+    const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();
+    await domReady;
+    await rankAll(false);
+    reveal();
+    v.onProfileChange(() => void rankAll(true));
+    // Lists added later (an SPA's next view, infinite scroll) are ranked as they appear.
+    new MutationObserver((records) => {
+      const added = records.some((r) => [...r.addedNodes].some((n) => n instanceof Element && (n.matches('[data-vitrine-list]') || n.querySelector('[data-vitrine-list]'))));
+      if (added) void rankAll(false);
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  });
+}
+
+for (const [method, ...args] of twice ? [] : queued) {
+  try {
+    void Promise.resolve((api as unknown as Record<string, (...a: unknown[]) => unknown>)[method as string](...args)).catch((e) => console.warn(`vitrine: queued ${String(method)} failed`, e));
+  } catch (e) {
+    console.warn(`vitrine: queued ${String(method)} failed`, e);
+  }
+}
+
+export default twice ? (stub as unknown as typeof api) : api;

@@ -1,4 +1,4 @@
-import type * as api from '../../src/entrypoints/script-tag.js';
+import type api from '../../src/entrypoints/script-tag.js';
 
 declare global {
   interface Window {

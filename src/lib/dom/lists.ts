@@ -1,0 +1,74 @@
+import type { Ranked, RankOptions, Vitrine } from '../../types/index.js';
+import { flip, reorder } from './reorder.js';
+
+/** A marked list as the page describes it (`data-vitrine-*` attributes). */
+export interface PageList {
+  element: HTMLElement;
+  name: string;
+  /** The items that move: marked, with an id, all children of one parent. */
+  items: HTMLElement[];
+  ids: string[];
+  options: Pick<RankOptions, 'pinned' | 'diversity' | 'categories'>;
+  /** Rerank after the visitor acts (`data-vitrine-live`). */
+  live: boolean;
+  /** Show only this many (`data-vitrine-limit`); the rest get `hidden`. */
+  limit?: number;
+}
+
+const number = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : Number(value));
+
+/** Reads a list's items and options from its markup. Items of nested lists belong to those lists. */
+export function readList(element: HTMLElement): PageList {
+  const all = [...element.querySelectorAll<HTMLElement>('[data-vitrine-item]')].filter(
+    (el) => el.closest('[data-vitrine-list]') === element && el.dataset.vitrineItem,
+  );
+  const parent = all[0]?.parentNode;
+  const items = all.filter((el) => el.parentNode === parent);
+  const ids = items.map((el) => el.dataset.vitrineItem!);
+  const categories: Record<string, string[]> = {};
+  for (const el of items) {
+    const c = el.dataset.vitrineCategory;
+    if (c) categories[el.dataset.vitrineItem!] = c.split('|').map((x) => x.trim()).filter(Boolean);
+  }
+  const diversity = number(element.dataset.vitrineDiversity);
+  const limit = number(element.dataset.vitrineLimit);
+  return {
+    element,
+    name: element.dataset.vitrineList || 'list',
+    items,
+    ids,
+    options: {
+      pinned: items.filter((el) => el.hasAttribute('data-vitrine-pinned')).map((el) => el.dataset.vitrineItem!),
+      diversity: diversity !== undefined && diversity >= 0 && diversity <= 1 ? diversity : 0,
+      categories,
+    },
+    live: element.hasAttribute('data-vitrine-live') && element.dataset.vitrineLive !== 'false',
+    limit: limit !== undefined && Number.isInteger(limit) && limit > 0 ? limit : undefined,
+  };
+}
+
+/** Puts a list in a ranked order (duplicate ids keep their relative order), animating when asked. */
+export function applyOrder(list: PageList, ranked: readonly Ranked[], animate: boolean): void {
+  const pool = new Map<string, HTMLElement[]>();
+  list.items.forEach((el, i) => {
+    const id = list.ids[i];
+    pool.set(id, [...(pool.get(id) ?? []), el]);
+  });
+  const order = ranked.map((r) => pool.get(r.id)?.shift()).filter((el): el is HTMLElement => el !== undefined);
+  // Anything the ranking left out (never, but cheap to be sure) keeps its place at the end.
+  for (const rest of pool.values()) order.push(...rest);
+  const before = animate ? new Map(list.items.map((el) => [el, el.getBoundingClientRect()] as const)) : undefined;
+  reorder(list.items, order);
+  if (list.limit !== undefined) order.forEach((el, i) => (el.hidden = i >= list.limit!));
+  if (before) flip(before);
+  list.items = order;
+  list.ids = order.map((el) => el.dataset.vitrineItem!);
+}
+
+/** Ranks one list and reorders it; returns the order and how long it took. */
+export async function rankList(v: Vitrine, list: PageList, animate: boolean): Promise<{ ranked: Ranked[]; ms: number }> {
+  const started = performance.now();
+  const ranked = await v.rank(list.ids, { ...list.options, explain: true });
+  applyOrder(list, ranked, animate);
+  return { ranked, ms: performance.now() - started };
+}
