@@ -54,6 +54,16 @@ export default [
     },
   },
   {
+    // The SPA example: an app that imports the npm build, bundled as an app would bundle it.
+    input: 'demo/spa/main.js',
+    output: { file: 'demo/spa/app.js', format: 'es', sourcemap: true, plugins: [terser()] },
+    plugins: [nodeResolve({ browser: true }), commonjs()],
+    onwarn(warning, warn) {
+      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+      warn(warning);
+    },
+  },
+  {
     input: 'src/cli/bin.ts',
     external: isExternal,
     output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: true },

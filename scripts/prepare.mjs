@@ -1,5 +1,6 @@
 // Makes a fresh checkout runnable: installs dependencies when node_modules is missing or stale, then
-// builds dist/ when it is missing or older than the sources (always with --build). Plain Node, no deps.
+// builds dist/ and the SPA example when missing or older than the sources (always with --build).
+// Plain Node, no dependencies.
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
 }
 const built = mtime(join(root, 'dist/vitrine.min.js'));
 const sources = Math.max(newest(join(root, 'src')), mtime(join(root, 'rollup.config.mjs')), mtime(join(root, 'package.json')));
-if (process.argv.includes('--build') || built < sources) {
+const spa = mtime(join(root, 'demo/spa/app.js'));
+if (process.argv.includes('--build') || built < sources || spa < Math.max(sources, mtime(join(root, 'demo/spa/main.js')))) {
   console.log('vitrine: building dist/');
   run('npx rollup -c --silent');
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type {
   BackendName,
+  EventType,
   ConsentState,
   HistoryEvent,
   ProfileExport,
@@ -228,8 +229,8 @@ class Instance implements Vitrine {
     return this._profile.forget();
   }
 
-  onProfileChange(listener: () => void): () => void {
-    return this._profile.onChange(() => listener());
+  onProfileChange(listener: (event?: { type: EventType | 'bounce'; item: string }) => void): () => void {
+    return this._profile.onChange((e) => listener(e && { type: e.type, item: e.item }));
   }
 
   memory(): { numTensors: number; numBytes: number } {

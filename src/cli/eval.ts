@@ -79,7 +79,8 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   let session: SessionModel | undefined;
   if (model.session && model.neighbours && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
-    scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
+    const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim };
+    scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend, longTerm), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
   } else {
     scorers.push({ ...embeddingScorer(model.itemEmbeddings, model.dim, n), name: 'model' });
   }

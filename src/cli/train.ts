@@ -145,13 +145,17 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const seconds = (performance.now() - started) / 1000;
   const epochs = history.length;
 
+  const weights = await model.weights();
+  const E = weights.item_embeddings;
+  const M = foldInMatrix(E, n, options.dim);
+  const longTerm = { E, M, d: options.dim };
   log('tuning the blend on validation');
-  const tuned = await tuneBlend(model.scorer(), split.valid, nbTrain, popTrain);
+  const tuned = await tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm);
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
 
   log(`evaluating on ${split.test.seqs.length} test sequences`);
   const scorers: Scorer[] = [
-    blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights),
+    blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights, longTerm),
     model.scorer(),
     neighbourhoodScorer(nbFull, n, tuned.weights),
     popScorer(popFull),
@@ -163,9 +167,6 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const results: Record<string, Evaluation> = {};
   for (const s of scorers) results[s.name] = await evaluate(s, split.test, popFull);
 
-  const weights = await model.weights();
-  const E = weights.item_embeddings;
-  const M = foldInMatrix(E, n, options.dim);
   const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
   const cats = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
   const metrics = (pick: (e: Evaluation) => Metrics) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
@@ -206,7 +207,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // What float16 costs: the exported model, read back through the browser's loader, on the same cases.
   const exported = await loadModel(values.out);
   const reread = SessionModel.fromWeights(exported.model.session!, options.window);
-  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights), split.test, popFull);
+  const reLong = { E: exported.model.itemEmbeddings, M: exported.model.foldIn!, d: options.dim };
+  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong), split.test, popFull);
   reread.dispose();
   summary.metrics.quantized = q.at20;
   summary.at10.quantized = q.at10;

@@ -48,6 +48,18 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
       // no localStorage
     }
   },
+  /** Calls `listener` when the profile changes (an event here or in another tab, an erase). */
+  onProfileChange(listener: Parameters<Vitrine['onProfileChange']>[0]) {
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    void opening.then((v) => {
+      if (v && !stopped) stop = v.onProfileChange(listener);
+    });
+    return () => {
+      stopped = true;
+      stop?.();
+    };
+  },
   /** Hears every rank of a marked list: its name, the arm, the order. Returns a function that stops it. */
   on(event: 'rank', listener: (e: RankEvent) => void) {
     if (event !== 'rank') throw new TypeError(`vitrine.on: the only event is 'rank', got ${JSON.stringify(event)}`);
@@ -86,18 +98,23 @@ function emit(e: RankEvent): void {
   }
 }
 
-/** Ranks the marked lists: all of them, or the live ones after the visitor acted (animated). */
-async function rankAll(live: boolean): Promise<void> {
+/**
+ * Ranks the marked lists: all of them (or `only` these, just added), or the live ones after the visitor
+ * acted (animated).
+ */
+async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
   const v = page;
   if (!v) return;
-  for (const element of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
+  for (const element of only ?? document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
+    if (!element.isConnected) continue;
     let list = lists.get(element);
     if (!list || !live) lists.set(element, (list = readList(element)));
     if (live && !list.live) continue;
-    // Past the hold budget, a list that was never ranked keeps the page's order for this visit.
-    if (!live && revealed && element.dataset.vitrineRanked === undefined) continue;
+    // A list shown in the page's order when the hold budget ran out keeps it until the visitor acts.
+    if (!live && element.dataset.vitrineLate !== undefined) continue;
     try {
-      if (arm === 'holdout' || !v.ready) {
+      // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
+      if (arm === 'holdout' || !v.ready || element.hasAttribute('data-vitrine-off')) {
         emit({ list: list.name, arm, order: list.ids.slice(), ms: 0, backend: v.backend, ranked: list.ids.map((id) => ({ id, score: 0 })) });
       } else {
         const { ranked, ms } = await rankList(v, list, live);
@@ -122,6 +139,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   const reveal = () => {
     if (revealed) return;
     revealed = true;
+    for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]:not([data-vitrine-ranked])')) el.dataset.vitrineLate = '';
     if (sheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
   };
   setTimeout(reveal, Math.max(0, holdMs));
@@ -152,11 +170,19 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     await domReady;
     await rankAll(false);
     reveal();
-    v.onProfileChange(() => void rankAll(true));
+    // The visitor's choices move live lists; views (what the page showed) do not. Bursts coalesce.
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    v.onProfileChange((e) => {
+      if (e?.type === 'view') return;
+      clearTimeout(pending);
+      pending = setTimeout(() => void rankAll(true), 50);
+    });
     // Lists added later (an SPA's next view, infinite scroll) are ranked as they appear.
     new MutationObserver((records) => {
-      const added = records.some((r) => [...r.addedNodes].some((n) => n instanceof Element && (n.matches('[data-vitrine-list]') || n.querySelector('[data-vitrine-list]'))));
-      if (added) void rankAll(false);
+      const added = records.flatMap((r) =>
+        [...r.addedNodes].flatMap((n) => (n instanceof HTMLElement ? [...(n.matches('[data-vitrine-list]') ? [n] : []), ...n.querySelectorAll<HTMLElement>('[data-vitrine-list]')] : [])),
+      );
+      if (added.length) void rankAll(false, added);
     }).observe(document.documentElement, { childList: true, subtree: true });
   });
 }

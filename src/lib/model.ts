@@ -111,7 +111,8 @@ export function decodeModel({ manifest, items, shards }: FetchedModel, overrides
       nbIds && nbWeights ? { ids: nbIds.dataSync() as Int32Array, weights: nbWeights.dataSync() as Float32Array, top: nbIds.shape[1]! } : undefined;
     // A model without tuned weights (an import) ranks by its embeddings alone unless the page says otherwise.
     const scoring = { lstm: 0, last: 3, decay: 0.5, repeat: 0, ...(manifest.scoring as object) } as ScoringWeights;
-    // Without a session model, the long-term profile is the signal; the trainer does not yet tune its weight.
+    // The trainer tunes `long`; a model without it (an import, an older export) leans on it alone when it
+    // has no session model, and gives it a small say beside one.
     scoring.long ??= hasSession ? 0.05 : 1;
     scoring.page ??= 0.05;
     if (!hasSession) scoring.lstm = 0;

@@ -36,11 +36,12 @@ export function normalise(history: readonly (string | HistoryEvent)[], now: numb
 
 /**
  * The current session: the trailing events with no gap longer than `gapMs` between them, the last one
- * within `gapMs` of now. Negative feedback is not something the visitor moved through, so the LSTM does
- * not read it. A clock that went backwards (a later event with an earlier time) is not a gap.
+ * within `gapMs` of now. The session model reads what the visitor chose (clicks, add to cart, purchases,
+ * likes): not negative feedback, and not views, which record what the page put on screen (they count in
+ * the long-term profile). A clock that went backwards (a later event with an earlier time) is not a gap.
  */
 export function currentSession(events: readonly NormalEvent[], now: number, gapMs: number): NormalEvent[] {
-  const positive = events.filter((e) => EVENT_WEIGHTS[e.type] > 0);
+  const positive = events.filter((e) => EVENT_WEIGHTS[e.type] > 0 && e.type !== 'view');
   if (positive.length === 0 || now - Math.max(...positive.map((e) => e.time)) > gapMs) return [];
   let start = positive.length - 1;
   while (start > 0 && positive[start].time - positive[start - 1].time <= gapMs) start--;

@@ -7,21 +7,52 @@ import { MetricsAt, rankOf } from './metrics.js';
 export interface BlendWeights extends NeighbourhoodWeights {
   /** Weight of the session model's log-probability (0: the neighbourhood alone). */
   lstm: number;
+  /** Weight of the long-term profile's similarity u · E (0: none). */
+  long?: number;
 }
 
-/** The blended score: the session model's log-probability plus the session neighbourhood's votes. */
-export function blendScorer(name: string, lstm: Scorer, nb: Neighbours, pop: Float32Array, w: BlendWeights): Scorer {
+/** What the long-term profile needs: the item embeddings E (n×d) and the fold-in matrix M (d×d). */
+export interface LongTerm {
+  E: Float32Array;
+  M: Float32Array;
+  d: number;
+}
+
+/** Adds weight · (E u) with u = M Eᵀ r, every prefix item weighing 1: the long-term profile's scores. */
+export function addLongTerm(lt: LongTerm, prefix: Int32Array, weight: number, out: Float32Array): void {
+  const { E, M, d } = lt;
+  const y = new Float32Array(d);
+  for (const item of prefix) for (let a = 0; a < d; a++) y[a] += E[item * d + a];
+  const u = new Float32Array(d);
+  for (let a = 0; a < d; a++) {
+    let s = 0;
+    for (let b = 0; b < d; b++) s += M[a * d + b] * y[b];
+    u[a] = s * weight;
+  }
+  for (let j = 0; j < out.length; j++) {
+    let s = 0;
+    for (let a = 0; a < d; a++) s += E[j * d + a] * u[a];
+    out[j] += s;
+  }
+}
+
+/** The blended score: the session model's log-probability, the session neighbourhood's votes and the long-term profile. */
+export function blendScorer(name: string, lstm: Scorer, nb: Neighbours, pop: Float32Array, w: BlendWeights, lt?: LongTerm): Scorer {
   const out = new Float32Array(pop.length);
   return {
     name,
     forEachCase: (set, visit) =>
       lstm.forEachCase(set, (s, i, scores) => {
         for (let j = 0; j < out.length; j++) out[j] = w.lstm * scores[j];
-        addNeighbourhood(nb, set.seqs[s].subarray(0, i), w, out);
+        const prefix = set.seqs[s].subarray(0, i);
+        addNeighbourhood(nb, prefix, w, out);
+        if (lt && w.long) addLongTerm(lt, prefix, w.long, out);
         visit(s, i, out);
       }),
   };
 }
+
+const LONG_GRID = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 
 const GRID = {
   lstm: [0, 0.02, 0.05, 0.1, 0.2, 0.4, 1],
@@ -31,14 +62,16 @@ const GRID = {
 };
 
 /**
- * Grid search of the blend on (up to `maxCases`) validation cases, maximising HitRate@20 + MRR@20. The
- * session model's scores are computed once and kept; each candidate only re-adds the neighbourhood.
+ * Grid search of the blend on (up to `maxCases`) validation cases, maximising HitRate@20 + MRR@20: first
+ * the session model against the neighbourhood, then the long-term profile's weight on top. The session
+ * model's scores are computed once and kept; each candidate only re-adds the cheap parts.
  */
 export async function tuneBlend(
   lstm: Scorer,
   set: EncodedSet,
   nb: Neighbours,
   pop: Float32Array,
+  lt?: LongTerm,
   maxCases = 1500,
 ): Promise<{ weights: BlendWeights; objective: number; tried: number }> {
   const cases: { prefix: Int32Array; target: number; scores: Float32Array }[] = [];
@@ -67,5 +100,23 @@ export async function tuneBlend(
           tried++;
           if (m.hitrate + m.mrr > best.objective) best = { weights, objective: m.hitrate + m.mrr };
         }
-  return { ...best, tried };
+  if (!lt) return { ...best, weights: { ...best.weights, long: 0 }, tried };
+  const longScores = cases.map((c) => {
+    const v = new Float32Array(pop.length);
+    addLongTerm(lt, c.prefix, 1, v);
+    return v;
+  });
+  let bestLong = { long: 0, objective: best.objective };
+  for (const long of LONG_GRID.slice(1)) {
+    const at20 = new MetricsAt(20);
+    cases.forEach((c, k) => {
+      for (let j = 0; j < out.length; j++) out[j] = best.weights.lstm * c.scores[j] + long * longScores[k][j];
+      addNeighbourhood(nb, c.prefix, best.weights, out);
+      at20.add(rankOf(out, c.target, pop));
+    });
+    const m = at20.result();
+    tried++;
+    if (m.hitrate + m.mrr > bestLong.objective) bestLong = { long, objective: m.hitrate + m.mrr };
+  }
+  return { weights: { ...best.weights, long: bestLong.long }, objective: bestLong.objective, tried };
 }

@@ -37,6 +37,8 @@ export interface LoadedModel {
   session?: SessionWeights & { window: number };
   neighbours?: Neighbours;
   blend?: BlendWeights;
+  /** The fold-in matrix M (d×d), when the model has one. */
+  foldIn?: Float32Array;
 }
 
 
@@ -124,6 +126,7 @@ export async function loadModel(dir: string): Promise<{ manifest: Manifest; mode
     }
   }
   if (manifest.scoring) model.blend = manifest.scoring as BlendWeights;
+  model.foldIn = read('fold_in');
   tf.dispose(Object.values(named));
   return { manifest, model };
 }

@@ -221,10 +221,10 @@ export interface Vitrine {
   /** Erases everything stored about the visitor, on this device and in its other tabs. */
   forget(): Promise<void>;
   /**
-   * Calls `listener` whenever the profile changes (an event here or in another tab, or an erase), so the
-   * page can rank its lists again. Returns a function that stops it.
+   * Calls `listener` whenever the profile changes: with the event (here or from another tab), or with
+   * nothing after an erase. The page can rank its lists again. Returns a function that stops it.
    */
-  onProfileChange(listener: () => void): () => void;
+  onProfileChange(listener: (event?: { type: EventType | 'bounce'; item: string }) => void): () => void;
   /** Frees the model's tensors and stops tracking. Later `rank` calls keep the page's order. */
   dispose(): void;
 }

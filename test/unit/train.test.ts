@@ -16,13 +16,15 @@ import { dirUrl, engineFor, fileFetch, rankWith } from './model-files.js';
  * What the trainer's own code scores for the next item after `history` (all clicks): the blend it tuned
  * and evaluated, from the model as exported. The browser must give the same numbers.
  */
-async function trainerScores(model: LoadedModel, history: string[]): Promise<Map<string, number>> {
+async function trainerScores(model: LoadedModel, history: string[], withLong = false): Promise<Map<string, number>> {
   const index = new Map(model.ids.map((id, i) => [id, i]));
   const rows = history.map((id) => index.get(id)).filter((r): r is number => r !== undefined);
   const set = { seqs: [Int32Array.from([...rows, 0])], types: [new Uint8Array(rows.length + 1).fill(1)], start: [rows.length] };
   const session = SessionModel.fromWeights(model.session!, model.session!.window);
   const out = new Map<string, number>();
-  await blendScorer('model', session.scorer(), model.neighbours!, model.popularity!, model.blend!).forEachCase(set, (_, __, scores) =>
+  const blend = { ...model.blend!, long: withLong ? model.blend!.long : 0 };
+  const longTerm = { E: model.itemEmbeddings, M: model.foldIn!, d: model.dim };
+  await blendScorer('model', session.scorer(), model.neighbours!, model.popularity!, blend, longTerm).forEachCase(set, (_, __, scores) =>
     model.ids.forEach((id, i) => out.set(id, scores[i])),
   );
   session.dispose();
@@ -100,6 +102,13 @@ describe('vitrine train on a planted structure', () => {
     }
     engine.dispose();
     disposeModel(engine.model);
+    // With the long-term profile too, for a history thick enough not to borrow from a prototype.
+    const withLong = engineFor(fetched.value, { long: 0.3, page: 0 });
+    const history = ['item-40', 'item-41', 'item-42', 'item-43'];
+    const expected = await trainerScores({ ...model, blend: { ...model.blend!, long: 0.3 } }, history, true);
+    for (const r of await rankWith(withLong, page, history)) expect(r.score, r.id).toBeCloseTo(expected.get(r.id)!, 3);
+    withLong.dispose();
+    disposeModel(withLong.model);
   });
 
   test('a report with the training curve and the table is written', async () => {

@@ -80,7 +80,7 @@ export class Profile {
     return this._state;
   }
 
-  /** Hears every new event, from this tab or another (undefined: the profile was erased). */
+  /** Hears every new event, from this tab or another (undefined: the profile was erased or consent changed). */
   onChange(listener: (event: StoredEvent | undefined) => void): () => void {
     this._listeners.add(listener);
     return () => this._listeners.delete(listener);

@@ -1,0 +1,82 @@
+import type { Page, TestInfo } from '@playwright/test';
+import { test, expect } from './fixtures.js';
+
+// The demo storefront end to end: a real shop page with the script tag, the model trained on MovieLens.
+const grid = '[data-vitrine-list="home-grid"]';
+
+async function home(page: Page) {
+  await page.goto('/demo/#/');
+  await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached({ timeout: 20_000 });
+}
+const order = (page: Page, list: string) => page.locator(`${list} > [data-vitrine-item]`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.vitrineItem!));
+const sciFiShare = (page: Page, list: string, top = 12) =>
+  page.locator(`${list} > [data-vitrine-item]`).evaluateAll((els, top) => els.slice(0, top).filter((e) => (e as HTMLElement).dataset.vitrineCategory!.split('|').includes('Sci-Fi')).length / top, top);
+const shot = async (page: Page, info: TestInfo, name: string) => info.attach(name, { body: await page.screenshot(), contentType: 'image/png' });
+
+/** Clicks the three most popular science-fiction films of the grid, coming back home after each. */
+async function clickThreeSciFi(page: Page) {
+  for (let i = 0; i < 3; i++) {
+    const film = page.locator(`${grid} > [data-vitrine-category*="Sci-Fi"]`).nth(i);
+    const id = await film.getAttribute('data-vitrine-item');
+    await film.locator('a').click();
+    await expect(page).toHaveURL(new RegExp(`#/movie/${id}$`));
+    await page.goBack();
+    await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached();
+  }
+}
+
+test('three science-fiction clicks move science fiction up; a reload keeps it; erase resets', async ({ page }, info) => {
+  await home(page);
+  const original = await order(page, grid);
+  expect(original).toHaveLength(48);
+  const before = await sciFiShare(page, grid);
+  const railBefore = await sciFiShare(page, '[data-vitrine-list="for-you"]');
+  await shot(page, info, 'home, first visit');
+  await clickThreeSciFi(page);
+  await expect.poll(() => sciFiShare(page, grid)).toBeGreaterThan(before);
+  await expect.poll(() => sciFiShare(page, '[data-vitrine-list="for-you"]')).toBeGreaterThan(railBefore);
+  await shot(page, info, 'home, after three science-fiction films');
+  const after = await sciFiShare(page, grid);
+
+  await page.reload();
+  await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached({ timeout: 20_000 });
+  expect(await sciFiShare(page, grid)).toBeGreaterThanOrEqual(after - 1 / 12);
+  expect(await sciFiShare(page, grid)).toBeGreaterThan(before);
+
+  await page.getByRole('button', { name: 'Your profile' }).click();
+  await expect(page.locator('#events li')).toHaveCount(await page.locator('#events li').count());
+  await shot(page, info, 'profile panel');
+  await page.getByRole('button', { name: 'Erase everything' }).click();
+  await expect.poll(() => order(page, grid)).toEqual(original);
+  expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('vitrine');
+});
+
+test('with consent denied nothing is stored', async ({ page }, info) => {
+  await home(page);
+  await page.getByRole('button', { name: 'Your profile' }).click();
+  await page.getByLabel('Keep a profile on this device').uncheck();
+  await page.getByRole('button', { name: 'Your profile' }).click();
+  await clickThreeSciFi(page);
+  const p = await page.evaluate(() => window.vitrine.profile());
+  expect(p.events).toEqual([]);
+  expect(p.storage.kind).toBe('none');
+  expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('vitrine');
+  await shot(page, info, 'consent denied');
+});
+
+test('the holdout arm keeps the page order and says so in its rank events', async ({ page }, info) => {
+  await page.addInitScript(() => localStorage.setItem('vitrine:arm', 'holdout'));
+  await page.addInitScript(() => {
+    (window as any).arms = [];
+    addEventListener('DOMContentLoaded', () => (window as any).vitrine.on('rank', (e: { arm: string }) => (window as any).arms.push(e.arm)));
+  });
+  await home(page);
+  const original = await order(page, grid);
+  await clickThreeSciFi(page);
+  expect(await order(page, grid)).toEqual(original);
+  const arms: string[] = await page.evaluate(() => (window as any).arms);
+  expect(arms.length).toBeGreaterThan(0);
+  expect(new Set(arms)).toEqual(new Set(['holdout']));
+  expect((await page.evaluate(() => window.vitrine.profile())).events.length).toBeGreaterThan(0); // still tracked
+  await shot(page, info, 'holdout arm');
+});
