@@ -1,5 +1,5 @@
 import { itemKnnScorer, neighbourhoodScorer, popScorer, spopScorer } from '../trainer/baselines.js';
-import { blendScorer } from '../trainer/blend.js';
+import { blendScorer, categoryIndex } from '../trainer/blend.js';
 import { EVENT_TYPES, countCases, type EncodedSet } from '../trainer/data.js';
 import { evaluate, prefixScorer, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
@@ -80,7 +80,8 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   if (model.session && model.neighbours && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
     const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim };
-    scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend, longTerm), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
+    const cats = model.categories && categoryIndex(model.categories);
+    scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend, longTerm, cats), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
   } else {
     scorers.push({ ...embeddingScorer(model.itemEmbeddings, model.dim, n), name: 'model' });
   }

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { cooccurrence, cosineNeighbours, itemKnnScorer, neighbourhoodScorer, popScorer, popularity, spopScorer } from '../trainer/baselines.js';
-import { blendScorer, tuneBlend } from '../trainer/blend.js';
+import { blendScorer, categoryIndex, tuneBlend } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
@@ -149,13 +149,15 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const E = weights.item_embeddings;
   const M = foldInMatrix(E, n, options.dim);
   const longTerm = { E, M, d: options.dim };
+  const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
+  const cats = categories && categoryIndex(categories);
   log('tuning the blend on validation');
-  const tuned = await tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm);
+  const tuned = await tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm, cats);
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
 
   log(`evaluating on ${split.test.seqs.length} test sequences`);
   const scorers: Scorer[] = [
-    blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights, longTerm),
+    blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights, longTerm, cats),
     model.scorer(),
     neighbourhoodScorer(nbFull, n, tuned.weights),
     popScorer(popFull),
@@ -167,8 +169,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const results: Record<string, Evaluation> = {};
   for (const s of scorers) results[s.name] = await evaluate(s, split.test, popFull);
 
-  const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
-  const cats = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
+  const catVectors = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
   const metrics = (pick: (e: Evaluation) => Metrics) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
   const summary: MetricsJson = {
     k: 20,
@@ -193,8 +194,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
       blend: tuned.weights,
       foldIn: M,
       prototypes: prototypes(split.full, M, E, options.dim, 16, seed),
-      categoryNames: cats?.names,
-      categoryVectors: cats?.vectors,
+      categoryNames: catVectors?.names,
+      categoryVectors: catVectors?.vectors,
     },
     {
       window: options.window,
@@ -208,7 +209,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const exported = await loadModel(values.out);
   const reread = SessionModel.fromWeights(exported.model.session!, options.window);
   const reLong = { E: exported.model.itemEmbeddings, M: exported.model.foldIn!, d: options.dim };
-  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong), split.test, popFull);
+  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong, cats), split.test, popFull);
   reread.dispose();
   summary.metrics.quantized = q.at20;
   summary.at10.quantized = q.at10;

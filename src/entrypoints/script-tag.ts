@@ -1,7 +1,7 @@
 // The script-tag build (dist/vitrine.min.js, global `vitrine`). The only module that reads page globals:
 // the script element's data attributes, the queue of calls made before it loaded, the URL (debug view).
 import { createVitrine, startVitrine, type StartedVitrine } from '../create-vitrine.js';
-import { readList, rankList, type PageList } from '../lib/dom/lists.js';
+import { applyOrders, readList, type PageList } from '../lib/dom/lists.js';
 import { debugPanel } from '../lib/dom/debug.js';
 import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
 
@@ -31,10 +31,6 @@ async function instance(): Promise<Vitrine> {
 const api = Object.assign((method: string, ...args: unknown[]) => (api as unknown as Record<string, (...a: unknown[]) => unknown>)[method](...args), {
   version: __VITRINE_VERSION__,
   createVitrine: create,
-  /** The page's instance once its model has loaded (or failed to). */
-  get ready() {
-    return opening.then(async (v) => (v ? (await v.loaded, v) : undefined));
-  },
   track: async (...a: Parameters<Vitrine['track']>) => (await instance()).track(...a),
   rank: async (...a: Parameters<Vitrine['rank']>) => (await instance()).rank(...a),
   recommend: async (...a: Parameters<Vitrine['recommend']>) => (await instance()).recommend(...a),
@@ -69,6 +65,9 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
   /** Ranks every marked list again now. */
   rerank: () => rankAll(true),
 });
+
+/** The page's instance once its model has loaded (or failed to). A getter: Object.assign would copy a value. */
+Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v ? (await v.loaded, v) : undefined)), enumerable: true });
 
 // Calls queued on a stub (`vitrine('track', {...})` before this script loaded) replay in order.
 const stub = typeof window !== 'undefined' ? (window as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine : undefined;
@@ -105,6 +104,7 @@ function emit(e: RankEvent): void {
 async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
   const v = page;
   if (!v) return;
+  const todo: PageList[] = [];
   for (const element of only ?? document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
     if (!element.isConnected) continue;
     let list = lists.get(element);
@@ -112,37 +112,72 @@ async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
     if (live && !list.live) continue;
     // A list shown in the page's order when the hold budget ran out keeps it until the visitor acts.
     if (!live && element.dataset.vitrineLate !== undefined) continue;
-    try {
-      // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
-      if (arm === 'holdout' || !v.ready || element.hasAttribute('data-vitrine-off')) {
-        emit({ list: list.name, arm, order: list.ids.slice(), ms: 0, backend: v.backend, ranked: list.ids.map((id) => ({ id, score: 0 })) });
-      } else {
-        const { ranked, ms } = await rankList(v, list, live);
-        emit({ list: list.name, arm, order: list.ids.slice(), ms, backend: v.backend, ranked });
-      }
-    } catch (e) {
-      console.warn('vitrine: could not rank a list; keeping its order', e);
-    }
-    element.dataset.vitrineRanked = '';
+    todo.push(list);
   }
+  // Rank every list first, then touch the DOM once for all of them: one layout, one frame.
+  const results = await Promise.all(
+    todo.map(async (list) => {
+      const started = performance.now();
+      // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
+      if (arm === 'holdout' || !v.ready || list.element.hasAttribute('data-vitrine-off')) return undefined;
+      try {
+        return { ranked: await v.rank(list.ids, { ...list.options, explain: true }), started };
+      } catch (e) {
+        console.warn('vitrine: could not rank a list; keeping its order', e);
+        return undefined;
+      }
+    }),
+  );
+  applyOrders(
+    todo.map((list, i) => ({ list, ranked: results[i]?.ranked })),
+    live,
+  );
+  todo.forEach((list, i) => {
+    const r = results[i];
+    list.element.dataset.vitrineRanked = '';
+    emit({
+      list: list.name,
+      arm,
+      order: list.ids.slice(),
+      ms: r ? performance.now() - r.started : 0,
+      backend: v.backend,
+      ranked: r?.ranked ?? list.ids.map((id) => ({ id, score: 0 })),
+    });
+  });
 }
 
 if (twice) console.warn('vitrine: the script is included twice; the second copy does nothing');
 else if (script?.dataset.model && typeof document !== 'undefined') {
-  // Lists stay hidden (layout kept, so nothing shifts) until ranked or until the hold budget runs out.
-  let sheet: CSSStyleSheet | undefined;
+  // Each list stays hidden (its space kept, so nothing shifts) from when it appears until it is ranked or
+  // the hold budget runs out; then it shows in the page's order, marked late. This holds for lists in the
+  // first HTML and for lists an SPA adds later.
   if (holdMs > 0 && 'adoptedStyleSheets' in document) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]){visibility:hidden}');
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
+  const hold = (lists: Iterable<HTMLElement>) => {
+    const waiting = [...lists];
+    setTimeout(() => {
+      for (const el of waiting) if (el.dataset.vitrineRanked === undefined) el.dataset.vitrineLate = '';
+    }, Math.max(0, holdMs));
+  };
+  const listsIn = (nodes: Iterable<Node>) =>
+    [...nodes].flatMap((n) => (n instanceof HTMLElement ? [...(n.matches('[data-vitrine-list]') ? [n] : []), ...n.querySelectorAll<HTMLElement>('[data-vitrine-list]')] : []));
+  hold(document.querySelectorAll<HTMLElement>('[data-vitrine-list]'));
+  // Lists added later (an SPA's next view, infinite scroll) are held, and ranked as soon as the model allows.
+  new MutationObserver((records) => {
+    const added = listsIn(records.flatMap((r) => [...r.addedNodes]));
+    if (added.length === 0) return;
+    hold(added);
+    if (page) void rankAll(false, added);
+  }).observe(document.documentElement, { childList: true, subtree: true });
   const reveal = () => {
     if (revealed) return;
     revealed = true;
-    for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]:not([data-vitrine-ranked])')) el.dataset.vitrineLate = '';
-    if (sheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    performance.mark?.('vitrine:first-order');
   };
-  setTimeout(reveal, Math.max(0, holdMs));
+  performance.mark?.('vitrine:start');
   try {
     const stored = localStorage.getItem(ARM);
     arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
@@ -158,32 +193,29 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
   }).catch((e) => {
     console.warn(`vitrine: ${(e as Error).message}`);
-    reveal();
+    for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) el.dataset.vitrineLate = '';
     return undefined;
   });
   opening.then(async (v) => {
     if (!v) return;
-    page = v;
     await v.loaded;
+    page = v;
     debug?.loaded(v, performance.now() - started);
     const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();
     await domReady;
     await rankAll(false);
     reveal();
-    // The visitor's choices move live lists; views (what the page showed) do not. Bursts coalesce.
-    let pending: ReturnType<typeof setTimeout> | undefined;
+    // The visitor's choices move live lists; views (what the page showed) do not. Events of one task
+    // coalesce into one rerank, started in a microtask so the new order is on screen in the next frame.
+    let pending = false;
     v.onProfileChange((e) => {
-      if (e?.type === 'view') return;
-      clearTimeout(pending);
-      pending = setTimeout(() => void rankAll(true), 50);
+      if (e?.type === 'view' || pending) return;
+      pending = true;
+      queueMicrotask(() => {
+        pending = false;
+        void rankAll(true);
+      });
     });
-    // Lists added later (an SPA's next view, infinite scroll) are ranked as they appear.
-    new MutationObserver((records) => {
-      const added = records.flatMap((r) =>
-        [...r.addedNodes].flatMap((n) => (n instanceof HTMLElement ? [...(n.matches('[data-vitrine-list]') ? [n] : []), ...n.querySelectorAll<HTMLElement>('[data-vitrine-list]')] : [])),
-      );
-      if (added.length) void rankAll(false, added);
-    }).observe(document.documentElement, { childList: true, subtree: true });
   });
 }
 
@@ -195,4 +227,4 @@ for (const [method, ...args] of twice ? [] : queued) {
   }
 }
 
-export default twice ? (stub as unknown as typeof api) : api;
+export default (twice ? stub : api) as typeof api & { readonly ready: Promise<Vitrine | undefined> };

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
 import type { Model } from './model.js';
 import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from './rerank.js';
-import { currentSession, profileWeights, type NormalEvent } from './signals.js';
+import { addCategoryAffinity, currentSession, profileWeights, type NormalEvent } from './signals.js';
 
 /** One rank request, its options already checked and filled. */
 export interface RankRequest {
@@ -168,14 +168,13 @@ export class Engine {
     const votes = neighbourhoodVotes(m.neighbours, session, rows, w);
     const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss' || e.type === 'bounce'), req.now);
     for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
+    const categoriesOf = (id: string) => req.categories[id] ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
+    if (w.category) addCategoryAffinity(scores, ids, req.events, req.now, categoriesOf, w.category);
 
     let ranked: Ranked[] = ids.map((id, i) => ({ id, score: scores[i] }));
     if (req.explain) await this._explain(ranked, rows, votes, req.events);
     ranked = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.score - a.r.score || a.i - b.i).map((x) => x.r);
-    if (req.diversity > 0) {
-      const categoriesOf = (id: string) => req.categories[id] ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
-      ranked = diversify(ranked, categoriesOf, req.diversity);
-    }
+    if (req.diversity > 0) ranked = diversify(ranked, categoriesOf, req.diversity);
     return keepPinned(ids, ranked, req.pinned);
   }
 

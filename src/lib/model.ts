@@ -17,6 +17,8 @@ export interface ScoringWeights {
   long: number;
   /** The page's own order: −page · log₂(1 + position). */
   page: number;
+  /** Affinity to the categories of what the visitor chose (the content-based part). */
+  category: number;
 }
 
 /** The LSTM's weights, resident on the backend. */
@@ -115,6 +117,7 @@ export function decodeModel({ manifest, items, shards }: FetchedModel, overrides
     // has no session model, and gives it a small say beside one.
     scoring.long ??= hasSession ? 0.05 : 1;
     scoring.page ??= 0.05;
+    scoring.category ??= 0;
     if (!hasSession) scoring.lstm = 0;
     const foldIn = take<tf.Tensor2D>('fold_in');
     const prototypes = take<tf.Tensor2D>('user_prototypes');

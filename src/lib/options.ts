@@ -16,7 +16,7 @@ const KNOWN_OPTIONS = [
   'autoTrack',
 ];
 export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category'];
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
 /** Options with every default filled in. */

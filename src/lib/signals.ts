@@ -68,3 +68,35 @@ export function profileWeights(events: readonly NormalEvent[], now: number): Map
   }
   return weights;
 }
+
+/**
+ * Adds weight × the share of the visitor's positive long-term weight that falls in each candidate's
+ * categories (the mean over its categories): the content-based part of the score, the same arithmetic the
+ * trainer tunes.
+ */
+export function addCategoryAffinity(
+  scores: Float32Array,
+  ids: readonly string[],
+  events: readonly NormalEvent[],
+  now: number,
+  categoriesOf: (id: string) => readonly string[] | undefined,
+  weight: number,
+): void {
+  const interest = new Map<string, number>();
+  let total = 0;
+  for (const [id, w] of profileWeights(events, now)) {
+    if (w <= 0) continue;
+    for (const c of categoriesOf(id) ?? []) {
+      interest.set(c, (interest.get(c) ?? 0) + w);
+      total += w;
+    }
+  }
+  if (total === 0) return;
+  ids.forEach((id, i) => {
+    const cs = categoriesOf(id);
+    if (!cs?.length) return;
+    let s = 0;
+    for (const c of cs) s += interest.get(c) ?? 0;
+    scores[i] += (weight * s) / total / cs.length;
+  });
+}

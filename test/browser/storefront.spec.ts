@@ -27,6 +27,8 @@ async function clickThreeSciFi(page: Page) {
 
 test('three science-fiction clicks move science fiction up; a reload keeps it; erase resets', async ({ page }, info) => {
   await home(page);
+  // window.vitrine is the page's instance: ready once its model loaded, on WASM here (SwiftShader is no GPU).
+  expect(await page.evaluate(async () => (await window.vitrine.ready)?.backend)).toBe('wasm');
   const original = await order(page, grid);
   expect(original).toHaveLength(48);
   const before = await sciFiShare(page, grid);

@@ -1,4 +1,4 @@
-import type { Ranked, RankOptions, Vitrine } from '../../types/index.js';
+import type { Ranked, RankOptions } from '../../types/index.js';
 import { flip, reorder } from './reorder.js';
 
 /** A marked list as the page describes it (`data-vitrine-*` attributes). */
@@ -47,28 +47,23 @@ export function readList(element: HTMLElement): PageList {
   };
 }
 
-/** Puts a list in a ranked order (duplicate ids keep their relative order), animating when asked. */
-export function applyOrder(list: PageList, ranked: readonly Ranked[], animate: boolean): void {
-  const pool = new Map<string, HTMLElement[]>();
-  list.items.forEach((el, i) => {
-    const id = list.ids[i];
-    pool.set(id, [...(pool.get(id) ?? []), el]);
-  });
-  const order = ranked.map((r) => pool.get(r.id)?.shift()).filter((el): el is HTMLElement => el !== undefined);
-  // Anything the ranking left out (never, but cheap to be sure) keeps its place at the end.
-  for (const rest of pool.values()) order.push(...rest);
-  const before = animate ? new Map(list.items.map((el) => [el, el.getBoundingClientRect()] as const)) : undefined;
-  reorder(list.items, order);
-  if (list.limit !== undefined) order.forEach((el, i) => (el.hidden = i >= list.limit!));
+/**
+ * Puts lists in their ranked orders (duplicate ids keep their relative order), animating when asked. All
+ * positions are read before any list moves, so the page lays out once.
+ */
+export function applyOrders(jobs: readonly { list: PageList; ranked?: readonly Ranked[] }[], animate: boolean): void {
+  const work = jobs.filter((j): j is { list: PageList; ranked: readonly Ranked[] } => j.ranked !== undefined);
+  const before = animate ? new Map(work.flatMap(({ list }) => list.items.map((el) => [el, el.getBoundingClientRect()] as const))) : undefined;
+  for (const { list, ranked } of work) {
+    const pool = new Map<string, HTMLElement[]>();
+    list.items.forEach((el, i) => pool.set(list.ids[i], [...(pool.get(list.ids[i]) ?? []), el]));
+    const order = ranked.map((r) => pool.get(r.id)?.shift()).filter((el): el is HTMLElement => el !== undefined);
+    // Anything the ranking left out (never, but cheap to be sure) keeps its place at the end.
+    for (const rest of pool.values()) order.push(...rest);
+    reorder(list.items, order);
+    if (list.limit !== undefined) order.forEach((el, i) => (el.hidden = i >= list.limit!));
+    list.items = order;
+    list.ids = order.map((el) => el.dataset.vitrineItem!);
+  }
   if (before) flip(before);
-  list.items = order;
-  list.ids = order.map((el) => el.dataset.vitrineItem!);
-}
-
-/** Ranks one list and reorders it; returns the order and how long it took. */
-export async function rankList(v: Vitrine, list: PageList, animate: boolean): Promise<{ ranked: Ranked[]; ms: number }> {
-  const started = performance.now();
-  const ranked = await v.rank(list.ids, { ...list.options, explain: true });
-  applyOrder(list, ranked, animate);
-  return { ranked, ms: performance.now() - started };
 }
