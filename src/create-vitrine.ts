@@ -13,16 +13,14 @@ import type {
   VitrineError,
   VitrineOptions,
 } from './types/index.js';
-import { checkRankArgs, checkRecommendArgs, resolveOptions } from './lib/options.js';
-import { fetchModel, manifestUrl } from './lib/fetch-model.js';
+import { CONSENT_STATES, checkRankArgs, checkRecommendArgs, resolveOptions, show } from './lib/options.js';
+import { fetchModel, manifestUrl, type FetchedModel } from './lib/fetch-model.js';
 import { chooseBackend, webglContextLost } from './lib/backend.js';
-import type { FetchedModel } from './lib/fetch-model.js';
 import { decodeModel, disposeModel } from './lib/model.js';
 import { Engine } from './lib/engine.js';
 import { interestsByCategory, normalise, profileWeights, type NormalEvent } from './lib/signals.js';
 import { Profile } from './lib/profile/profile.js';
 import { autoTrack } from './lib/profile/auto-track.js';
-import { CONSENT_STATES, show } from './lib/options.js';
 
 /**
  * Loads a model and starts a backend. Resolves even when the model cannot be used: the instance then

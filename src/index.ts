@@ -1,7 +1,14 @@
-export { createVitrine } from './create-vitrine.js';
+export { createVitrine, startVitrine, type StartedVitrine } from './create-vitrine.js';
 export type {
   BackendName,
   BackendPreference,
+  ConsentState,
+  EventType,
+  HistoryEvent,
+  ProfileExport,
+  Reason,
+  RecommendOptions,
+  TrackEvent,
   Ranked,
   RankOptions,
   Vitrine,

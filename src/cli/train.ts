@@ -7,7 +7,7 @@ import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
 import { EXPORT_NEIGHBOURS, exportModel, loadModel } from '../trainer/model-io.js';
 import { FORMATS, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
-import { categoryEmbeddings, foldInMatrix, prototypes } from '../trainer/profile-space.js';
+import { bprFoldIn, categoryEmbeddings, prototypes } from '../trainer/profile-space.js';
 import { SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
 import { splitByTime } from '../trainer/split.js';
 import { startTraining } from '../trainer/tf.js';
@@ -147,7 +147,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
 
   const weights = await model.weights();
   const E = weights.item_embeddings;
-  const M = foldInMatrix(E, n, options.dim);
+  log('fitting the long-term profile (BPR in the item space, then its fold-in map)');
+  const M = bprFoldIn(split.train, E, n, options.dim, { seed });
   const longTerm = { E, M, d: options.dim };
   const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
   const cats = categories && categoryIndex(categories);

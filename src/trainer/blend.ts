@@ -1,6 +1,7 @@
 import { addNeighbourhood, type NeighbourhoodWeights, type Neighbours } from './baselines.js';
 import type { EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
+import { foldIn } from './profile-space.js';
 import { MetricsAt, rankOf } from './metrics.js';
 
 /** How the parts of a score are mixed; tuned on validation and exported in the manifest. */
@@ -45,24 +46,18 @@ export function addCategoryAffinity(cats: Categories, prefix: Int32Array, weight
   }
 }
 
-/** What the long-term profile needs: the item embeddings E (n×d) and the fold-in matrix M (d×d). */
+/** What the long-term profile needs: the item embeddings E (n×d) and the fold-in map F (d×d, u = yF). */
 export interface LongTerm {
   E: Float32Array;
   M: Float32Array;
   d: number;
 }
 
-/** Adds weight · (E u) with u = M Eᵀ r, every prefix item weighing 1: the long-term profile's scores. */
+/** Adds weight · (E u) with u = (Eᵀ r) F, every prefix item weighing 1: the long-term profile's scores. */
 export function addLongTerm(lt: LongTerm, prefix: Int32Array, weight: number, out: Float32Array): void {
   const { E, M, d } = lt;
-  const y = new Float32Array(d);
-  for (const item of prefix) for (let a = 0; a < d; a++) y[a] += E[item * d + a];
-  const u = new Float32Array(d);
-  for (let a = 0; a < d; a++) {
-    let s = 0;
-    for (let b = 0; b < d; b++) s += M[a * d + b] * y[b];
-    u[a] = s * weight;
-  }
+  const u = foldIn(M, E, d, prefix);
+  for (let a = 0; a < d; a++) u[a] *= weight;
   for (let j = 0; j < out.length; j++) {
     let s = 0;
     for (let a = 0; a < d; a++) s += E[j * d + a] * u[a];

@@ -46,17 +46,77 @@ export function foldInMatrix(E: Float32Array, n: number, d: number, lambda = 1):
   return Float32Array.from(invert(g, d));
 }
 
-/** u = M Eᵀ r for a sequence, each interaction weighing 1. */
-export function foldIn(M: Float32Array, E: Float32Array, d: number, items: ArrayLike<number>): Float32Array {
+/** A sequence's long-term vector u = y F, with y = Eᵀ r its summed item vectors (each weighing 1). */
+export function foldIn(F: Float32Array, E: Float32Array, d: number, items: ArrayLike<number>): Float32Array {
   const y = new Float32Array(d);
   for (let k = 0; k < items.length; k++) for (let a = 0; a < d; a++) y[a] += E[items[k] * d + a];
   const u = new Float32Array(d);
-  for (let a = 0; a < d; a++) {
-    let s = 0;
-    for (let b = 0; b < d; b++) s += M[a * d + b] * y[b];
-    u[a] = s;
+  for (let b = 0; b < d; b++) {
+    const yb = y[b];
+    if (yb !== 0) for (let a = 0; a < d; a++) u[a] += yb * F[b * d + a];
   }
   return u;
+}
+
+/**
+ * The long-term profile's map F (d×d), learned with a BPR objective in the item space: each training
+ * sequence's user vector, started at its ALS fold-in, is fitted by BPR against the fixed item embeddings E
+ * (its items ranked above sampled others); then F is the ridge regression from a sequence's summed item
+ * vectors y = Eᵀ r to its user vector, u ≈ y F. A device computes u from its own history in O(d²),
+ * with no user id.
+ */
+export function bprFoldIn(
+  set: EncodedSet,
+  E: Float32Array,
+  n: number,
+  d: number,
+  { epochs = 10, learningRate = 0.05, regularization = 0.01, seed = 1, lambda = 1 } = {},
+): Float32Array {
+  const F0 = foldInMatrix(E, n, d, lambda);
+  const users = set.seqs.filter((s) => s.length >= 1);
+  const Y = users.map((s) => {
+    const y = new Float32Array(d);
+    for (const item of s) for (let a = 0; a < d; a++) y[a] += E[item * d + a];
+    return y;
+  });
+  const U = users.map((s) => foldIn(F0, E, d, s));
+  const random = seededRandom(seed);
+  const pairs: number[] = [];
+  users.forEach((s, u) => s.forEach((item) => pairs.push(u, item)));
+  const count = pairs.length / 2;
+  for (let step = 0; step < epochs * count; step++) {
+    const p = Math.floor(random() * count);
+    const u = U[pairs[2 * p]];
+    const i = pairs[2 * p + 1] * d;
+    const j = Math.floor(random() * n) * d;
+    let x = 0;
+    for (let a = 0; a < d; a++) x += u[a] * (E[i + a] - E[j + a]);
+    const g = 1 / (1 + Math.exp(x)); // sigmoid(−x)
+    for (let a = 0; a < d; a++) u[a] += learningRate * (g * (E[i + a] - E[j + a]) - regularization * u[a]);
+  }
+  // Ridge regression: F = (YᵀY + λI)⁻¹ YᵀU.
+  const yy = new Float64Array(d * d);
+  const yu = new Float64Array(d * d);
+  Y.forEach((y, k) => {
+    const u = U[k];
+    for (let a = 0; a < d; a++) {
+      if (y[a] === 0) continue;
+      for (let b = 0; b < d; b++) {
+        yy[a * d + b] += y[a] * y[b];
+        yu[a * d + b] += y[a] * u[b];
+      }
+    }
+  });
+  for (let a = 0; a < d; a++) yy[a * d + a] += lambda;
+  const inv = invert(yy, d);
+  const F = new Float32Array(d * d);
+  for (let a = 0; a < d; a++)
+    for (let b = 0; b < d; b++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += inv[a * d + k] * yu[k * d + b];
+      F[a * d + b] = s;
+    }
+  return F;
 }
 
 /**
