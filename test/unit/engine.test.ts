@@ -5,7 +5,7 @@ import { beforeAll, expect, test } from 'vitest';
 import { chooseBackend } from '../../src/lib/backend.js';
 import { fetchModel, manifestUrl } from '../../src/lib/fetch-model.js';
 import { disposeModel } from '../../src/lib/model.js';
-import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
+import { orderByScore, queryOf, rowsOf, scoreRows } from './reference-score.js';
 import { TINY_DIM, TINY_EMBEDDINGS, TINY_IDS, TINY_PAGE, TINY_RANKED_AFTER_A } from '../fixtures/tiny-model.js';
 import { TINY_MODEL_DIR, copyOfTinyModel, dirUrl, engineFor, fileFetch, rankWith } from './model-files.js';
 

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { orderByScore, queryOf, rowsOf, scoreRows } from '../../src/lib/score.js';
+import { orderByScore, queryOf, rowsOf, scoreRows } from './reference-score.js';
 import { TINY_DIM, TINY_EMBEDDINGS, TINY_IDS, TINY_PAGE, TINY_RANKED_AFTER_A } from '../fixtures/tiny-model.js';
 
 const index = new Map(TINY_IDS.map((id, i) => [id, i]));

@@ -1,7 +1,7 @@
-import type { Ranked } from '../types/index.js';
+import type { Ranked } from '../../src/types/index.js';
 
-// The ranking maths on plain arrays: the reference the tensor engine must match, and the baseline the
-// benchmarks compare it with. No tfjs, no DOM.
+// The embedding arithmetic on plain arrays: the reference the engine's tensors must match for a model
+// of embeddings alone (an import). No tfjs, no DOM.
 
 /** Maps ids to embedding rows; an id the model does not know maps to `unknown`. */
 export function rowsOf(ids: readonly string[], index: ReadonlyMap<string, number>, unknown: number): Int32Array {
