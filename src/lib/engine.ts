@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
 import type { Model } from './model.js';
 import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from './rerank.js';
-import { addCategoryAffinity, currentSession, profileWeights, type NormalEvent } from './signals.js';
+import { addCategoryAffinity, currentSession, profileWeights, pushAwayDislikedCategories, type NormalEvent } from './signals.js';
 
 /** One rank request, its options already checked and filled. */
 export interface RankRequest {
@@ -170,6 +170,7 @@ export class Engine {
     for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
     const categoriesOf = (id: string) => req.categories[id] ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
     if (w.category) addCategoryAffinity(scores, ids, req.events, req.now, categoriesOf, w.category);
+    pushAwayDislikedCategories(scores, ids, req.events, categoriesOf);
 
     let ranked: Ranked[] = ids.map((id, i) => ({ id, score: scores[i] }));
     if (req.explain) await this._explain(ranked, rows, votes, req.events);

@@ -100,3 +100,37 @@ export function addCategoryAffinity(
     scores[i] += (weight * s) / total / cs.length;
   });
 }
+
+/** How far an explicit "dislike" or "not interested" pushes the items of its categories down. */
+export const DISLIKED_CATEGORY_PENALTY = 0.3;
+
+/**
+ * Pushes down items that share categories with what the visitor disliked or dismissed: each item loses
+ * the penalty × the share of those negative signals in its categories (the mean over its categories).
+ * The item itself is pushed away by the long-term profile and by its own negative weight.
+ */
+export function pushAwayDislikedCategories(
+  scores: Float32Array,
+  ids: readonly string[],
+  events: readonly NormalEvent[],
+  categoriesOf: (id: string) => readonly string[] | undefined,
+  penalty = DISLIKED_CATEGORY_PENALTY,
+): void {
+  const against = new Map<string, number>();
+  let total = 0;
+  for (const e of events) {
+    if (e.type !== 'dislike' && e.type !== 'dismiss') continue;
+    for (const c of categoriesOf(e.id) ?? []) {
+      against.set(c, (against.get(c) ?? 0) + 1);
+      total++;
+    }
+  }
+  if (total === 0) return;
+  ids.forEach((id, i) => {
+    const cs = categoriesOf(id);
+    if (!cs?.length) return;
+    let s = 0;
+    for (const c of cs) s += against.get(c) ?? 0;
+    scores[i] -= (penalty * s) / total / cs.length;
+  });
+}

@@ -144,3 +144,18 @@ test('a second load takes the model from the HTTP cache', async ({ page }) => {
   for (const e of entries.second) expect(e, e.file).toMatchObject({ transferred: 0, size: expect.any(Number) });
   expect(entries.second.every((e) => e.size > 0)).toBe(true);
 });
+
+test('a dismissal pushes the item and its category down', async ({ page }) => {
+  const r = await page.evaluate(async (model) => {
+    const v = await window.vitrine.createVitrine({ model, backend: 'wasm', scoring: { page: 0 } });
+    const ids = ['item-33', 'item-34', 'item-5', 'item-6'];
+    const categories = { 'item-5': ['group-0'], 'item-6': ['group-0'], 'item-33': ['group-3'], 'item-34': ['group-3'] };
+    const before = await v.rank(ids, { categories, history: [] });
+    const after = await v.rank(ids, { categories, history: [{ id: 'item-5', type: 'dismiss' }] });
+    const score = (rs: { id: string; score: number }[], id: string) => rs.find((x) => x.id === id)!.score;
+    return { item: score(after, 'item-5') - score(before, 'item-5'), sibling: score(after, 'item-6') - score(before, 'item-6'), other: score(after, 'item-33') - score(before, 'item-33') };
+  }, MODEL);
+  expect(Math.abs(r.other)).toBeLessThan(0.05); // only the long-term profile's slight push
+  expect(r.sibling).toBeLessThan(-0.1);
+  expect(r.item).toBeLessThan(r.sibling);
+});

@@ -96,3 +96,11 @@ test('category affinity: the share of the visitorâ€™s weight in each candidateâ€
   trainer.addCategoryAffinity(index, Int32Array.from([0, 1]), 2, out);
   expect(Array.from(out)).toEqual(Array.from(scores));
 });
+
+test('a dislike or dismissal pushes down the items of its categories, not others', async () => {
+  const { pushAwayDislikedCategories } = await import('../../src/lib/signals.js');
+  const cats: Record<string, string[]> = { bad: ['Horror'], h2: ['Horror'], mix: ['Horror', 'Comedy'], c: ['Comedy'] };
+  const scores = new Float32Array(4);
+  pushAwayDislikedCategories(scores, ['h2', 'mix', 'c', 'unknown'], normalise([{ id: 'bad', type: 'dismiss' }, { id: 'c', type: 'click' }], 0), (id) => cats[id], 0.3);
+  expect(Array.from(scores).map((x) => +x.toFixed(4))).toEqual([-0.3, -0.15, 0, 0]);
+});
