@@ -1,0 +1,113 @@
+import { test, expect } from './fixtures.js';
+
+// Script-tag mode on a plain page (test/pages/lists.html): the planted model, item-k followed by item-k+1
+// within groups of ten; the queued calls make the history item-18, item-19, so item-10 should lead.
+const order = (page: import('@playwright/test').Page, list: string) =>
+  page.locator(`[data-vitrine-list="${list}"] > [data-vitrine-item]`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.vitrineItem));
+
+test('calls queued on the stub replay in order, and the marked lists are ranked from them', async ({ page }) => {
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"][data-vitrine-ranked]')).toBeAttached();
+  const events = await page.evaluate(async () => (await window.vitrine.profile()).events.map((e) => `${e.type}:${e.item}`));
+  expect(events.slice(0, 2)).toEqual(['click:item-18', 'add_to_cart:item-19']);
+  const grid = await order(page, 'grid');
+  expect(grid[0]).toBe('item-10');
+  expect(grid[5]).toBe('item-44'); // pinned: its slot kept
+  expect(await page.evaluate(async () => (await window.vitrine.ready)?.ready)).toBe(true);
+  // data-vitrine-limit="2": the rest hidden.
+  expect(await page.locator('[data-vitrine-list="short"] > li:not([hidden])').count()).toBe(2);
+});
+
+test('a live rerank moves the fewest nodes and keeps focus and listeners', async ({ page }) => {
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"][data-vitrine-ranked]')).toBeAttached();
+  const r = await page.evaluate(async () => {
+    const list = document.querySelector('[data-vitrine-list="grid"]')!;
+    const items = [...list.children] as HTMLElement[];
+    const clicked: string[] = [];
+    items.forEach((li) => li.querySelector('button')!.addEventListener('click', () => clicked.push(li.dataset.vitrineItem!)));
+    const focused = items.find((li) => li.dataset.vitrineItem === 'item-31')!.querySelector('button')!;
+    focused.focus();
+    let moved = 0;
+    const mo = new MutationObserver((records) => records.forEach((rec) => (moved += rec.addedNodes.length)));
+    mo.observe(list, { childList: true });
+    const before = items.map((li) => li.dataset.vitrineItem!);
+    const changed = new Promise<void>((resolve) => window.vitrine.on('rank', (e) => e.list === 'grid' && resolve()));
+    await window.vitrine.track({ type: 'click', item: 'item-30' }); // the session moves to group 3
+    await changed;
+    mo.disconnect();
+    const after = [...list.children].map((li) => (li as HTMLElement).dataset.vitrineItem!);
+    // The fewest moves: everything outside a longest run already in order.
+    const pos = after.map((id) => before.indexOf(id));
+    const lis = (a: number[]) => {
+      const tails: number[] = [];
+      for (const x of a) {
+        let i = tails.findIndex((t) => t >= x);
+        if (i < 0) i = tails.length;
+        tails[i] = x;
+      }
+      return tails.length;
+    };
+    (list.querySelector('[data-vitrine-item="item-50"] button') as HTMLButtonElement).click();
+    return { before, after, moved, minimum: after.length - lis(pos), focusKept: document.activeElement === focused, clicked };
+  });
+  expect(r.after).not.toEqual(r.before);
+  expect(r.after[0]).toBe('item-31'); // the successor of item-30
+  expect(r.moved).toBe(r.minimum);
+  expect(r.focusKept).toBe(true);
+  expect(r.clicked).toEqual(['item-50']);
+});
+
+test('lists ranked before first paint cause no layout shift', async ({ page }) => {
+  await page.addInitScript(() => {
+    (window as any).shift = 0;
+    new PerformanceObserver((l) => l.getEntries().forEach((e: any) => ((window as any).shift += e.value))).observe({ type: 'layout-shift', buffered: true });
+  });
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"][data-vitrine-ranked]')).toBeAttached();
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => (window as any).shift)).toBe(0);
+});
+
+test('a model not ready within the hold budget leaves the page order, and later acts on clicks only', async ({ page }) => {
+  await page.route('**/planted-model/manifest.json', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.goto('/test/pages/late.html');
+  const original = ['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12'];
+  await expect(page.locator('[data-vitrine-list="grid"][data-vitrine-late]')).toBeAttached();
+  expect(await page.locator('[data-vitrine-list="grid"]').evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  await page.evaluate(() => window.vitrine.ready);
+  await page.waitForTimeout(200);
+  expect(await order(page, 'grid')).toEqual(original); // loaded late: no reshuffle under the visitor's eyes
+  await page.evaluate(() => window.vitrine.track({ type: 'click', item: 'item-30' }));
+  await expect.poll(() => order(page, 'grid')).not.toEqual(original); // the visitor acted: now it moves
+});
+
+test('the debug view shows the backend and each list’s scores and reasons, as text', async ({ page }) => {
+  await page.goto('/test/pages/lists.html?vitrine-debug');
+  const panel = page.locator('aside[data-vitrine-debug]');
+  await expect(panel).toContainText('vitrine wasm');
+  await expect(panel).toContainText('grid · personalised');
+  await expect(panel).toContainText('together item-19');
+});
+
+test('the script included twice keeps one instance and says so', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.goto('/test/pages/lists.html');
+  await page.addScriptTag({ url: '/dist/vitrine.min.js' });
+  expect(warnings).toContain('vitrine: the script is included twice; the second copy does nothing');
+  const events = await page.evaluate(async () => (await window.vitrine.profile()).events.filter((e) => e.type !== 'view').length);
+  expect(events).toBe(2);
+});
+
+test('the SPA example ranks with the npm build', async ({ page }) => {
+  await page.goto('/demo/spa/');
+  await expect(page.locator('#status')).toContainText('ranking on wasm');
+  const first = await page.locator('#list li button').first().textContent();
+  await page.locator('#list li button').nth(5).click();
+  await expect(page.locator('#list li .genres').first()).toContainText('because of');
+  expect(await page.locator('#list li button').first().textContent()).not.toBe(first);
+});
