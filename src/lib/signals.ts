@@ -4,12 +4,13 @@ import type { EventType, HistoryEvent } from '../types/index.js';
 // and how much each past event weighs in the long-term profile. Pure: testable in Node.
 
 /**
- * Long-term weight of each event type: view < click < add to cart < purchase; negatives push away. A
- * bounce (a click the visitor came straight back from) is a mild negative.
+ * Long-term weight of each event type: view < click < add to cart < purchase; negatives push away. A view
+ * records what the page put on screen more than what the visitor wanted, so it weighs little. A bounce (a
+ * click the visitor came straight back from) is a mild negative.
  */
 export const EVENT_WEIGHTS: Readonly<Record<EventType | 'bounce', number>> = {
   bounce: -1,
-  view: 0.5,
+  view: 0.1,
   click: 1,
   add_to_cart: 2,
   purchase: 3,

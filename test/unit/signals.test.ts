@@ -43,7 +43,7 @@ test('long-term weights grow with the event type, halve every 14 days, and go ne
     ),
     now,
   );
-  expect(w.get('a')).toBeCloseTo(0.5 + 3 / 2, 6);
+  expect(w.get('a')).toBeCloseTo(0.1 + 3 / 2, 6);
   expect(w.get('b')).toBe(2);
   expect(w.get('c')).toBe(-2);
 });
