@@ -55,21 +55,22 @@ export function autoTrack(
   cleanups.push(() => root.removeEventListener('click', onClick, true));
 
   // A bounce: this page is shown again, by going back, soon after the visitor left it through an item.
-  const checkBounce = () => {
+  const checkBounce = (restored: boolean) => {
     try {
       const raw = sessionStorage.getItem(PENDING);
       if (!raw) return;
       sessionStorage.removeItem(PENDING);
       const p = JSON.parse(raw) as { item: string; list?: string; time: number; page: string };
+      // Back to this page: a restore from the back/forward cache, or a load whose navigation says so.
       const nav = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
-      const back = nav?.type === 'back_forward';
+      const back = restored || nav?.type === 'back_forward';
       if (back && p.page === location.pathname && Date.now() - p.time < o.bounceMs) bounce(p.item, p.list);
     } catch {
       // Unreadable: ignore.
     }
   };
-  checkBounce();
-  const onShow = (e: PageTransitionEvent) => e.persisted && checkBounce();
+  checkBounce(false);
+  const onShow = (e: PageTransitionEvent) => e.persisted && checkBounce(true);
   addEventListener('pageshow', onShow);
   cleanups.push(() => removeEventListener('pageshow', onShow));
 
