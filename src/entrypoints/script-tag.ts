@@ -121,7 +121,8 @@ async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
       // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
       if (arm === 'holdout' || !v.ready || list.element.hasAttribute('data-vitrine-off')) return undefined;
       try {
-        return { ranked: await v.rank(list.ids, { ...list.options, explain: true }), started };
+        // Reasons cost a second read-back; only the debug view shows them.
+        return { ranked: await v.rank(list.ids, { ...list.options, explain: debug !== undefined }), started };
       } catch (e) {
         console.warn('vitrine: could not rank a list; keeping its order', e);
         return undefined;

@@ -53,20 +53,27 @@ test('storefront', async ({ page }) => {
   const clicks = await page.evaluate(async (grid) => {
     const list = document.querySelector(grid)!;
     const ids = [...list.children].map((el) => (el as HTMLElement).dataset.vitrineItem!);
-    const times: number[] = [];
+    const work: number[] = [];
+    let inFirstFrame = 0;
     for (let i = 0; i < 15; i++) {
       const t = performance.now();
-      let frame: Promise<number> | undefined;
-      const mo = new MutationObserver(() => (frame ??= new Promise((r) => requestAnimationFrame(() => r(performance.now() - t)))));
+      let moved: number | undefined;
+      const mo = new MutationObserver(() => (moved ??= performance.now()));
       mo.observe(list, { childList: true });
+      // The first frame that starts after the click: was the new order in it?
+      const firstFrame = new Promise<number>((r) => requestAnimationFrame(() => r(performance.now())));
       await (window as any).vitrine.track({ type: 'click', item: ids[(i * 7 + 3) % ids.length], list: 'home-grid' });
-      for (let waited = 0; !frame && waited < 40; waited++) await new Promise((r) => setTimeout(r, 25));
+      for (let waited = 0; moved === undefined && waited < 40; waited++) await new Promise((r) => setTimeout(r, 25));
       mo.disconnect();
-      if (frame) times.push(await frame);
+      const frame = await firstFrame;
+      if (moved !== undefined) {
+        work.push(moved - t);
+        if (moved <= frame) inFirstFrame++;
+      }
       await new Promise((r) => setTimeout(r, 300));
     }
-    times.sort((a, b) => a - b);
-    return { n: times.length, median: times[Math.floor(times.length / 2)], p95: times[Math.min(times.length - 1, Math.floor(times.length * 0.95))] };
+    work.sort((a, b) => a - b);
+    return { n: work.length, inFirstFrame, median: work[Math.floor(work.length / 2)], p95: work[Math.min(work.length - 1, Math.floor(work.length * 0.95))] };
   }, grid);
   const backend = await page.evaluate(async () => (await (window as any).vitrine.ready)?.backend);
   const fmt = (x: number) => x.toFixed(0);
@@ -85,9 +92,9 @@ Reproduce: \`npm run bench:browser\`. The demo storefront (\`demo/\`, the MovieL
 | cumulative layout shift of the page | ${cold.cls.toFixed(3)} | ${cached.cls.toFixed(3)} | |
 | of which caused by reordering (minus the same visit in the holdout arm: ${baseline.cls.toFixed(3)}) | ${Math.max(0, cold.cls - baseline.cls).toFixed(3)} | ${Math.max(0, cached.cls - baseline.cls).toFixed(3)} | 0 for lists ranked before first paint |
 
-Click → reordered grid on screen (track, live rerank of the 12-item rail and the 48-item grid, the next
-frame), ${clicks.n} clicks that changed the order: median ${clicks.median.toFixed(1)} ms, p95 ${clicks.p95.toFixed(1)} ms (budget: one
-frame, 16 ms, at p95).
+Click → reordered grid (\`track\`, then the live rerank of the 12-item rail and the 48-item grid), ${clicks.n}
+clicks that changed the order: the new order was in place ${clicks.median.toFixed(1)} ms after the click at the median,
+${clicks.p95.toFixed(1)} ms at p95, and in the first frame after the click for ${clicks.inFirstFrame} of ${clicks.n} (budget: one frame, 16 ms, at p95).
 
 The long tasks are counted for the whole page (the demo's own rendering included); the figures before the
 load event are the script's parse, the WASM compile and the model's decode and warm-up, which the
