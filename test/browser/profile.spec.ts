@@ -277,3 +277,22 @@ test('a click the visitor comes straight back from is stored as a bounce', async
   await expect.poll(async () => (await profile(page)).events.map((e: { type: string; item: string }) => `${e.type}:${e.item}`)).toContain('bounce:item-3');
   expect((await profile(page)).events.map((e: { type: string; item: string }) => `${e.type}:${e.item}`)).toContain('click:item-3');
 });
+
+test('an event whose transaction the previous page did not live to see is replayed from the journal', async ({ page }) => {
+  await open(page);
+  await page.evaluate(async () => {
+    const v = (window as any).v;
+    await v.track({ type: 'click', item: 'item-1' });
+    // What a page leaves behind when it navigates away before its transaction completes.
+    const lost = { item: 'item-2', type: 'click', time: Date.now(), session: 's-lost', list: 'home-grid' };
+    sessionStorage.setItem(`vitrine:journal:vitrine:${lost.time}|click|item-2|s-lost`, JSON.stringify(lost));
+  });
+  await page.reload();
+  await open(page);
+  const p = await profile(page);
+  expect(p.events.map((e: { item: string }) => e.item)).toEqual(['item-1', 'item-2']);
+  expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('vitrine:journal:')))).toEqual([]);
+  await page.reload();
+  await open(page);
+  expect((await profile(page)).events).toHaveLength(2); // replayed once, not again
+});

@@ -1,5 +1,5 @@
 import type { ConsentState, ProfileExport, TrackEvent } from '../../types/index.js';
-import { checkEvent, expired, sessionFor, type StoredEvent } from './events.js';
+import { checkEvent, expired, readRecord, sessionFor, type StoredEvent } from './events.js';
 import { IdbStore, MemoryStore, type Store } from './store.js';
 
 export interface ProfileOptions {
@@ -21,6 +21,62 @@ const QUOTA_DROP = 0.2;
 
 const newId = () => (typeof crypto !== 'undefined' && crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 const gpcOn = () => typeof navigator !== 'undefined' && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+
+/**
+ * A write-ahead journal in sessionStorage: an event is written there synchronously before its IndexedDB
+ * transaction starts, and removed once the transaction completes. A click on a link navigates away at once
+ * and may end the page before the transaction does; the next page of the tab replays what the journal holds.
+ */
+class Journal {
+  constructor(private readonly _prefix: string) {}
+
+  private _try(f: () => void): void {
+    try {
+      f();
+    } catch {
+      // No sessionStorage (some private modes) or it is full: the transaction alone has to do.
+    }
+  }
+
+  // One key per event: adding and removing cost the same however many are pending (a burst of thousands).
+  add(event: StoredEvent): void {
+    this._try(() => sessionStorage.setItem(this._prefix + identity(event), JSON.stringify(event)));
+  }
+
+  remove(done: readonly StoredEvent[]): void {
+    this._try(() => done.forEach((e) => sessionStorage.removeItem(this._prefix + identity(e))));
+  }
+
+  private _keys(): string[] {
+    const keys: string[] = [];
+    this._try(() => {
+      for (let i = 0; i < sessionStorage.length; i++) {
+        const k = sessionStorage.key(i);
+        if (k?.startsWith(this._prefix)) keys.push(k);
+      }
+    });
+    return keys;
+  }
+
+  /** What an earlier page journaled, then forgets it. */
+  take(): StoredEvent[] {
+    const events: StoredEvent[] = [];
+    for (const k of this._keys()) {
+      this._try(() => {
+        const e = readRecord(JSON.parse(sessionStorage.getItem(k) ?? 'null'));
+        if (e) events.push(e);
+        sessionStorage.removeItem(k);
+      });
+    }
+    return events.sort((a, b) => a.time - b.time);
+  }
+
+  clear(): void {
+    for (const k of this._keys()) this._try(() => sessionStorage.removeItem(k));
+  }
+}
+
+const identity = (e: StoredEvent) => `${e.time}|${e.type}|${e.item}|${e.session}`;
 
 async function databaseExists(name: string): Promise<boolean> {
   try {
@@ -47,12 +103,14 @@ export class Profile {
   private _dropped = 0;
   private _channel: BroadcastChannel | undefined;
   private _listeners = new Set<(event: StoredEvent | undefined) => void>();
+  private readonly _journal: Journal;
 
   private constructor(
     private readonly _o: ProfileOptions,
     state: ConsentState,
   ) {
     this._state = state;
+    this._journal = new Journal(`vitrine:journal:${_o.storageName}:`);
   }
 
   static async open(o: ProfileOptions): Promise<Profile> {
@@ -100,6 +158,7 @@ export class Profile {
     if (e.list !== undefined) event.list = e.list;
     if (e.dwell !== undefined) event.dwell = e.dwell;
     this.events.push(event);
+    if (this._store.kind === 'indexeddb') this._journal.add(event);
     this._emit(event);
     return new Promise<void>((done) => {
       this._queue.push({ event, done });
@@ -111,7 +170,9 @@ export class Profile {
   private async _flush(): Promise<void> {
     while (this._queue.length > 0) {
       const batch = this._queue.splice(0);
-      await this._add(batch.map((p) => p.event));
+      const events = batch.map((p) => p.event);
+      await this._add(events);
+      this._journal.remove(events);
       batch.forEach((p) => p.done());
     }
     this._flushing = undefined;
@@ -165,6 +226,7 @@ export class Profile {
     if (state === 'denied') {
       this._store = undefined;
       this.events = [];
+      this._journal.clear();
       await old?.erase().catch(() => {});
       if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
       return;
@@ -177,6 +239,14 @@ export class Profile {
       await this._store.setMeta('consent', 'granted').catch(() => {});
       this._session = await this._store.getMeta<{ id: string; time: number }>('session').catch(() => undefined);
       await this._retain();
+      // Events an earlier page of this tab recorded but could not see committed.
+      const have = new Set(this.events.map(identity));
+      const lost = this._journal.take().filter((e) => !have.has(identity(e)));
+      if (lost.length) {
+        await this._add(lost);
+        this.events.push(...lost);
+        this.events.sort((a, b) => a.time - b.time);
+      }
       if (old?.kind === 'memory' && carried.length) {
         await this._add(carried);
         this.events.push(...carried);
@@ -206,6 +276,7 @@ export class Profile {
   /** Erases everything: the database, the mirror, the session. Other tabs drop their mirrors too. */
   async forget(): Promise<void> {
     await this._flushing;
+    this._journal.clear();
     this.events = [];
     this._session = undefined;
     const kind = this._store?.kind;
