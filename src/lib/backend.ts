@@ -46,9 +46,10 @@ export async function chooseBackend(
   let start: number;
   let why: string;
   if (preference === 'auto') {
-    const gpu = classifyRenderer(renderer());
+    const name = renderer();
+    const gpu = classifyRenderer(name);
     start = gpu.hardware ? 0 : 1;
-    why = gpu.hardware ? gpu.reason : `${gpu.reason}, slower than WASM`;
+    why = gpu.hardware || name === null ? gpu.reason : `${gpu.reason}, slower than WASM`;
   } else {
     start = CHAIN.indexOf(preference);
     why = `'${preference}' requested`;
