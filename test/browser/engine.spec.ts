@@ -111,14 +111,21 @@ test('a WebGL context lost mid-session falls back to WASM and keeps ranking', as
     const v = await window.vitrine.createVitrine({ model, backend: 'webgl' });
     const ids = ['item-50', 'item-4', 'item-31'];
     const before = { backend: v.backend, order: (await v.rank(ids, { history: ['item-3'] })).map((x) => x.id) };
-    for (const gl of (window as any).__webgl as WebGL2RenderingContext[]) gl.getExtension('WEBGL_lose_context')?.loseContext();
+    const contexts = (window as any).__webgl as WebGL2RenderingContext[];
+    const losers = contexts.map((gl) => gl.getExtension('WEBGL_lose_context'));
+    losers.forEach((l) => l?.loseContext());
     const after = (await v.rank(ids, { history: ['item-3'] })).map((x) => x.id);
-    return { before, after, backend: v.backend, reason: v.backendReason, ready: v.ready };
+    // The GPU comes back: the page keeps ranking (on WASM, which is known to work).
+    losers.forEach((l) => l?.restoreContext());
+    await new Promise((r) => setTimeout(r, 100));
+    const restored = (await v.rank(ids, { history: ['item-3'] })).map((x) => x.id);
+    return { before, after, restored, backend: v.backend, reason: v.backendReason, ready: v.ready };
   }, MODEL);
   expect(r.before).toEqual({ backend: 'webgl', order: ['item-4', 'item-50', 'item-31'] });
   expect(r.backend).toBe('wasm');
   expect(r.reason).toBe('WebGL context lost: using wasm');
   expect(r.after).toEqual(['item-4', 'item-50', 'item-31']);
+  expect(r.restored).toEqual(['item-4', 'item-50', 'item-31']);
   expect(r.ready).toBe(true);
   expect(warnings.filter((w) => w.startsWith('vitrine:'))).toEqual(['vitrine: WebGL context lost: using wasm']);
 });
