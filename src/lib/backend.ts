@@ -56,9 +56,12 @@ export async function chooseBackend(
   }
   const failed: string[] = [];
   for (const name of CHAIN.slice(start)) {
-    if (await startBackend(name)) {
+    if (await quietly(() => startBackend(name))) {
       const fell = failed.length ? `; ${failed.join(', ')} failed to start` : '';
-      return { backend: name, reason: `${why}${fell}: using ${name}` };
+      const reason = `${why}${fell}: using ${name}`;
+      // One clear line in place of the many that tfjs and its WASM loader would have printed.
+      if (failed.length && typeof console !== 'undefined') console.warn(`vitrine: ${reason}`);
+      return { backend: name, reason };
     }
     failed.push(name);
   }
@@ -72,6 +75,28 @@ async function startBackend(name: BackendName): Promise<boolean> {
     return tf.getBackend() === name;
   } catch {
     return false;
+  }
+}
+
+// What tfjs and the WASM loader print while a backend fails to start ("Initialization of backend … failed",
+// emscripten's "Aborted(…)", "Could not get context for WebGL …"). Only these are held back, and only then.
+const BACKEND_NOISE = /backend|wasm|webgl|aborted|falling back|could not get context|tfjs/i;
+
+async function quietly<T>(f: () => Promise<T>): Promise<T> {
+  if (typeof console === 'undefined') return f();
+  const { warn, log } = console;
+  const filter =
+    (original: (...a: unknown[]) => void) =>
+    (...args: unknown[]) => {
+      if (!BACKEND_NOISE.test(args.map(String).join(' '))) original.apply(console, args);
+    };
+  console.warn = filter(warn);
+  console.log = filter(log);
+  try {
+    return await f();
+  } finally {
+    console.warn = warn;
+    console.log = log;
   }
 }
 

@@ -57,17 +57,23 @@ test('runtime fault: no WebGL at all, auto picks WASM and says why', async ({ pa
   expect(r.backend).toBe('wasm');
   expect(r.reason).toBe('WebGL2 unavailable: using wasm');
   expect(r.order[0]).not.toBe('item-50'); // ranked: item-18 leads to item-19 ... the page's order is gone
+  expect(r.warnings).toEqual([]); // nothing failed: auto never tried WebGL
   const asked = await outcome(page, { backend: 'webgl' });
   expect(asked.backend).toBe('wasm'); // webgl asked for, unavailable: the next in line
   expect(asked.reason).toBe("'webgl' requested; webgl failed to start: using wasm");
+  expect(asked.warnings).toEqual(["vitrine: 'webgl' requested; webgl failed to start: using wasm"]);
 });
 
 test('runtime fault: the WASM binary fails to load, CPU takes over', async ({ page }) => {
   await page.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: '' }));
+  const all: string[] = [];
+  page.on('console', (m) => m.type() !== 'error' && all.push(m.text()));
   const r = await outcome(page, { backend: 'wasm' });
   expect(r.ready).toBe(true);
   expect(r.backend).toBe('cpu');
   expect(r.reason).toBe("'wasm' requested; wasm failed to start: using cpu");
+  expect(r.warnings).toEqual(["vitrine: 'wasm' requested; wasm failed to start: using cpu"]);
+  expect(all).toEqual(r.warnings); // tfjs's and emscripten's own lines held back
   expect(r.order).not.toEqual(PAGE_ORDER);
 });
 
