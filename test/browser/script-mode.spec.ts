@@ -74,7 +74,12 @@ test('a model not ready within the hold budget leaves the page order, and later 
     await new Promise((r) => setTimeout(r, 800));
     await route.continue();
   });
-  await page.goto('/test/pages/late.html');
+  // The same page with a hold budget of 1 ms.
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace('data-hold="5000"', 'data-hold="1"') });
+  });
+  await page.goto('/test/pages/lists.html');
   const original = ['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12'];
   await expect(page.locator('[data-vitrine-list="grid"][data-vitrine-late]')).toBeAttached();
   expect(await page.locator('[data-vitrine-list="grid"]').evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
