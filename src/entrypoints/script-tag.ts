@@ -82,7 +82,8 @@ const d = script?.dataset ?? {};
 const holdMs = d.hold === undefined ? 300 : Number(d.hold);
 const holdout = Number(d.holdout ?? 0);
 let arm: RankEvent['arm'] = 'personalised';
-const lists = new Map<HTMLElement, PageList>();
+// Weak: a list an SPA removes is forgotten with its element.
+const lists = new WeakMap<HTMLElement, PageList>();
 let revealed = false;
 const debug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined) ? debugPanel() : undefined;
 

@@ -18,6 +18,12 @@ export interface RankRequest {
   page?: number;
 }
 
+/** What one call reads from the history, computed once: the current session and the long-term weights. */
+interface Signals {
+  session: NormalEvent[];
+  weights: Map<string, number>;
+}
+
 interface SessionState {
   key: string[];
   c: tf.Tensor2D;
@@ -97,12 +103,15 @@ export class Engine {
    * The query column q (d×1) and a constant shift such that table · q + lstm·bias + shift is the
    * device's part of every score: lstm · log_softmax(session) + long · (u · E).
    */
-  private _queryFor(events: readonly NormalEvent[], now: number): { q: tf.Tensor2D; shift: tf.Scalar } | undefined {
+  private _signals(events: readonly NormalEvent[], now: number): Signals {
+    return { session: currentSession(events, now, this._gapMs), weights: profileWeights(events, now) };
+  }
+
+  private _queryFor(signals: Signals): { q: tf.Tensor2D; shift: tf.Scalar } | undefined {
     const m = this.model;
     const w = m.scoring;
-    const session = currentSession(events, now, this._gapMs);
-    this._advance(session);
-    const weights = [...profileWeights(events, now)].filter(([id, v]) => m.index.has(id) && v !== 0);
+    this._advance(signals.session);
+    const weights = [...signals.weights].filter(([id, v]) => m.index.has(id) && v !== 0);
     const useSession = Boolean(m.session && this._state && this._state.key.length > 0 && w.lstm !== 0);
     const useLong = weights.length > 0 && w.long !== 0;
     const key = `${useSession ? this._state!.key.join(',') : ''}|${useLong ? weights.map(([id, v]) => `${id}=${v.toFixed(3)}`).join(',') : ''}`;
@@ -126,7 +135,7 @@ export class Engine {
       if (useLong) {
         const rows = weights.map(([id]) => m.index.get(id)!);
         const r = tf.tensor2d(weights.map(([, v]) => v), [1, weights.length]);
-        // u = M Eᵀ r (M is symmetric); a model without a fold-in matrix uses Eᵀ r.
+        // u = (Eᵀ r)ᵀ F, with F the model's fold-in map; a model without one uses Eᵀ r.
         let u = tf.matMul(r, tf.gather(m.table, rows)) as tf.Tensor2D;
         if (m.foldIn) u = tf.matMul(u, m.foldIn);
         const mass = weights.reduce((a, [, v]) => a + Math.abs(v), 0);
@@ -147,13 +156,17 @@ export class Engine {
     return this._bias;
   }
 
-  async rank(req: RankRequest): Promise<Ranked[]> {
+  rank(req: RankRequest): Promise<Ranked[]> {
+    return this._rank(req, this._signals(req.events, req.now));
+  }
+
+  private async _rank(req: RankRequest, signals: Signals): Promise<Ranked[]> {
     const m = this.model;
     const w = m.scoring;
     const ids = req.ids.filter((id) => !req.exclude.has(id));
     if (ids.length === 0) return [];
     const rows = this._rows(ids, req.categories);
-    const query = this._queryFor(req.events, req.now);
+    const query = this._queryFor(signals);
     const scores = pagePrior(ids.length, req.page ?? w.page);
     if (query) {
       const bias = this._scaledBias();
@@ -162,14 +175,12 @@ export class Engine {
       device.dispose();
       for (let i = 0; i < scores.length; i++) scores[i] += values[i];
     }
-    const session = currentSession(req.events, req.now, this._gapMs)
-      .map((e) => m.index.get(e.id))
-      .filter((r): r is number => r !== undefined);
+    const session = signals.session.map((e) => m.index.get(e.id)).filter((r): r is number => r !== undefined);
     const votes = neighbourhoodVotes(m.neighbours, session, rows, w);
     const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss' || e.type === 'bounce'), req.now);
     for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
     const categoriesOf = (id: string) => req.categories[id] ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
-    if (w.category) addCategoryAffinity(scores, ids, req.events, req.now, categoriesOf, w.category);
+    if (w.category) addCategoryAffinity(scores, ids, signals.weights, categoriesOf, w.category);
     pushAwayDislikedCategories(scores, ids, req.events, categoriesOf);
 
     let ranked: Ranked[] = ids.map((id, i) => ({ id, score: scores[i] }));
@@ -200,7 +211,8 @@ export class Engine {
   /** Top k of the whole catalog: the device's best, joined with what the session's neighbours vote for. */
   async recommend(k: number, events: readonly NormalEvent[], now: number, exclude: ReadonlySet<string>, explain: boolean): Promise<Ranked[]> {
     const m = this.model;
-    const query = this._queryFor(events, now);
+    const signals = this._signals(events, now);
+    const query = this._queryFor(signals);
     const pool = new Set<number>();
     const want = Math.min(m.n, k + exclude.size + 32);
     if (query) {
@@ -214,8 +226,7 @@ export class Engine {
       // Cold start: the most popular items.
       Array.from(m.popularity.keys()).sort((a, b) => m.popularity![b] - m.popularity![a]).slice(0, want).forEach((r) => pool.add(r));
     }
-    const session = currentSession(events, now, this._gapMs);
-    for (const e of session) {
+    for (const e of signals.session) {
       const row = m.index.get(e.id);
       if (row === undefined) continue;
       pool.add(row);
@@ -223,7 +234,7 @@ export class Engine {
     }
     // Popularity orders the pool before ranking, so ties keep the more popular item first.
     const ids = [...pool].sort((a, b) => (m.popularity?.[b] ?? 0) - (m.popularity?.[a] ?? 0) || a - b).map((r) => m.ids[r]);
-    const ranked = await this.rank({ ids, events, now, pinned: new Set(), exclude, diversity: 0, explain, categories: {}, page: 0 });
+    const ranked = await this._rank({ ids, events, now, pinned: new Set(), exclude, diversity: 0, explain, categories: {}, page: 0 }, signals);
     return ranked.slice(0, k);
   }
 

@@ -1,4 +1,4 @@
-import type { Ranked, Reason } from '../types/index.js';
+import type { Ranked } from '../types/index.js';
 
 // The CPU side of a rank: the session's neighbourhood votes, the page's own order, pinned slots and
 // diversity. Pure functions over plain arrays.
@@ -111,4 +111,3 @@ export function keepPinned(page: readonly string[], ranked: Ranked[], pinned: Re
   return out;
 }
 
-export type { Reason };

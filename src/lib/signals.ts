@@ -71,35 +71,49 @@ export function profileWeights(events: readonly NormalEvent[], now: number): Map
 }
 
 /**
- * Adds weight × the share of the visitor's positive long-term weight that falls in each candidate's
- * categories (the mean over its categories): the content-based part of the score, the same arithmetic the
- * trainer tunes.
+ * Adds factor × the mean, over each candidate's categories, of that category's share of `interest`: the
+ * arithmetic behind both the category affinity and the push away from disliked categories.
  */
-export function addCategoryAffinity(
+function addCategoryShares(
   scores: Float32Array,
   ids: readonly string[],
-  events: readonly NormalEvent[],
-  now: number,
+  interest: ReadonlyMap<string, number>,
+  total: number,
   categoriesOf: (id: string) => readonly string[] | undefined,
-  weight: number,
+  factor: number,
 ): void {
-  const interest = new Map<string, number>();
-  let total = 0;
-  for (const [id, w] of profileWeights(events, now)) {
-    if (w <= 0) continue;
-    for (const c of categoriesOf(id) ?? []) {
-      interest.set(c, (interest.get(c) ?? 0) + w);
-      total += w;
-    }
-  }
   if (total === 0) return;
   ids.forEach((id, i) => {
     const cs = categoriesOf(id);
     if (!cs?.length) return;
     let s = 0;
     for (const c of cs) s += interest.get(c) ?? 0;
-    scores[i] += (weight * s) / total / cs.length;
+    scores[i] += (factor * s) / total / cs.length;
   });
+}
+
+/**
+ * Adds weight × the share of the visitor's positive long-term weight (`weights`, from profileWeights) that
+ * falls in each candidate's categories: the content-based part of the score, the arithmetic the trainer
+ * tunes.
+ */
+export function addCategoryAffinity(
+  scores: Float32Array,
+  ids: readonly string[],
+  weights: ReadonlyMap<string, number>,
+  categoriesOf: (id: string) => readonly string[] | undefined,
+  weight: number,
+): void {
+  const interest = new Map<string, number>();
+  let total = 0;
+  for (const [id, w] of weights) {
+    if (w <= 0) continue;
+    for (const c of categoriesOf(id) ?? []) {
+      interest.set(c, (interest.get(c) ?? 0) + w);
+      total += w;
+    }
+  }
+  addCategoryShares(scores, ids, interest, total, categoriesOf, weight);
 }
 
 /** How far an explicit "dislike" or "not interested" pushes the items of its categories down. */
@@ -126,12 +140,5 @@ export function pushAwayDislikedCategories(
       total++;
     }
   }
-  if (total === 0) return;
-  ids.forEach((id, i) => {
-    const cs = categoriesOf(id);
-    if (!cs?.length) return;
-    let s = 0;
-    for (const c of cs) s += against.get(c) ?? 0;
-    scores[i] -= (penalty * s) / total / cs.length;
-  });
+  addCategoryShares(scores, ids, against, total, categoriesOf, -penalty);
 }

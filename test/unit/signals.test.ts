@@ -83,12 +83,12 @@ test('diversity stops one category taking the top', () => {
 });
 
 test('category affinity: the share of the visitor’s weight in each candidate’s categories, as the trainer computes it', async () => {
-  const { addCategoryAffinity } = await import('../../src/lib/signals.js');
+  const { addCategoryAffinity, profileWeights } = await import('../../src/lib/signals.js');
   const trainer = await import('../../src/trainer/blend.js');
   const cats: Record<string, string[]> = { a: ['SciFi'], b: ['SciFi', 'Action'], c: ['Drama'], d: [] };
   const scores = new Float32Array(4);
   const history = normalise(['a', 'b'], 0);
-  addCategoryAffinity(scores, ['a', 'b', 'c', 'd'], history, 0, (id) => cats[id], 2);
+  addCategoryAffinity(scores, ['a', 'b', 'c', 'd'], profileWeights(history, 0), (id) => cats[id], 2);
   // Interests: SciFi 2, Action 1 (total 3). a: 2·(2/3); b: 2·((2+1)/3)/2; c, d: 0.
   expect(Array.from(scores).map((x) => +x.toFixed(5))).toEqual([+(4 / 3).toFixed(5), 1, 0, 0]);
   const index = trainer.categoryIndex(['a', 'b', 'c', 'd'].map((id) => cats[id]));
