@@ -1,19 +1,26 @@
 // A static server for the demo and the browser tests: the project folder on localhost only.
 // Usage: node scripts/serve.mjs [--port N] [--cache]   (port 8080 or $PORT; --cache: cacheable for an hour,
-// as a production server would serve model files, instead of revalidating every request)
+// and compressed, as a production server would serve model files, instead of revalidating every request)
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sirv from 'sirv';
+import compression from 'compression';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, cache: { type: 'boolean' } } });
 const port = Number(values.port ?? process.env.PORT ?? 8080);
 const root = join(import.meta.dirname, '..');
 const files = values.cache ? sirv(root, { maxAge: 3600, etag: true, dotfiles: false }) : sirv(root, { dev: true, dotfiles: false });
 
-createServer((req, res) => files(req, res, () => {
-  res.statusCode = 404;
-  res.end('not found');
-})).listen(port, '127.0.0.1', () => {
+const gzip = values.cache ? compression() : (_req, _res, next) => next();
+
+createServer((req, res) =>
+  gzip(req, res, () =>
+    files(req, res, () => {
+      res.statusCode = 404;
+      res.end('not found');
+    }),
+  ),
+).listen(port, '127.0.0.1', () => {
   console.log(`Vitrine demo storefront: http://localhost:${port}/demo/`);
 });

@@ -1,0 +1,146 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, type Browser, type Page } from '@playwright/test';
+
+// What Vitrine costs a page view, in headless Chromium against the compressing, caching server: bytes
+// transferred (first visit, repeat visit), script start → first personalised order, long tasks and total
+// blocking time, each with Vitrine against the same page with Vitrine replaced by an inert stub (so the
+// page's own work is subtracted). Medians of RUNS visits, each cold visit in a fresh browser context.
+// Writes the loading section of docs/benchmarks.md. Run: npm run bench:browser
+//
+// test/bench/loading-before.json holds the same measurements of the one-stage build (everything, tfjs
+// included, in dist/vitrine.min.js), taken on this machine before the split; the table shows both. To
+// re-take it from a build: VITRINE_BENCH_SAVE=before npm run bench:browser
+const root = join(import.meta.dirname, '../..');
+const RUNS = Number(process.env.VITRINE_BENCH_RUNS ?? 5);
+const grid = '[data-vitrine-list="home-grid"]';
+const beforeFile = join(import.meta.dirname, 'loading-before.json');
+
+type Visit = { bytes: number; vitrineBytes: number; vitrineFiles: number; tfjsLoaded: boolean; firstOrder: number; longAfterLoad: number; longestAfterLoad: number; tbt: number; tbtAfterLoad: number };
+type Variant = 'wasm' | 'webgl' | 'stub' | 'no-list';
+
+// An inert `window.vitrine`: the storefront runs, nothing is ranked or loaded.
+const STUB = `window.vitrine = Object.assign(() => {}, { recommend: async () => [], rank: async (ids) => ids.map((id) => ({ id, score: 0 })),
+  profile: async () => ({ consent: 'granted', events: [], interests: [] }), consent: async () => {}, forget: async () => {}, track: async () => {},
+  on: () => () => {}, onProfileChange: () => () => {}, ready: Promise.resolve(undefined) });`;
+
+async function prepare(page: Page, variant: Variant) {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.__long = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
+  });
+  if (variant === 'stub') await page.route('**/dist/vitrine.min.js', (r) => r.fulfill({ contentType: 'text/javascript', body: STUB }));
+  if (variant === 'webgl') {
+    await page.route(/\/demo\/(\?.*)?$/, async (r) => {
+      const res = await r.fetch();
+      r.fulfill({ response: res, body: (await res.text()).replace('data-model="model/"', 'data-model="model/" data-backend="webgl"') });
+    });
+  }
+}
+
+async function visit(page: Page, variant: Variant, n: number): Promise<Visit> {
+  if (variant === 'no-list') {
+    await page.goto(`/test/pages/article.html?visit=${n}`);
+    await page.waitForTimeout(4000); // long past any idle time
+  } else {
+    await page.goto(`/demo/?visit=${n}#/`);
+    if (variant === 'stub') await page.locator(`${grid} [data-vitrine-item]`).first().waitFor({ state: 'attached' });
+    else await page.locator(`${grid}[data-vitrine-ranked]`).waitFor({ state: 'attached', timeout: 60_000 });
+    await page.waitForTimeout(2500); // views, idle work and any late task settle
+  }
+  return page.evaluate(() => {
+    const w = window as any;
+    const mark = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const ours = resources.filter((r) => /\/dist\/|\/model\//.test(new URL(r.name).pathname));
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? 0;
+    const long = w.__long as { start: number; ms: number }[];
+    const blocking = (tasks: { ms: number }[]) => tasks.reduce((s, t) => s + Math.max(0, t.ms - 50), 0);
+    const after = long.filter((t) => t.start >= nav.loadEventEnd);
+    return {
+      bytes: nav.transferSize + resources.reduce((s, r) => s + r.transferSize, 0),
+      vitrineBytes: ours.reduce((s, r) => s + r.transferSize, 0),
+      vitrineFiles: ours.length,
+      tfjsLoaded: ours.some((r) => /\.wasm$|engine|tfjs/.test(r.name)) || ours.some((r) => /\/model\//.test(r.name)),
+      firstOrder: mark('vitrine:first-order') - mark('vitrine:start'),
+      longAfterLoad: after.length,
+      longestAfterLoad: Math.max(0, ...after.map((t) => t.ms)),
+      tbt: blocking(long.filter((t) => t.start >= fcp)),
+      tbtAfterLoad: blocking(after),
+    };
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+
+async function measure(browser: Browser, variant: Variant) {
+  const cold: Visit[] = [];
+  const cached: Visit[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await prepare(page, variant);
+    cold.push(await visit(page, variant, 1));
+    cached.push(await visit(page, variant, 2)); // same context: the HTTP cache holds what the first visit fetched
+    await context.close();
+  }
+  const summary = (vs: Visit[]) =>
+    Object.fromEntries(Object.keys(vs[0]).map((k) => [k, k === 'tfjsLoaded' ? vs.some((v) => v.tfjsLoaded) : median(vs.map((v) => (v as any)[k]))])) as unknown as Visit;
+  return { cold: summary(cold), cached: summary(cached) };
+}
+
+test('loading', async ({ browser }) => {
+  const now: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  for (const variant of ['stub', 'wasm', 'webgl', 'no-list'] as const) now[variant] = await measure(browser, variant);
+  console.log(JSON.stringify(now));
+  if (process.env.VITRINE_BENCH_SAVE === 'before') {
+    writeFileSync(beforeFile, `${JSON.stringify({ measured: new Date().toISOString().slice(0, 10), ...now }, null, 1)}\n`);
+    return;
+  }
+  const before = existsSync(beforeFile) ? JSON.parse(readFileSync(beforeFile, 'utf8')) : undefined;
+  const kb = (b: number) => (b / 1024).toFixed(1);
+  const ms = (x: number) => (Number.isNaN(x) ? '–' : x.toFixed(0));
+  const cell = (f: (r: typeof now) => string) => `${before ? `${f(before)} → ` : ''}**${f(now)}**`;
+  const row = (what: string, f: (r: typeof now, v: 'cold' | 'cached') => string) => `| ${what} | ${cell((r) => f(r, 'cold'))} | ${cell((r) => f(r, 'cached'))} |`;
+  const caused = (r: typeof now, v: 'cold' | 'cached', backend: 'wasm' | 'webgl', key: 'tbt' | 'tbtAfterLoad' | 'longAfterLoad') =>
+    ms(Math.max(0, r[backend][v][key] - r.stub[v][key]));
+  const section = `<!-- loading:start -->
+## Loading: bytes, first order, long tasks (browser)
+
+Reproduce: \`npm run bench:browser\` (test/bench/loading.bench.ts). Headless Chromium on this machine against
+\`scripts/serve.mjs --cache\` (gzip, cacheable), median of ${RUNS} visits each; a cold visit is a fresh browser
+profile, the cached one is the next visit in it. Each cell reads *before → **now***: before is the one-stage
+build (tfjs in \`vitrine.min.js\`), measured ${before?.measured ?? '(not recorded)'}; now is this build, written ${new Date().toISOString().slice(0, 10)}.
+"Caused by Vitrine" is the storefront with Vitrine minus the same storefront with an inert stub in its place
+(${ms(now.stub.cold.tbt)} ms of blocking time cold are the demo page's own rendering).
+
+| demo storefront, home page (grid above the fold) | cold | cached |
+| --- | ---: | ---: |
+${row('Vitrine bytes transferred, WASM (KB)', (r, v) => kb(r.wasm[v].vitrineBytes))}
+${row('whole page view bytes transferred, WASM (KB)', (r, v) => kb(r.wasm[v].bytes))}
+${row('script start → first personalised order, WASM (ms)', (r, v) => ms(r.wasm[v].firstOrder))}
+${row('script start → first personalised order, WebGL (ms)', (r, v) => ms(r.webgl[v].firstOrder))}
+${row('long tasks after the load event caused by Vitrine, WASM', (r, v) => caused(r, v, 'wasm', 'longAfterLoad'))}
+${row('long tasks after the load event caused by Vitrine, WebGL', (r, v) => caused(r, v, 'webgl', 'longAfterLoad'))}
+${row('longest task after the load event, WASM / WebGL (ms)', (r, v) => `${ms(r.wasm[v].longestAfterLoad)} / ${ms(r.webgl[v].longestAfterLoad)}`)}
+${row('total blocking time caused by Vitrine, WASM (ms)', (r, v) => caused(r, v, 'wasm', 'tbt'))}
+${row('total blocking time caused by Vitrine, WebGL (ms)', (r, v) => caused(r, v, 'webgl', 'tbt'))}
+
+| a page of the shop with no marked list (test/pages/article.html) | cold | cached |
+| --- | ---: | ---: |
+${row('Vitrine bytes transferred (KB)', (r, v) => kb(r['no-list'][v].vitrineBytes))}
+${row('Vitrine files fetched', (r, v) => String(r['no-list'][v].vitrineFiles))}
+${row('model or TensorFlow.js fetched', (r, v) => (r['no-list'][v].tfjsLoaded ? 'yes' : 'no'))}
+
+WebGL runs on SwiftShader here (no GPU): its times show that nothing blocks, not how fast a GPU is.
+<!-- loading:end -->`;
+  const file = join(root, 'docs/benchmarks.md');
+  let doc = readFileSync(file, 'utf8');
+  doc = doc.includes('<!-- loading:start -->') ? doc.replace(/<!-- loading:start -->[\s\S]*<!-- loading:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, doc);
+});
