@@ -1,5 +1,7 @@
-// Three outputs: the ESM build for bundlers (dependencies external, with type declarations), the
-// script-tag IIFE (everything bundled, .wasm files copied beside it) and the CLI for Node.
+// The ESM build for bundlers (dependencies external, with type declarations; TensorFlow.js and the engine
+// in a chunk of their own, imported when a model loads), the script tag's two stages (a small IIFE that
+// tracks and reorders, and an ES module with TensorFlow.js bundled and the .wasm files beside it), the
+// demo SPA and the CLI for Node.
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
@@ -15,7 +17,8 @@ const version = () => replace({ preventAssignment: true, values: { __VITRINE_VER
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, allowJs: false, ...options });
 
 // The WASM backend loads these at run time; shipping them beside the script lets it find them by itself.
-const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+// (The multi-threaded binary is left out: see slimTfjs.)
+const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm'];
 const copyWasm = () => ({
   name: 'copy-wasm',
   generateBundle() {
@@ -26,17 +29,49 @@ const copyWasm = () => ({
   },
 });
 
+/**
+ * TensorFlow.js for the script tag, cut to what Vitrine runs (src/lib/kernels.ts registers the kernels):
+ * - tfjs-core without its index's side effects (the optimizers it registers are for training);
+ * - its model save/load handlers (io: HTTP, IndexedDB, localStorage, files) dropped: Vitrine fetches and
+ *   decodes its own files (src/lib/fetch-model.ts, src/lib/weights.ts). The browser platform registers
+ *   the IndexedDB and localStorage model stores; it gets empty ones;
+ * - the multi-threaded WASM build dropped (its glue and worker are 50 KB, it runs only on cross-origin
+ *   isolated pages, and ranking is bound by dispatch, not arithmetic): src/lib/kernels.ts turns it off.
+ */
+const slimTfjs = () => ({
+  name: 'slim-tfjs',
+  async resolveId(source, importer, options) {
+    if (source === '@tensorflow/tfjs-core') return '\0tfjs-core';
+    if (/platform_browser\.js$/.test(importer ?? '') && /^\.\.\/io\/(indexed_db|local_storage)$/.test(source)) return `\0store:${source}`;
+    if (/tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/.test(source)) return `\0threaded:${source.endsWith('.worker.js') ? 'worker' : 'glue'}`;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    if (resolved && /tfjs-core\/dist\/io\//.test(resolved.id)) return { ...resolved, moduleSideEffects: false };
+    return null;
+  },
+  load(id) {
+    if (id === '\0tfjs-core') return "import '@tensorflow/tfjs-core/dist/base_side_effects.js';\nexport * from '@tensorflow/tfjs-core/dist/base.js';";
+    if (id.startsWith('\0store:')) {
+      const name = id.endsWith('indexed_db') ? 'BrowserIndexedDB' : 'BrowserLocalStorage';
+      return `export class ${name} {}\n${name}.URL_SCHEME = '${name}://';\nexport class ${name}Manager {}`;
+    }
+    if (id === '\0threaded:worker') return "export const wasmWorkerContents = '';";
+    if (id === '\0threaded:glue') return "export default () => Promise.reject(new Error('multi-threaded WASM is not in this build'));";
+    return null;
+  },
+});
+
 export default [
   {
     input: 'src/index.ts',
     external: isExternal,
-    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', sourcemap: true },
+    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: (c) => (c.isDynamicEntry ? '[name].js' : 'core.js'), sourcemap: true },
     plugins: [
       version(),
       ts({ declaration: true, declarationDir: 'dist/types', outDir: 'dist', exclude: ['src/cli/**', 'src/entrypoints/**'] }),
     ],
   },
   {
+    // First stage: no TensorFlow.js (the size check holds it to 12 KB gzip).
     input: 'src/entrypoints/script-tag.ts',
     output: {
       file: 'dist/vitrine.min.js',
@@ -46,7 +81,13 @@ export default [
       sourcemap: true,
       plugins: [terser({ format: { comments: false } })],
     },
-    plugins: [version(), nodeResolve({ browser: true }), commonjs(), ts(), copyWasm()],
+    plugins: [version(), nodeResolve({ browser: true }), ts()],
+  },
+  {
+    // Second stage: TensorFlow.js (only the kernels Vitrine runs) and the engine.
+    input: 'src/entrypoints/engine.ts',
+    output: { file: 'dist/vitrine-engine.js', format: 'es', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
+    plugins: [slimTfjs(), version(), nodeResolve({ browser: true }), commonjs(), ts(), copyWasm()],
     onwarn(warning, warn) {
       // tfjs's emscripten glue uses `this` at the top level and eval-free dynamic requires that never run in a browser.
       if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
@@ -56,7 +97,7 @@ export default [
   {
     // The SPA example: an app that imports the npm build, bundled as an app would bundle it.
     input: 'demo/spa/main.js',
-    output: { file: 'demo/spa/app.js', format: 'es', sourcemap: true, plugins: [terser()] },
+    output: { dir: 'demo/spa/build', entryFileNames: 'app.js', chunkFileNames: '[name].js', format: 'es', sourcemap: true, plugins: [terser()] },
     plugins: [nodeResolve({ browser: true }), commonjs()],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;

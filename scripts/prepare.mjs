@@ -20,7 +20,7 @@ if (mtime(installed) < mtime(join(root, 'package-lock.json'))) {
 }
 const built = mtime(join(root, 'dist/vitrine.min.js'));
 const sources = Math.max(newest(join(root, 'src')), mtime(join(root, 'rollup.config.mjs')), mtime(join(root, 'package.json')));
-const spa = mtime(join(root, 'demo/spa/app.js'));
+const spa = mtime(join(root, 'demo/spa/build/app.js'));
 if (process.argv.includes('--build') || built < sources || spa < Math.max(sources, mtime(join(root, 'demo/spa/main.js')))) {
   console.log('vitrine: building dist/');
   run('npx rollup -c --silent');

@@ -1,5 +1,5 @@
 // A single-page app using the npm build: it renders its own list, tells Vitrine what the visitor did and
-// asks for the order; no data attributes, no script tag. Built by rollup into demo/spa/app.js.
+// asks for the order; no data attributes, no script tag. Built by rollup into demo/spa/build/ (app.js, and the engine chunk it imports when the model loads).
 import { createVitrine } from '../../dist/index.js';
 
 const status = document.getElementById('status');

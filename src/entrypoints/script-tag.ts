@@ -1,8 +1,10 @@
 // The script-tag build (dist/vitrine.min.js, global `vitrine`). The only module that reads page globals:
 // the script element's data attributes, the queue of calls made before it loaded, the URL (debug view).
-import { createVitrine, startVitrine, type StartedVitrine } from '../create-vitrine.js';
+// This first stage tracks, stores and reorders; the second (dist/vitrine-engine.js: TensorFlow.js and the
+// engine) is imported from beside it when the page has a marked list: at once when one is on screen,
+// else when the page is idle.
+import { createWith, startWith, whenIdle, type LoadRanker, type Ranker, type StartedVitrine } from '../lib/instance.js';
 import { applyOrders, readList, type PageList } from '../lib/dom/lists.js';
-import { debugPanel } from '../lib/dom/debug.js';
 import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
 
 type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[] };
@@ -11,10 +13,13 @@ const script = typeof document !== 'undefined' ? (document.currentScript as HTML
 // The .wasm files ship beside this script; find them from its own URL so the page configures nothing.
 const here = script?.src ? new URL('./', script.src).href : undefined;
 const started = typeof performance !== 'undefined' ? performance.now() : 0;
+// A module import: allowed by a CSP's script-src 'self' and not a Trusted Types sink.
+const loadRanker: LoadRanker = () =>
+  here ? (import(/* webpackIgnore: true */ `${here}vitrine-engine.js`) as Promise<Ranker>) : Promise.reject(new Error('the script has no src to find vitrine-engine.js beside'));
 
 /** Same as the npm entry's `createVitrine`, with `wasmPaths` defaulting to this script's folder. */
 function create(options: VitrineOptions) {
-  return createVitrine(here && options && typeof options === 'object' ? { wasmPaths: here, ...options } : options);
+  return createWith(loadRanker, here && options && typeof options === 'object' ? { wasmPaths: here, ...options } : options);
 }
 
 const listeners = new Set<(e: RankEvent) => void>();
@@ -67,7 +72,7 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
 });
 
 /** The page's instance once its model has loaded (or failed to). A getter: Object.assign would copy a value. */
-Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v ? (await v.loaded, v) : undefined)), enumerable: true });
+Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v ? (await v.load(), v) : undefined)), enumerable: true });
 
 // Calls queued on a stub (`vitrine('track', {...})` before this script loaded) replay in order.
 const stub = typeof window !== 'undefined' ? (window as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine : undefined;
@@ -85,7 +90,10 @@ let arm: RankEvent['arm'] = 'personalised';
 // Weak: a list an SPA removes is forgotten with its element.
 const lists = new WeakMap<HTMLElement, PageList>();
 let revealed = false;
-const debug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined) ? debugPanel() : undefined;
+const wantDebug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined);
+// The debug view comes with the second stage.
+let debug: ReturnType<Ranker['debugPanel']> | undefined;
+if (wantDebug && !twice) void loadRanker().then((r) => (debug = r.debugPanel()), () => undefined);
 
 function emit(e: RankEvent): void {
   debug?.rank(e);
@@ -123,7 +131,7 @@ async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
       if (arm === 'holdout' || !v.ready || list.element.hasAttribute('data-vitrine-off')) return undefined;
       try {
         // Reasons cost a second read-back; only the debug view shows them.
-        return { ranked: await v.rank(list.ids, { ...list.options, explain: debug !== undefined }), started };
+        return { ranked: await v.rank(list.ids, { ...list.options, explain: wantDebug }), started };
       } catch (e) {
         console.warn('vitrine: could not rank a list; keeping its order', e);
         return undefined;
@@ -158,11 +166,34 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     sheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   }
+  // A list's hold budget runs from when it is on screen: one further down has until the visitor scrolls to it.
   const hold = (lists: Iterable<HTMLElement>) => {
-    const waiting = [...lists];
-    setTimeout(() => {
-      for (const el of waiting) if (el.dataset.vitrineRanked === undefined) el.dataset.vitrineLate = '';
-    }, Math.max(0, holdMs));
+    for (const el of lists) {
+      const late = () => setTimeout(() => el.dataset.vitrineRanked === undefined && (el.dataset.vitrineLate = ''), Math.max(0, holdMs));
+      if (typeof IntersectionObserver !== 'function') {
+        late();
+        continue;
+      }
+      const io = new IntersectionObserver((entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        io.disconnect();
+        late();
+      });
+      io.observe(el);
+    }
+  };
+  // The second stage loads when the page has a marked list: at once when one is on screen, else when idle.
+  const onScreen = (el: HTMLElement) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < innerHeight && r.width > 0;
+  };
+  const want = (lists: HTMLElement[]) => {
+    if (lists.length === 0) return;
+    void opening.then((v) => {
+      if (!v) return;
+      if (lists.some(onScreen)) void v.load();
+      else whenIdle(() => void v.load());
+    });
   };
   const listsIn = (nodes: Iterable<Node>) =>
     [...nodes].flatMap((n) => (n instanceof HTMLElement ? [...(n.matches('[data-vitrine-list]') ? [n] : []), ...n.querySelectorAll<HTMLElement>('[data-vitrine-list]')] : []));
@@ -173,6 +204,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     if (added.length === 0) return;
     hold(added);
     if (page) void rankAll(false, added);
+    else want(added);
   }).observe(document.documentElement, { childList: true, subtree: true });
   const reveal = () => {
     if (revealed) return;
@@ -187,10 +219,11 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   } catch {
     arm = Math.random() < holdout ? 'holdout' : 'personalised';
   }
-  opening = startVitrine({
+  opening = startWith(loadRanker, {
     model: script.dataset.model,
     wasmPaths: here,
     autoTrack: true,
+    loadModel: 'manual',
     ...(d.backend && { backend: d.backend as VitrineOptions['backend'] }),
     ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
   }).catch((e) => {
@@ -198,12 +231,13 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) el.dataset.vitrineLate = '';
     return undefined;
   });
+  const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();
+  void domReady.then(() => want([...document.querySelectorAll<HTMLElement>('[data-vitrine-list]')]));
   opening.then(async (v) => {
     if (!v) return;
     await v.loaded;
     page = v;
     debug?.loaded(v, performance.now() - started);
-    const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();
     await domReady;
     await rankAll(false);
     reveal();

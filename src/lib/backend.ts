@@ -1,7 +1,6 @@
+// Choosing and starting a tfjs backend. The backends themselves are registered by ./kernels.js (the
+// browser build, with only the kernels Vitrine runs) or by whoever imports this (tests in Node).
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName, BackendPreference } from '../types/index.js';
 
 export interface BackendChoice {
@@ -40,9 +39,8 @@ const CHAIN: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
  */
 export async function chooseBackend(
   preference: BackendPreference,
-  { wasmPaths, renderer = webglRenderer }: { wasmPaths?: string; renderer?: () => string | null } = {},
+  { renderer = webglRenderer }: { renderer?: () => string | null } = {},
 ): Promise<BackendChoice> {
-  if (wasmPaths) setWasmPaths(wasmPaths);
   let start: number;
   let why: string;
   if (preference === 'auto') {
@@ -100,8 +98,37 @@ async function quietly<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The parts of tfjs's WebGL backend used here. */
+interface WebGLBackend {
+  gpgpu: { gl: WebGL2RenderingContext };
+  checkCompileCompletionAsync(): Promise<unknown>;
+  getUniformLocations(): void;
+}
+
+const webgl = (): WebGLBackend | undefined => (tf.getBackend() === 'webgl' ? (tf.backend() as unknown as WebGLBackend) : undefined);
+
 /** Whether the backend in use is WebGL and has lost its context (GPU reset, driver update, tab in background). */
 export function webglContextLost(): boolean {
-  const b = tf.backend();
-  return b instanceof MathBackendWebGL && b.gpgpu.gl.isContextLost();
+  return webgl()?.gpgpu.gl.isContextLost() ?? false;
+}
+
+/**
+ * Compiles the shaders of every operation `dispatch` issues without running them (tfjs's compile-only
+ * mode), then waits for them without blocking: with KHR_parallel_shader_compile the GPU driver compiles
+ * them in the background while the page runs, where a first run would have compiled each one
+ * synchronously on the main thread. Shapes are passed as uniforms, so ranking lists of other lengths
+ * later reuses these shaders instead of compiling new ones.
+ */
+export async function compileShadersInParallel(dispatch: () => void): Promise<void> {
+  const b = webgl();
+  if (!b) return;
+  tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
+  tf.env().set('ENGINE_COMPILE_ONLY', true);
+  try {
+    dispatch();
+  } finally {
+    tf.env().set('ENGINE_COMPILE_ONLY', false);
+  }
+  await b.checkCompileCompletionAsync();
+  b.getUniformLocations();
 }

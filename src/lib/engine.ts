@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
-import type { Model } from './model.js';
+import { disposeModel, type Model } from './model.js';
 import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from './rerank.js';
 import { addCategoryAffinity, currentSession, profileWeights, pushAwayDislikedCategories, type NormalEvent } from './signals.js';
 
@@ -96,7 +96,7 @@ export class Engine {
       tf.dispose([c, h]);
       [c, h] = [c2, h2];
     }
-    this._state = { key, c, h };
+    this._state = { key, c: tf.keep(c), h: tf.keep(h) };
   }
 
   /**
@@ -146,14 +146,34 @@ export class Engine {
         }
         q = tf.add(q, tf.mul(tf.transpose(u), w.long)) as tf.Tensor2D;
       }
-      return { q, shift };
+      return { q: tf.keep(q), shift: tf.keep(shift) };
     });
     return this._query;
   }
 
   private _scaledBias(): tf.Tensor1D {
-    this._bias ??= tf.mul(this.model.bias, this.model.scoring.lstm) as tf.Tensor1D;
+    // Kept: a cache outlives the tidy it may be first asked for in.
+    this._bias ??= tf.keep(tf.mul(this.model.bias, this.model.scoring.lstm) as tf.Tensor1D);
     return this._bias;
+  }
+
+  /** The device's part of the scores of `rows`. */
+  private _deviceScores(rows: Int32Array, query: { q: tf.Tensor2D; shift: tf.Scalar }): tf.Tensor1D {
+    const m = this.model;
+    const bias = this._scaledBias();
+    return tf.tidy(() => tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, rows), query.q), [rows.length]), tf.gather(bias, rows)), query.shift));
+  }
+
+  /** The device's part of the score of every row of the table (its shift left out: it orders nothing). */
+  private _catalogScores(query: { q: tf.Tensor2D }): tf.Tensor1D {
+    const bias = this._scaledBias();
+    return tf.tidy(() => tf.add(tf.reshape(tf.matMul(this.model.table, query.q), [-1]), bias));
+  }
+
+  /** For each of `rows`, which of `others` is most similar in the model. */
+  private _mostSimilar(rows: Int32Array, others: number[]): tf.Tensor1D {
+    const t = this.model.table;
+    return tf.tidy(() => tf.argMax(tf.matMul(tf.gather(t, rows), tf.transpose(tf.gather(t, others))), 1));
   }
 
   rank(req: RankRequest): Promise<Ranked[]> {
@@ -169,8 +189,7 @@ export class Engine {
     const query = this._queryFor(signals);
     const scores = pagePrior(ids.length, req.page ?? w.page);
     if (query) {
-      const bias = this._scaledBias();
-      const device = tf.tidy(() => tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, rows), query.q), [rows.length]), tf.gather(bias, rows)), query.shift));
+      const device = this._deviceScores(rows, query);
       const values = await device.data();
       device.dispose();
       for (let i = 0; i < scores.length; i++) scores[i] += values[i];
@@ -196,9 +215,7 @@ export class Engine {
     const positive = [...new Set(events.filter((e) => e.type !== 'dislike' && e.type !== 'dismiss' && e.type !== 'bounce' && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
     if (positive.length > 0 && ranked.some((_, i) => votes.by[i] < 0)) {
-      const t = tf.tidy(() =>
-        tf.argMax(tf.matMul(tf.gather(m.table, rows), tf.transpose(tf.gather(m.table, positive.map((id) => m.index.get(id)!)))), 1),
-      );
+      const t = this._mostSimilar(rows, positive.map((id) => m.index.get(id)!));
       similar = (await t.data()) as Int32Array;
       t.dispose();
     }
@@ -218,8 +235,7 @@ export class Engine {
     if (query) {
       // Over every row of the table (no copy of its item part); the few category and zero rows are dropped after.
       const extra = m.zeroRow + 1 - m.n;
-      const bias = this._scaledBias();
-      const top = tf.tidy(() => tf.topk(tf.add(tf.reshape(tf.matMul(m.table, query.q), [-1]), bias), want + extra).indices);
+      const top = tf.tidy(() => tf.topk(this._catalogScores(query), want + extra).indices);
       (await top.data()).forEach((r) => r < m.n && pool.size < want && pool.add(r));
       top.dispose();
     } else if (m.popularity) {
@@ -240,15 +256,42 @@ export class Engine {
 
   /**
    * Runs every kind of operation once (an LSTM step, a rank, a catalog top-k) so that WebGL compiles its
-   * shaders and WASM warms up before the page's first rank, then forgets the made-up history.
+   * shaders and WASM warms up before the page's first rank, then forgets the made-up history. `pause`
+   * runs between the steps.
    */
-  async warmUp(): Promise<void> {
+  async warmUp(pause: () => Promise<void> = async () => {}): Promise<void> {
     const m = this.model;
-    const first = m.ids[0];
-    const events = [{ id: first, type: 'click' as const, time: 0 }];
+    const events = this._warmUpHistory();
     await this.rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: {} });
+    await pause();
     await this.recommend(1, events, 0, new Set(), false);
     this.dispose();
+  }
+
+  /**
+   * Issues the device operations of a rank, an explanation and a recommend without reading any result
+   * back: with WebGL's compile-only mode on, this compiles every shader the engine uses.
+   */
+  dispatchAll(): void {
+    const m = this.model;
+    const events = this._warmUpHistory();
+    const query = this._queryFor(this._signals(events, 0));
+    if (query) {
+      const rows = Int32Array.from([0, Math.min(1, m.n - 1)]);
+      tf.dispose([this._deviceScores(rows, query), this._catalogScores(query), this._mostSimilar(rows, [0])]);
+    }
+    this.dispose();
+  }
+
+  /** A made-up history that takes every path: one click (a session step, a thin long-term profile). */
+  private _warmUpHistory(): NormalEvent[] {
+    return [{ id: this.model.ids[0], type: 'click', time: 0 }];
+  }
+
+  /** Frees the engine's state and its model's tensors. */
+  release(): void {
+    this.dispose();
+    disposeModel(this.model);
   }
 
   dispose(): void {

@@ -20,27 +20,33 @@ export function manifestUrl(model: string, base?: string): URL {
 }
 
 /**
+ * A GET of a model file that carries nothing about the visitor: no referrer, no query string, cookies only
+ * on the page's own origin.
+ */
+export function requestFile(url: URL, signal?: AbortSignal, fetch = globalThis.fetch): Promise<Response> {
+  return fetch(url, { signal, credentials: 'same-origin', referrerPolicy: 'no-referrer' });
+}
+
+/**
  * Fetches a model directory and checks every file's size and sha256 against the manifest. The only
- * network use of Vitrine: plain GETs of static files that carry nothing about the visitor (no referrer,
- * no query string). Every failure is returned as a value.
+ * network use of Vitrine: plain GETs of static files (`requestFile`). `manifest` is the manifest's
+ * response when the caller requested it already. Every failure is returned as a value.
  */
 export async function fetchModel(
   url: URL,
-  { timeoutMs, fetch = globalThis.fetch }: { timeoutMs: number; fetch?: typeof globalThis.fetch },
+  { timeoutMs, fetch = globalThis.fetch, manifest: early }: { timeoutMs: number; fetch?: typeof globalThis.fetch; manifest?: Promise<Response> },
 ): Promise<Result<FetchedModel>> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
-  const get = async (file: URL): Promise<ArrayBuffer> => {
-    const response = await fetch(file, {
-      signal: abort.signal,
-      credentials: 'same-origin',
-      referrerPolicy: 'no-referrer',
-    });
-    if (!response.ok) throw new Error(`GET ${file.href} answered ${response.status}`);
-    return response.arrayBuffer();
+  const timedOut = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error('timeout'))));
+  timedOut.catch(() => {});
+  const get = async (file: URL, response = requestFile(file, abort.signal, fetch)): Promise<ArrayBuffer> => {
+    const r = await Promise.race([response, timedOut]);
+    if (!r.ok) throw new Error(`GET ${file.href} answered ${r.status}`);
+    return Promise.race([r.arrayBuffer(), timedOut]);
   };
   try {
-    const manifestJson = parseJson(await get(url), 'manifest.json');
+    const manifestJson = parseJson(await get(url, early), 'manifest.json');
     if (!manifestJson.ok) return manifestJson;
     const manifest = parseManifest(manifestJson.value);
     if (!manifest.ok) return manifest;

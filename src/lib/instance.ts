@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type {
   BackendName,
   EventType,
@@ -12,34 +11,42 @@ import type {
   Vitrine,
   VitrineError,
   VitrineOptions,
-} from './types/index.js';
-import { CONSENT_STATES, checkRankArgs, checkRecommendArgs, resolveOptions, show } from './lib/options.js';
-import { fetchModel, manifestUrl, type FetchedModel } from './lib/fetch-model.js';
-import { chooseBackend, webglContextLost } from './lib/backend.js';
-import { decodeModel, disposeModel } from './lib/model.js';
-import { Engine } from './lib/engine.js';
-import { interestsByCategory, normalise, profileWeights, type NormalEvent } from './lib/signals.js';
-import { Profile } from './lib/profile/profile.js';
-import { autoTrack } from './lib/profile/auto-track.js';
+} from '../types/index.js';
+import { CONSENT_STATES, checkRankArgs, checkRecommendArgs, resolveOptions, show } from './options.js';
+import { manifestUrl, requestFile, type FetchedModel } from './fetch-model.js';
+import type { Engine } from './engine.js';
+import { normalise, type NormalEvent } from './signals.js';
+import { Profile } from './profile/profile.js';
+import { autoTrack } from './profile/auto-track.js';
 
-/**
- * Loads a model and starts a backend. Resolves even when the model cannot be used: the instance then
- * has `ready: false`, an `error` saying why, and `rank` keeps the page's order. Throws only for bad options.
- */
-export async function createVitrine(options: VitrineOptions): Promise<Vitrine> {
-  const vitrine = await startVitrine(options);
-  await vitrine.loaded;
+/** The second stage: the module that needs TensorFlow.js (./ranker.ts), fetched on first use. */
+export type Ranker = typeof import('./ranker.js');
+export type LoadRanker = () => Promise<Ranker>;
+
+/** An instance that is tracking already; its model loads in the background (`loadModel`) or on `load()`. */
+export type StartedVitrine = Vitrine & {
+  /** Starts loading the model (code and files) if it has not started; settles when ranking can use it or it failed. Never rejects. */
+  load(): Promise<void>;
+  /** Settles when the model has loaded or failed to; pending until loading starts. */
+  readonly loaded: Promise<void>;
+};
+
+/** Calls `f` when the page is idle (at the latest after `timeout` ms). */
+export const whenIdle = (f: () => void, timeout = 2000) =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout }) : setTimeout(f, 200);
+
+/** `createVitrine` with the second stage imported through `loadRanker`. */
+export async function createWith(loadRanker: LoadRanker, options: VitrineOptions): Promise<Vitrine> {
+  const vitrine = await startWith(loadRanker, { ...options, loadModel: 'now' });
+  await vitrine.load();
   return vitrine;
 }
 
-/** An instance that is tracking already while its model loads; `loaded` settles when ranking can use it. */
-export type StartedVitrine = Vitrine & { readonly loaded: Promise<void> };
-
 /**
- * Opens the profile and starts tracking at once, and loads the model in the background: events are kept
- * even before (or without) a model. Resolves as soon as the profile is open.
+ * Opens the profile and starts tracking at once; the model loads as `options.loadModel` says (at once by
+ * default), its code imported through `loadRanker`. Resolves as soon as the profile is open.
  */
-export async function startVitrine(options: VitrineOptions): Promise<StartedVitrine> {
+export async function startWith(loadRanker: LoadRanker, options: VitrineOptions): Promise<StartedVitrine> {
   const opts = resolveOptions(options);
   const base = typeof document !== 'undefined' ? document.baseURI : undefined;
   let url: URL;
@@ -48,10 +55,7 @@ export async function startVitrine(options: VitrineOptions): Promise<StartedVitr
   } catch {
     throw new TypeError(`vitrine: options.model ${JSON.stringify(opts.model)} is not a valid URL`);
   }
-  // Fetching and backend start-up begin now and overlap the profile's opening.
-  const fetching = fetchModel(url, { timeoutMs: opts.timeoutMs });
-  const starting = chooseBackend(opts.backend, { wasmPaths: opts.wasmPaths });
-  const profile = await Profile.open({
+  const profile = Profile.open({
     consent: opts.consent,
     honorGpc: opts.honorGlobalPrivacyControl,
     retentionDays: opts.retentionDays,
@@ -59,72 +63,73 @@ export async function startVitrine(options: VitrineOptions): Promise<StartedVitr
     sessionTimeoutMs: opts.sessionTimeoutMinutes * 60_000,
     storageName: opts.storageName,
   });
+  const rankerOptions = { backend: opts.backend, wasmPaths: opts.wasmPaths, scoring: opts.scoring, gapMs: opts.sessionTimeoutMinutes * 60_000 };
+  let files: FetchedModel | undefined;
+  let settle!: () => void;
+  const loaded = new Promise<void>((resolve) => (settle = resolve));
+  let loading: Promise<void> | undefined;
+  const load = (): Promise<void> =>
+    (loading ??= (async () => {
+      // The manifest and the code that reads it download side by side; the code fetches the rest.
+      const manifest = requestFile(url);
+      manifest.catch(() => {});
+      const ranker = await loadRanker().catch((e: Error) => e);
+      if (ranker instanceof Error) {
+        const message = `the ranking code could not be loaded (${ranker.message})`;
+        return instance._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
+      }
+      const fetched = await ranker.fetchModel(url, { timeoutMs: opts.timeoutMs, manifest });
+      const started = fetched.ok ? await ranker.startRanker((files = fetched.value), rankerOptions) : { error: fetched.error, reason: 'not started' };
+      instance._attach(ranker, started);
+    })().finally(settle));
+  const opened = await profile;
+  const instance = new Instance(opened, load, async (ranker) => {
+    // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
+    const next = files && (await ranker.startRanker(files, { ...rankerOptions, backend: 'wasm' }));
+    return next && 'engine' in next ? { ...next, reason: `WebGL context lost: using ${next.backend}` } : undefined;
+  });
   const stopTracking =
     opts.autoTrack && typeof document !== 'undefined'
       ? autoTrack(
           document,
-          (event) => void profile.track(event).catch((e) => console.warn(`vitrine: ${(e as Error).message}`)),
-          (item, list) => void profile.record({ item, list, type: 'bounce', time: Date.now() }),
+          (event) => void instance.track(event).catch((e) => console.warn(`vitrine: ${(e as Error).message}`)),
+          (item, list) => void opened.record({ item, list, type: 'bounce', time: Date.now() }),
         )
       : () => {};
-  const gapMs = opts.sessionTimeoutMinutes * 60_000;
-  const build = async (files: FetchedModel) => {
-    const engine = new Engine(decodeModel(files, opts.scoring), gapMs);
-    await engine.warmUp();
-    return engine;
-  };
-  let files: FetchedModel | undefined;
-  const instance = new Instance(profile, stopTracking, async () => {
-    // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
-    const next = await chooseBackend('wasm', { wasmPaths: opts.wasmPaths });
-    if (!next.backend || !files) return undefined;
-    return { engine: await build(files), backend: next.backend, reason: `WebGL context lost: using ${next.backend}` };
-  });
-  const loaded = (async () => {
-    const [fetched, choice] = await Promise.all([fetching, starting]);
-    let engine: Engine | undefined;
-    let error: VitrineError | undefined;
-    if (!fetched.ok) error = fetched.error;
-    else if (!choice.backend) error = { code: 'backend', message: choice.reason };
-    else {
-      files = fetched.value;
-      try {
-        engine = await build(fetched.value);
-      } catch (e) {
-        error = { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` };
-      }
-    }
-    if (error && typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${error.message})`);
-    instance._attach(engine, error, engine ? choice.backend : undefined, choice.reason);
-  })();
-  return Object.assign(instance, { loaded });
+  instance._stopTracking = stopTracking;
+  if (opts.loadModel === 'now') void load();
+  else if (opts.loadModel === 'idle') whenIdle(() => void load());
+  return Object.assign(instance, { load, loaded });
 }
 
-type Rebuild = () => Promise<{ engine: Engine; backend: BackendName; reason: string } | undefined>;
+type Rebuild = (ranker: Ranker) => Promise<{ engine: Engine; backend: BackendName; reason: string } | undefined>;
 
 class Instance implements Vitrine {
+  private _ranker: Ranker | undefined;
   private _engine: Engine | undefined;
   private _error: VitrineError | undefined = { code: 'loading', message: 'the model is still loading' };
   private _backend: BackendName | undefined;
   private _backendReason = 'the model is still loading';
   private _disposed = false;
+  _stopTracking = () => {};
 
   constructor(
     private readonly _profile: Profile,
-    private readonly _stopTracking: () => void,
+    private readonly _load: () => Promise<void>,
     private readonly _rebuild: Rebuild,
   ) {}
 
   /** The model's outcome: an engine to rank with, or why there is none. */
-  _attach(engine: Engine | undefined, error: VitrineError | undefined, backend: BackendName | undefined, reason: string): void {
-    if (this._disposed) {
-      if (engine) {
-        engine.dispose();
-        disposeModel(engine.model);
-      }
-      return;
+  _attach(ranker: Ranker | undefined, started: Awaited<ReturnType<Ranker['startRanker']>>): void {
+    this._ranker = ranker;
+    if ('error' in started) {
+      if (typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${started.error.message})`);
+      [this._error, this._backendReason] = [started.error, started.reason];
+    } else if (this._disposed) {
+      started.engine.release();
+    } else {
+      [this._engine, this._error, this._backend, this._backendReason] = [started.engine, undefined, started.backend, started.reason];
     }
-    [this._engine, this._error, this._backend, this._backendReason] = [engine, error, backend, reason];
   }
 
   get backend(): BackendName | undefined {
@@ -135,18 +140,18 @@ class Instance implements Vitrine {
     return this._backendReason;
   }
 
-  /** The engine to use now; after a lost WebGL context, a new one on another backend. */
+  /** The engine to use now (starting the model's load if it has not started); after a lost WebGL context, a new one. */
   private async _current(): Promise<Engine | undefined> {
-    if (this._engine && this._backend === 'webgl' && webglContextLost()) {
+    if (!this._disposed) void this._load();
+    if (this._engine && this._backend === 'webgl' && this._ranker?.webglContextLost()) {
       const old = this._engine;
       this._engine = undefined;
       try {
-        old.dispose();
-        disposeModel(old.model);
+        old.release();
       } catch {
         // The lost context's textures are gone already.
       }
-      const next = await this._rebuild().catch(() => undefined);
+      const next = await this._rebuild(this._ranker).catch(() => undefined);
       if (next) [this._engine, this._backend, this._backendReason] = [next.engine, next.backend, next.reason];
       else this._error = { code: 'backend', message: 'WebGL context lost and no other backend started' };
       if (typeof console !== 'undefined') console.warn(`vitrine: ${this._engine ? this._backendReason : this._error!.message}`);
@@ -217,10 +222,8 @@ class Instance implements Vitrine {
   }
 
   async profile(): Promise<ProfileExport> {
-    const m = this._engine?.model;
-    const weights = profileWeights(this._profile.events.map((e) => ({ id: e.item, type: e.type, time: e.time })), Date.now());
-    const interests = m?.categories ? interestsByCategory(weights, (id) => (m.index.has(id) ? m.categories![m.index.get(id)!] : undefined)) : [];
-    return this._profile.export(interests);
+    const events = this._profile.events.map((e) => ({ id: e.item, type: e.type, time: e.time }));
+    return this._profile.export(this._ranker?.interests(this._engine, events, Date.now()) ?? []);
   }
 
   forget(): Promise<void> {
@@ -232,8 +235,7 @@ class Instance implements Vitrine {
   }
 
   memory(): { numTensors: number; numBytes: number } {
-    const { numTensors, numBytes } = tf.memory();
-    return { numTensors, numBytes };
+    return this._ranker?.memory() ?? { numTensors: 0, numBytes: 0 };
   }
 
   private _fail(e: unknown): void {
@@ -244,10 +246,7 @@ class Instance implements Vitrine {
     this._disposed = true;
     this._stopTracking();
     this._profile.dispose();
-    if (this._engine) {
-      this._engine.dispose();
-      disposeModel(this._engine.model);
-    }
+    this._engine?.release();
     this._engine = undefined;
     this._error = { code: 'disposed', message: 'dispose() was called' };
   }

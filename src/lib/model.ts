@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FetchedModel } from './fetch-model.js';
 import type { Manifest } from './manifest.js';
 import type { NeighbourTable } from './rerank.js';
+import { decodeWeights, storedBytes, type DecodedWeight } from './weights.js';
 
 /** How the parts of a score are mixed (docs/model-format.md, Scoring). */
 export interface ScoringWeights {
@@ -55,15 +56,18 @@ export interface Model {
   scoring: ScoringWeights;
 }
 
-const BYTES = { float32: 4, int32: 4, float16: 2, uint16: 2, uint8: 1 } as const;
-
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Decodes the fetched files into tensors on the current backend (choose it first) and checks every
  * tensor's shape against the manifest; throws with the name and both shapes when one is wrong.
+ * `pause` runs between weights (the script tag yields to the page there).
  */
-export function decodeModel({ manifest, items, shards }: FetchedModel, overrides: Partial<ScoringWeights> = {}): Model {
+export async function decodeModel(
+  { manifest, items, shards }: FetchedModel,
+  overrides: Partial<ScoringWeights> = {},
+  pause: () => Promise<void> = async () => {},
+): Promise<Model> {
   const specs = manifest.weights.flatMap((g) => g.weights);
   const n = manifest.itemCount;
   const d = manifest.dim;
@@ -90,40 +94,42 @@ export function decodeModel({ manifest, items, shards }: FetchedModel, overrides
     }
   }
   // The shards must hold exactly what the specs describe; checked before anything is allocated.
-  const need = specs.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1) * BYTES[w.quantization?.dtype ?? w.dtype], 0);
+  const need = specs.reduce((sum, w) => sum + storedBytes(w), 0);
   const have = shards.reduce((sum, b) => sum + b.byteLength, 0);
   if (need !== have) throw new Error(`the weights manifest describes ${need} bytes, the shards hold ${have}`);
-  const named = tf.io.decodeWeights(shards, specs);
+  const w: Record<string, DecodedWeight> = {};
+  for (const weight of decodeWeights(shards, specs)) {
+    w[weight.name] = weight;
+    await pause();
+  }
+  // [E; category vectors; a zero row] and the bias padded to match, laid out on the CPU: one upload each.
+  const C = w.category_embeddings;
+  const rows = n + (C ? categoryNames.length : 0) + 1;
+  const tableValues = new Float32Array(rows * d);
+  tableValues.set(w.item_embeddings!.values);
+  if (C) tableValues.set(C.values, n * d);
+  const biasValues = new Float32Array(rows);
+  if (w.item_bias) biasValues.set(w.item_bias.values);
+  const hasSession = Boolean(session && w.lstm_kernel && w.lstm_bias && w.projection && w.type_embeddings && w.item_bias);
+  const nb = w.neighbour_ids && w.neighbour_weights;
+  // A model without tuned weights (an import) ranks by its embeddings alone unless the page says otherwise.
+  const scoring = { lstm: 0, last: 3, decay: 0.5, repeat: 0, ...(manifest.scoring as object) } as ScoringWeights;
+  // The trainer tunes `long`; a model without it (an import, an older export) leans on it alone when it
+  // has no session model, and gives it a small say beside one.
+  scoring.long ??= hasSession ? 0.05 : 1;
+  scoring.page ??= 0.05;
+  scoring.category ??= 0;
+  if (!hasSession) scoring.lstm = 0;
+  const made: tf.Tensor[] = [];
+  const upload = <T extends tf.Tensor>(x: DecodedWeight | undefined): T | undefined => {
+    if (!x) return undefined;
+    const t = tf.tensor(x.values, x.shape, x.dtype) as T;
+    made.push(t);
+    return t;
+  };
   try {
-    const take = <T extends tf.Tensor>(name: string) => named[name] as T | undefined;
-    const E = take<tf.Tensor2D>('item_embeddings')!;
-    const C = take<tf.Tensor2D>('category_embeddings');
-    const rows = n + (C ? categoryNames.length : 0) + 1;
-    const table = tf.tidy(() => tf.concat([E, ...(C ? [C] : []), tf.zeros([1, d])]) as tf.Tensor2D);
-    const itemBias = take<tf.Tensor1D>('item_bias');
-    const bias = tf.tidy(() => (itemBias ? tf.concat([itemBias, tf.zeros([rows - n])]) : tf.zeros([rows])) as tf.Tensor1D);
-    const K = take<tf.Tensor2D>('lstm_kernel');
-    const b = take<tf.Tensor1D>('lstm_bias');
-    const P = take<tf.Tensor2D>('projection');
-    const T = take<tf.Tensor2D>('type_embeddings');
-    const hasSession = Boolean(session && K && b && P && T && itemBias);
-    const nbIds = take('neighbour_ids');
-    const nbWeights = take('neighbour_weights');
-    const neighbours =
-      nbIds && nbWeights ? { ids: nbIds.dataSync() as Int32Array, weights: nbWeights.dataSync() as Float32Array, top: nbIds.shape[1]! } : undefined;
-    // A model without tuned weights (an import) ranks by its embeddings alone unless the page says otherwise.
-    const scoring = { lstm: 0, last: 3, decay: 0.5, repeat: 0, ...(manifest.scoring as object) } as ScoringWeights;
-    // The trainer tunes `long`; a model without it (an import, an older export) leans on it alone when it
-    // has no session model, and gives it a small say beside one.
-    scoring.long ??= hasSession ? 0.05 : 1;
-    scoring.page ??= 0.05;
-    scoring.category ??= 0;
-    if (!hasSession) scoring.lstm = 0;
-    const foldIn = take<tf.Tensor2D>('fold_in');
-    const prototypes = take<tf.Tensor2D>('user_prototypes');
-    // Everything else was copied into `table`, `bias` or CPU arrays.
-    const kept = new Set<tf.Tensor | undefined>([foldIn, prototypes, ...(hasSession ? [K, b, P, T] : [])]);
-    for (const t of Object.values(named)) if (!kept.has(t)) t.dispose();
+    const table = upload<tf.Tensor2D>({ name: 'table', shape: [rows, d], dtype: 'float32', values: tableValues })!;
+    const bias = upload<tf.Tensor1D>({ name: 'bias', shape: [rows], dtype: 'float32', values: biasValues })!;
     return {
       manifest,
       ids: items.ids,
@@ -136,14 +142,24 @@ export function decodeModel({ manifest, items, shards }: FetchedModel, overrides
       categoryRow: new Map(C ? categoryNames.map((c, i) => [c, n + i]) : []),
       categories: items.categories,
       popularity: items.popularity && Float32Array.from(items.popularity),
-      session: hasSession ? { K: K!, b: b!, T: T!, P: P!, hidden: h, window: session!.window ?? 20, eventTypes: session!.eventTypes ?? [] } : undefined,
-      neighbours,
-      foldIn,
-      prototypes,
+      session: hasSession
+        ? {
+            K: upload(w.lstm_kernel)!,
+            b: upload(w.lstm_bias)!,
+            T: upload(w.type_embeddings)!,
+            P: upload(w.projection)!,
+            hidden: h,
+            window: session!.window ?? 20,
+            eventTypes: session!.eventTypes ?? [],
+          }
+        : undefined,
+      neighbours: nb && { ids: Int32Array.from(w.neighbour_ids!.values), weights: Float32Array.from(w.neighbour_weights!.values), top: w.neighbour_ids!.shape[1] },
+      foldIn: upload(w.fold_in),
+      prototypes: upload(w.user_prototypes),
       scoring: { ...scoring, ...overrides },
     };
   } catch (e) {
-    tf.dispose(Object.values(named));
+    tf.dispose(made);
     throw e;
   }
 }

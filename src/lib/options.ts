@@ -14,7 +14,9 @@ const KNOWN_OPTIONS = [
   'maxEvents',
   'storageName',
   'autoTrack',
+  'loadModel',
 ];
+const LOAD_MODEL = ['now', 'idle', 'manual'];
 export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
 const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category'];
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
@@ -86,7 +88,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof storageName !== 'string' || !/^[\w.-]{1,64}$/.test(storageName)) {
     throw new TypeError(`vitrine: options.storageName must be 1 to 64 letters, digits, '_', '-' or '.', got ${show(storageName)}`);
   }
+  const loadModel = o.loadModel ?? 'now';
+  if (!LOAD_MODEL.includes(loadModel as string)) {
+    throw new TypeError(`vitrine: options.loadModel must be one of ${LOAD_MODEL.map((l) => `'${l}'`).join(', ')}, got ${show(loadModel)}`);
+  }
   return {
+    loadModel: loadModel as ResolvedOptions['loadModel'],
     model: o.model,
     backend: backend as BackendPreference,
     wasmPaths: o.wasmPaths as string | undefined,

@@ -71,6 +71,13 @@ export interface VitrineOptions {
    * @default false
    */
   autoTrack?: boolean;
+  /**
+   * When the model and the code that runs it (TensorFlow.js, a separate chunk) are fetched: `now`;
+   * `idle`, when the browser is next idle (within 2 s); or `manual`, on `load()` or the first `rank` or
+   * `recommend`. Tracking starts at once either way. `createVitrine` always loads now.
+   * @default 'now'
+   */
+  loadModel?: 'now' | 'idle' | 'manual';
 }
 
 /** The visitor's consent to a stored profile. */

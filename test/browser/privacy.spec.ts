@@ -32,7 +32,7 @@ test('a whole visit sends no request that carries profile or event data', async 
     expect(url.hostname).toBe('localhost');
     expect(url.search, r.url()).toBe('');
     // Only the page, the script, its WASM and the model's files.
-    expect(url.pathname).toMatch(/^\/(test\/pages\/shop\.html|favicon\.ico|dist\/vitrine\.min\.js|dist\/tfjs-backend-wasm(-simd|-threaded-simd)?\.wasm|test\/fixtures\/planted-model\/(manifest\.json|items\.json|weights\.bin))$/);
+    expect(url.pathname).toMatch(/^\/(test\/pages\/shop\.html|favicon\.ico|dist\/vitrine(\.min|-engine)\.js|dist\/tfjs-backend-wasm(-simd)?\.wasm|test\/fixtures\/planted-model\/(manifest\.json|items\.json|weights\.bin))$/);
     const headers = JSON.stringify(await r.allHeaders());
     for (const s of secret) expect(headers, `${r.url()} headers`).not.toContain(s);
     // The model is fetched without a referrer, so not even the page's own URL goes along.

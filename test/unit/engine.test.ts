@@ -1,3 +1,4 @@
+import '@tensorflow/tfjs-backend-cpu';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,7 +25,7 @@ test('manifestUrl appends manifest.json to a directory', () => {
 test('the engine ranks the tiny model as worked out by hand, and as the plain scorer does', async () => {
   const fetched = await load();
   if (!fetched.ok) throw new Error(fetched.error.message);
-  const engine = engineFor(fetched.value);
+  const engine = await engineFor(fetched.value);
   const ranked = await rankWith(engine, TINY_PAGE, ['a']);
   expect(ranked.map((r) => r.id)).toEqual(TINY_RANKED_AFTER_A);
 
@@ -43,7 +44,7 @@ test('the engine ranks the tiny model as worked out by hand, and as the plain sc
 test('no history keeps the page order; unknown ids keep their place', async () => {
   const fetched = await load();
   if (!fetched.ok) throw new Error(fetched.error.message);
-  const engine = engineFor(fetched.value);
+  const engine = await engineFor(fetched.value);
   expect((await rankWith(engine, ['x', 'f', 'a'], [])).map((r) => r.id)).toEqual(['x', 'f', 'a']);
   expect(await rankWith(engine, [], ['a'])).toEqual([]);
   engine.dispose();
@@ -54,7 +55,7 @@ test('ranking leaks no tensors, and dispose frees the model', async () => {
   const before = tf.memory().numTensors;
   const fetched = await load();
   if (!fetched.ok) throw new Error(fetched.error.message);
-  const engine = engineFor(fetched.value);
+  const engine = await engineFor(fetched.value);
   await rankWith(engine, TINY_PAGE, ['a']); // the first rank caches its query vector
   const loaded = tf.memory().numTensors;
   for (let i = 0; i < 200; i++) await rankWith(engine, TINY_PAGE, i % 2 ? ['a', 'c'] : []);
@@ -92,7 +93,18 @@ test('weights that do not match their manifest are refused before decoding', asy
   if (!fetched.ok) throw new Error(fetched.error.message);
   const m = fetched.value.manifest;
   const wrongShape = { ...fetched.value, manifest: { ...m, weights: [{ ...m.weights[0], weights: [{ name: 'item_embeddings', shape: [6, 5], dtype: 'float32' as const }] }] } };
-  expect(() => engineFor(wrongShape)).toThrow('item_embeddings has shape [6,5], expected [6,4]');
+  await expect(engineFor(wrongShape)).rejects.toThrow('item_embeddings has shape [6,5], expected [6,4]');
   const extra = { ...fetched.value, manifest: { ...m, weights: [{ ...m.weights[0], weights: [...m.weights[0].weights, { name: 'x', shape: [1000, 1000], dtype: 'float32' as const }] }] } };
-  expect(() => engineFor(extra)).toThrow('the weights manifest describes 4000096 bytes, the shards hold 96');
+  await expect(engineFor(extra)).rejects.toThrow('the weights manifest describes 4000096 bytes, the shards hold 96');
+});
+
+test('recommend as the first call after the warm-up, twice: cached tensors outlive the call that made them', async () => {
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = await engineFor(fetched.value);
+  await engine.warmUp();
+  const history = [{ id: 'a', type: 'click' as const, time: 1 }];
+  expect(await engine.recommend(3, history, 1, new Set(), false)).toHaveLength(3);
+  expect(await engine.recommend(3, history, 1, new Set(), true)).toHaveLength(3);
+  engine.release();
 });

@@ -22,8 +22,8 @@ import { decodeModel, type ScoringWeights } from '../../src/lib/model.js';
 import type { FetchedModel } from '../../src/lib/fetch-model.js';
 
 /** An engine over fetched files, with scoring overrides (the page's order off by default, as in a unit test). */
-export const engineFor = (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }) =>
-  new Engine(decodeModel(fetched, scoring), 30 * 60_000);
+export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }) =>
+  new Engine(await decodeModel(fetched, scoring), 30 * 60_000);
 
 /** rank() with every option at its default. */
 export const rankWith = (engine: Engine, ids: readonly string[], history: readonly string[], more: Partial<RankRequest> = {}) =>

@@ -3,7 +3,7 @@ import { checkRankArgs, checkRecommendArgs, resolveOptions } from '../../src/lib
 
 describe('resolveOptions', () => {
   test('fills defaults', () => {
-    expect(resolveOptions({ model: '/m/' })).toEqual({ model: '/m/', backend: 'auto', wasmPaths: undefined, timeoutMs: 10_000, scoring: {}, sessionTimeoutMinutes: 30, consent: 'granted', honorGlobalPrivacyControl: true, retentionDays: 30, maxEvents: 1000, storageName: 'vitrine', autoTrack: false });
+    expect(resolveOptions({ model: '/m/' })).toEqual({ model: '/m/', backend: 'auto', wasmPaths: undefined, timeoutMs: 10_000, scoring: {}, sessionTimeoutMinutes: 30, consent: 'granted', honorGlobalPrivacyControl: true, retentionDays: 30, maxEvents: 1000, storageName: 'vitrine', autoTrack: false, loadModel: 'now' });
   });
 
   test.each([
@@ -19,6 +19,7 @@ describe('resolveOptions', () => {
     [{ model: '/m/', sessionTimeoutMinutes: 0 }, /sessionTimeoutMinutes must be a positive number, got 0/],
     [{ model: '/m/', consent: 'yes' }, /options\.consent must be one of 'granted', 'denied', 'pending', got "yes"/],
     [{ model: '/m/', maxEvents: 0.5 }, /options\.maxEvents must be a whole number in 1\.\.100000, got 0\.5/],
+    [{ model: '/m/', loadModel: 'later' }, /options\.loadModel must be one of 'now', 'idle', 'manual', got "later"/],
     [{ model: '/m/', storageName: 'a b' }, /options\.storageName must be 1 to 64 letters/],
   ])('refuses %j, naming the value', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);

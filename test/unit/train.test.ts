@@ -93,7 +93,7 @@ describe('vitrine train on a planted structure', () => {
     const { model } = await loadModel(join(dir, 'model'));
     const fetched = await fetchModel(dirUrl(join(dir, 'model')), { timeoutMs: 5000, fetch: fileFetch });
     if (!fetched.ok) throw new Error(fetched.error.message);
-    const engine = engineFor(fetched.value, { long: 0, page: 0 });
+    const engine = await engineFor(fetched.value, { long: 0, page: 0 });
     const page = model.ids.slice(0, 30);
     for (const history of [['item-3'], ['item-11', 'item-12'], ['item-40', 'item-41', 'item-42', 'item-43']]) {
       const expected = await trainerScores(model, history);
@@ -103,7 +103,7 @@ describe('vitrine train on a planted structure', () => {
     engine.dispose();
     disposeModel(engine.model);
     // With the long-term profile too, for a history thick enough not to borrow from a prototype.
-    const withLong = engineFor(fetched.value, { long: 0.3, page: 0 });
+    const withLong = await engineFor(fetched.value, { long: 0.3, page: 0 });
     const history = ['item-40', 'item-41', 'item-42', 'item-43'];
     const expected = await trainerScores({ ...model, blend: { ...model.blend!, long: 0.3 } }, history, true);
     for (const r of await rankWith(withLong, page, history)) expect(r.score, r.id).toBeCloseTo(expected.get(r.id)!, 3);
@@ -184,7 +184,7 @@ describe('vitrine import', () => {
       expect(await main(['import', '--embeddings', join(dir, file), '--out', out], () => {})).toBe(0);
       const fetched = await fetchModel(dirUrl(out), { timeoutMs: 5000, fetch: fileFetch });
       if (!fetched.ok) throw new Error(fetched.error.message);
-      const engine = engineFor(fetched.value);
+      const engine = await engineFor(fetched.value);
       const ranked = await rankWith(engine, [ids[2], ids[1], ids[0]], [ids[0]]);
       expect(ranked.map((r) => r.id)).toEqual([ids[0], ids[1], ids[2]]);
       engine.dispose();

@@ -1,0 +1,70 @@
+// The second stage: everything that needs TensorFlow.js. The first stage (tracking, storage, the DOM)
+// imports this module only when a model is to be loaded, so a page that never ranks never downloads it.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName, BackendPreference, ProfileExport, VitrineError } from '../types/index.js';
+import type { FetchedModel } from './fetch-model.js';
+import { chooseBackend, compileShadersInParallel, webglContextLost } from './backend.js';
+import { setWasmPaths } from './kernels.js';
+import { decodeModel, type ScoringWeights } from './model.js';
+import { Engine } from './engine.js';
+import { interestsByCategory, profileWeights, type NormalEvent } from './signals.js';
+
+export { webglContextLost };
+export { fetchModel } from './fetch-model.js';
+export { debugPanel } from './dom/debug.js';
+export type { Engine };
+
+export interface RankerOptions {
+  backend: BackendPreference;
+  wasmPaths?: string;
+  scoring: Partial<ScoringWeights>;
+  /** A session ends after this long without an event. */
+  gapMs: number;
+}
+
+export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
+
+/** Lets the page run between steps of the start-up, so that none of them is a long task. */
+export const yieldToPage = (): Promise<void> =>
+  typeof (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler?.yield === 'function'
+    ? (globalThis as unknown as { scheduler: { yield: () => Promise<void> } }).scheduler.yield()
+    : new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Starts a backend, decodes the model onto it and warms it up, yielding to the page between steps.
+ * Failures are values: the page keeps its order.
+ */
+export async function startRanker(files: FetchedModel, opts: RankerOptions): Promise<RankerStart> {
+  if (opts.wasmPaths) setWasmPaths(opts.wasmPaths);
+  const choice = await chooseBackend(opts.backend);
+  if (!choice.backend) return { error: { code: 'backend', message: choice.reason }, reason: choice.reason };
+  await yieldToPage();
+  let engine: Engine;
+  try {
+    engine = new Engine(await decodeModel(files, opts.scoring, yieldToPage), opts.gapMs);
+  } catch (e) {
+    return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };
+  }
+  try {
+    // WebGL compiles every shader first, in parallel and off the main thread where the browser can.
+    if (choice.backend === 'webgl') await compileShadersInParallel(() => engine.dispatchAll());
+    await engine.warmUp(yieldToPage);
+  } catch (e) {
+    engine.release();
+    return { error: { code: 'backend', message: `${choice.backend} failed to run the model: ${(e as Error).message}` }, reason: choice.reason };
+  }
+  return { engine, backend: choice.backend, reason: choice.reason };
+}
+
+/** The tensors held on the backend. */
+export function memory(): { numTensors: number; numBytes: number } {
+  const { numTensors, numBytes } = tf.memory();
+  return { numTensors, numBytes };
+}
+
+/** The visitor's interests by the model's categories. */
+export function interests(engine: Engine | undefined, events: readonly NormalEvent[], now: number): ProfileExport['interests'] {
+  const m = engine?.model;
+  if (!m?.categories) return [];
+  return interestsByCategory(profileWeights(events, now), (id) => (m.index.has(id) ? m.categories![m.index.get(id)!] : undefined));
+}

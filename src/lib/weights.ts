@@ -1,0 +1,66 @@
+import type { WeightSpec } from './manifest.js';
+
+/** A weight as the manifest describes it, its values expanded to what the backend holds. */
+export interface DecodedWeight {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  values: Float32Array | Int32Array;
+}
+
+const BYTES = { float32: 4, int32: 4, float16: 2, uint16: 2, uint8: 1 } as const;
+
+/** Bytes a weight takes in the shards. */
+export const storedBytes = (w: WeightSpec): number => w.shape.reduce((a, b) => a * b, 1) * BYTES[w.quantization?.dtype ?? w.dtype];
+
+let halfTable: Float32Array | undefined;
+
+/** Every float16 bit pattern's float32 value: one lookup per weight (256 KB, built once). */
+function halves(): Float32Array {
+  if (halfTable) return halfTable;
+  halfTable = new Float32Array(65536);
+  for (let h = 0; h < 65536; h++) {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exp = (h >> 10) & 0x1f;
+    const mant = h & 0x3ff;
+    halfTable[h] = exp === 0 ? sign * mant * 2 ** -24 : exp === 31 ? (mant ? NaN : sign * Infinity) : sign * (1 + mant / 1024) * 2 ** (exp - 15);
+  }
+  return halfTable;
+}
+
+/**
+ * Expands the weight shards (tfjs's weights format: the specs' tensors back to back, float16 or affine
+ * uint8/uint16 quantization) into typed arrays, one weight at a time. The same result as tfjs's
+ * `io.decodeWeights`, without tfjs's model-loading code in the bundle.
+ */
+export function* decodeWeights(shards: readonly ArrayBuffer[], specs: readonly WeightSpec[]): Generator<DecodedWeight> {
+  const all = new Uint8Array(shards.reduce((s, b) => s + b.byteLength, 0));
+  let at = 0;
+  for (const b of shards) {
+    all.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  let offset = 0;
+  for (const spec of specs) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    const bytes = storedBytes(spec);
+    // A copy: a weight's offset in the shards need not be aligned for its element type.
+    const raw = all.slice(offset, offset + bytes).buffer;
+    offset += bytes;
+    const q = spec.quantization;
+    let values: Float32Array | Int32Array;
+    if (!q) values = spec.dtype === 'int32' ? new Int32Array(raw) : new Float32Array(raw);
+    else if (q.dtype === 'float16') {
+      const table = halves();
+      const h = new Uint16Array(raw);
+      const f = new Float32Array(size);
+      for (let i = 0; i < size; i++) f[i] = table[h[i]];
+      values = spec.dtype === 'int32' ? Int32Array.from(f, Math.round) : f;
+    } else {
+      const stored = q.dtype === 'uint8' ? new Uint8Array(raw) : new Uint16Array(raw);
+      const [scale, min] = [q.scale ?? 1, q.min ?? 0];
+      values = spec.dtype === 'int32' ? Int32Array.from(stored, (v) => Math.round(v * scale + min)) : Float32Array.from(stored, (v) => v * scale + min);
+    }
+    yield { name: spec.name, shape: spec.shape, dtype: spec.dtype, values };
+  }
+}
