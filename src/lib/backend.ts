@@ -100,8 +100,11 @@ async function quietly<T>(f: () => Promise<T>): Promise<T> {
 
 /** The parts of tfjs's WebGL backend used here. */
 interface WebGLBackend {
-  gpgpu: { gl: WebGL2RenderingContext };
-  checkCompileCompletionAsync(): Promise<unknown>;
+  gpgpu: { gl: WebGL2RenderingContext; parallelCompilationExtension?: { COMPLETION_STATUS_KHR: number } | null };
+  binaryCache: Record<string, { webGLProgram: WebGLProgram }>;
+  decode(dataId: object): tf.TensorInfo;
+  disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
+  checkCompletion_(binary: unknown): boolean;
   getUniformLocations(): void;
 }
 
@@ -113,22 +116,35 @@ export function webglContextLost(): boolean {
 }
 
 /**
- * Compiles the shaders of every operation `dispatch` issues without running them (tfjs's compile-only
- * mode), then waits for them without blocking: with KHR_parallel_shader_compile the GPU driver compiles
- * them in the background while the page runs, where a first run would have compiled each one
- * synchronously on the main thread. Shapes are passed as uniforms, so ranking lists of other lengths
- * later reuses these shaders instead of compiling new ones.
+ * Compiles the shaders of every operation the `steps` issue without running them (tfjs's compile-only
+ * mode), one step per task, and of reading a step's result back (decoding its texture), then waits for each program without blocking the page for long: with
+ * KHR_parallel_shader_compile the driver compiles in the background and the program's status is polled;
+ * without it, each program's link status (which waits for its compilation) is read in a task of its own.
+ * A first run would otherwise compile them all synchronously, in one long task. Shapes are passed as
+ * uniforms, so lists of other lengths reuse these shaders.
  */
-export async function compileShadersInParallel(dispatch: () => void): Promise<void> {
+export async function compileShaders(steps: readonly (() => tf.Tensor | void)[], pause: () => Promise<void>): Promise<void> {
   const b = webgl();
   if (!b) return;
   tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
-  tf.env().set('ENGINE_COMPILE_ONLY', true);
-  try {
-    dispatch();
-  } finally {
-    tf.env().set('ENGINE_COMPILE_ONLY', false);
+  for (const step of steps) {
+    tf.env().set('ENGINE_COMPILE_ONLY', true);
+    try {
+      const result = step();
+      if (result) {
+        b.disposeIntermediateTensorInfo(b.decode(result.dataId));
+        result.dispose();
+      }
+    } finally {
+      tf.env().set('ENGINE_COMPILE_ONLY', false);
+    }
+    await pause();
   }
-  await b.checkCompileCompletionAsync();
+  const { gl, parallelCompilationExtension: parallel } = b.gpgpu;
+  for (const binary of Object.values(b.binaryCache)) {
+    if (parallel) while (!gl.getProgramParameter(binary.webGLProgram, parallel.COMPLETION_STATUS_KHR)) await new Promise((r) => setTimeout(r, 4));
+    b.checkCompletion_(binary); // throws, with the shader's log, when it failed
+    await pause();
+  }
   b.getUniformLocations();
 }

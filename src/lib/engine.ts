@@ -51,6 +51,20 @@ export class Engine {
     private readonly _gapMs: number,
   ) {}
 
+  /**
+   * On WebGL a gather's shader is specialised to its number of rows, so each new list length would compile
+   * one (tens of ms, on the main thread): row lists are padded with the zero row to a power of two (≥ 16)
+   * there, and the few shaders that needs are compiled at start-up.
+   */
+  private readonly _bucketed = tf.getBackend() === 'webgl';
+
+  private _padded(rows: Int32Array): Int32Array {
+    if (!this._bucketed) return rows;
+    const out = new Int32Array(Math.max(16, 2 ** Math.ceil(Math.log2(Math.max(1, rows.length))))).fill(this.model.zeroRow);
+    out.set(rows);
+    return out;
+  }
+
   /** Rows of ids: known items, then items with a known category (its vector), else the zero row. */
   private _rows(ids: readonly string[], categories: Readonly<Record<string, readonly string[]>>): Int32Array {
     const m = this.model;
@@ -133,8 +147,8 @@ export class Engine {
         shift = tf.mul(tf.logSumExp(logits), -w.lstm) as tf.Scalar;
       }
       if (useLong) {
-        const rows = weights.map(([id]) => m.index.get(id)!);
-        const r = tf.tensor2d(weights.map(([, v]) => v), [1, weights.length]);
+        const rows = this._padded(Int32Array.from(weights, ([id]) => m.index.get(id)!));
+        const r = tf.tensor2d(Float32Array.from(rows, (_, i) => weights[i]?.[1] ?? 0), [1, rows.length]);
         // u = (Eᵀ r)ᵀ F, with F the model's fold-in map; a model without one uses Eᵀ r.
         let u = tf.matMul(r, tf.gather(m.table, rows)) as tf.Tensor2D;
         if (m.foldIn) u = tf.matMul(u, m.foldIn);
@@ -157,11 +171,12 @@ export class Engine {
     return this._bias;
   }
 
-  /** The device's part of the scores of `rows`. */
+  /** The device's part of the scores of `rows` (then padding, on WebGL). */
   private _deviceScores(rows: Int32Array, query: { q: tf.Tensor2D; shift: tf.Scalar }): tf.Tensor1D {
     const m = this.model;
     const bias = this._scaledBias();
-    return tf.tidy(() => tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, rows), query.q), [rows.length]), tf.gather(bias, rows)), query.shift));
+    const padded = this._padded(rows);
+    return tf.tidy(() => tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, padded), query.q), [padded.length]), tf.gather(bias, padded)), query.shift));
   }
 
   /** The device's part of the score of every row of the table (its shift left out: it orders nothing). */
@@ -269,18 +284,22 @@ export class Engine {
   }
 
   /**
-   * Issues the device operations of a rank, an explanation and a recommend without reading any result
-   * back: with WebGL's compile-only mode on, this compiles every shader the engine uses.
+   * The device operations of a rank (lists of up to 64 items), an explanation and a recommend, in steps
+   * that read nothing back; each returns the tensor its real run would read, if any. Run in WebGL's
+   * compile-only mode, they compile every shader the engine uses.
    */
-  dispatchAll(): void {
-    const m = this.model;
-    const events = this._warmUpHistory();
-    const query = this._queryFor(this._signals(events, 0));
-    if (query) {
-      const rows = Int32Array.from([0, Math.min(1, m.n - 1)]);
-      tf.dispose([this._deviceScores(rows, query), this._catalogScores(query), this._mostSimilar(rows, [0])]);
-    }
-    this.dispose();
+  compileSteps(): (() => tf.Tensor | void)[] {
+    let query: ReturnType<Engine['_queryFor']>;
+    const signals = this._signals(this._warmUpHistory(), 0);
+    return [
+      () => tf.gather(this.model.table, [0]), // uploads the table: the largest texture, on its own
+      () => this._advance(signals.session),
+      () => void (query = this._queryFor(signals)),
+      ...[16, 32, 64].map((n) => () => query && this._deviceScores(new Int32Array(n), query)),
+      () => query && this._catalogScores(query),
+      () => query && this._mostSimilar(new Int32Array(2), [0]),
+      () => this.dispose(),
+    ];
   }
 
   /** A made-up history that takes every path: one click (a session step, a thin long-term profile). */

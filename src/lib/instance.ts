@@ -70,7 +70,9 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   let loading: Promise<void> | undefined;
   const load = (): Promise<void> =>
     (loading ??= (async () => {
-      // The manifest and the code that reads it download side by side; the code fetches the rest.
+      if (typeof performance !== 'undefined') performance.mark?.('vitrine:load');
+      // The manifest and the code that reads it download side by side; the code fetches the rest while
+      // it starts a backend.
       const manifest = requestFile(url);
       manifest.catch(() => {});
       const ranker = await loadRanker().catch((e: Error) => e);
@@ -78,8 +80,8 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
         const message = `the ranking code could not be loaded (${ranker.message})`;
         return instance._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
       }
-      const fetched = await ranker.fetchModel(url, { timeoutMs: opts.timeoutMs, manifest });
-      const started = fetched.ok ? await ranker.startRanker((files = fetched.value), rankerOptions) : { error: fetched.error, reason: 'not started' };
+      const started = await ranker.loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions);
+      files = started.files;
       instance._attach(ranker, started);
     })().finally(settle));
   const opened = await profile;

@@ -2,15 +2,14 @@
 // imports this module only when a model is to be loaded, so a page that never ranks never downloads it.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, ProfileExport, VitrineError } from '../types/index.js';
-import type { FetchedModel } from './fetch-model.js';
-import { chooseBackend, compileShadersInParallel, webglContextLost } from './backend.js';
+import { fetchModel, type FetchedModel } from './fetch-model.js';
+import { chooseBackend, compileShaders, webglContextLost, type BackendChoice } from './backend.js';
 import { setWasmPaths } from './kernels.js';
 import { decodeModel, type ScoringWeights } from './model.js';
 import { Engine } from './engine.js';
 import { interestsByCategory, profileWeights, type NormalEvent } from './signals.js';
 
 export { webglContextLost };
-export { fetchModel } from './fetch-model.js';
 export { debugPanel } from './dom/debug.js';
 export type { Engine };
 
@@ -31,12 +30,31 @@ export const yieldToPage = (): Promise<void> =>
     : new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * Starts a backend, decodes the model onto it and warms it up, yielding to the page between steps.
- * Failures are values: the page keeps its order.
+ * Fetches the model and starts a backend side by side, then decodes the model onto the backend and warms
+ * it up, yielding to the page between steps. Failures are values: the page keeps its order. `files` is
+ * kept to rebuild on another backend (`startRanker`).
  */
+export async function loadEngine(
+  url: URL,
+  fetchOptions: Parameters<typeof fetchModel>[1],
+  opts: RankerOptions,
+): Promise<RankerStart & { files?: FetchedModel }> {
+  const [fetched, choice] = await Promise.all([fetchModel(url, fetchOptions), startBackend(opts)]);
+  if (!fetched.ok) return { error: fetched.error, reason: choice.reason };
+  return { ...(await build(fetched.value, choice, opts)), files: fetched.value };
+}
+
+/** An engine on `opts.backend` from files fetched already: after a lost WebGL context. */
 export async function startRanker(files: FetchedModel, opts: RankerOptions): Promise<RankerStart> {
+  return build(files, await startBackend(opts), opts);
+}
+
+function startBackend(opts: RankerOptions) {
   if (opts.wasmPaths) setWasmPaths(opts.wasmPaths);
-  const choice = await chooseBackend(opts.backend);
+  return chooseBackend(opts.backend);
+}
+
+async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOptions): Promise<RankerStart> {
   if (!choice.backend) return { error: { code: 'backend', message: choice.reason }, reason: choice.reason };
   await yieldToPage();
   let engine: Engine;
@@ -46,8 +64,8 @@ export async function startRanker(files: FetchedModel, opts: RankerOptions): Pro
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };
   }
   try {
-    // WebGL compiles every shader first, in parallel and off the main thread where the browser can.
-    if (choice.backend === 'webgl') await compileShadersInParallel(() => engine.dispatchAll());
+    // WebGL compiles every shader first, a few per task, in parallel where the browser can.
+    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage);
     await engine.warmUp(yieldToPage);
   } catch (e) {
     engine.release();
