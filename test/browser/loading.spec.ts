@@ -1,0 +1,91 @@
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures.js';
+
+// Two-stage loading: dist/vitrine.min.js tracks, stores and reorders; dist/vitrine-engine.js (TensorFlow.js
+// and the engine), the .wasm and the model are fetched only when the page has a marked list.
+const secondStage = (path: string) => /\/dist\/(vitrine-engine\.js|.*\.wasm)$|\/(planted-model|model)\//.test(path);
+
+function requests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => seen.push(new URL(r.url()).pathname));
+  return seen;
+}
+
+test('a page with no marked list records events and never fetches TensorFlow.js or the model; a list added later does', async ({ page }) => {
+  const seen = requests(page);
+  await page.goto('/test/pages/article.html');
+  await page.getByRole('button', { name: 'Add the gift card' }).click();
+  await page.waitForTimeout(2500); // past the idle callback's 2 s deadline
+  await page.reload(); // the event is in IndexedDB, not only in the page's memory
+  await expect.poll(async () => (await page.evaluate(() => window.vitrine.profile())).events.map((e) => `${e.type}:${e.item}`)).toContain('add_to_cart:1');
+  await page.waitForTimeout(500);
+  expect(seen.filter(secondStage)).toEqual([]);
+  expect(seen).toContain('/dist/vitrine.min.js');
+
+  // An SPA puts a marked list on screen: now the second stage loads, and the list is ranked.
+  await page.evaluate(() => {
+    const ul = document.createElement('ul');
+    ul.dataset.vitrineList = 'added';
+    for (const id of ['item-50', 'item-10', 'item-19']) ul.insertAdjacentHTML('beforeend', `<li data-vitrine-item="${id}">${id}</li>`);
+    document.body.prepend(ul);
+  });
+  await expect(page.locator('[data-vitrine-list="added"][data-vitrine-ranked]')).toBeAttached();
+  expect(seen).toContain('/dist/vitrine-engine.js');
+  expect(await page.evaluate(async () => (await window.vitrine.ready)?.backend)).toBeDefined();
+});
+
+test('a list below the fold is ranked while the page is idle, before the visitor scrolls to it, and never marked late', async ({ page }) => {
+  const seen = requests(page);
+  await page.goto('/test/pages/below-fold.html');
+  const footer = page.locator('[data-vitrine-list="footer"]');
+  await expect(footer).toHaveAttribute('data-vitrine-ranked', '');
+  expect(seen).toContain('/dist/vitrine-engine.js');
+  const order = () => footer.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
+  expect((await order())[0]).toBe('item-10'); // item-19's planted successor leads
+  await footer.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(100); // longer than the 1 ms hold budget, which starts on screen
+  await expect(footer).not.toHaveAttribute('data-vitrine-late', '');
+  expect(await footer.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+});
+
+test('a marked list on screen is held until ranked, however late the second stage arrives within the budget', async ({ page }) => {
+  // The engine arrives 600 ms late; the list waits for it (hold budget 5 s), then shows in the ranked order.
+  await page.route('**/dist/vitrine-engine.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 600));
+    await route.continue();
+  });
+  await page.goto('/test/pages/lists.html');
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('hidden');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '');
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  await expect(grid).not.toHaveAttribute('data-vitrine-late', '');
+});
+
+test('when the second stage cannot be fetched, the page keeps its order and tracking goes on', async ({ page }) => {
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.route('**/dist/vitrine-engine.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
+  await page.goto('/test/pages/lists.html');
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '');
+  expect(await grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem))).toEqual(['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12']);
+  const v = await page.evaluate(async () => {
+    const v = (await window.vitrine.ready)!;
+    await v.track({ type: 'click', item: 'item-4' });
+    return { ready: v.ready, error: v.error, events: (await v.profile()).events.length };
+  });
+  expect(v).toMatchObject({ ready: false, error: { code: 'model-fetch', message: expect.stringContaining('ranking code could not be loaded') } });
+  expect(v.events).toBeGreaterThanOrEqual(3);
+  expect(warnings.some((w) => w.includes('vitrine: keeping the page\'s order'))).toBe(true);
+});
+
+test('the npm build imports its engine chunk only when the model loads', async ({ page }) => {
+  const seen = requests(page);
+  await page.goto('/demo/spa/');
+  await expect(page.locator('#status')).toContainText('ranking on wasm');
+  const app = seen.indexOf('/demo/spa/build/app.js');
+  const chunk = seen.indexOf('/demo/spa/build/ranker.js');
+  expect(app).toBeGreaterThanOrEqual(0);
+  expect(chunk).toBeGreaterThan(app);
+});
