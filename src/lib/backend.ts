@@ -103,6 +103,7 @@ interface WebGLBackend {
   gpgpu: { gl: WebGL2RenderingContext; parallelCompilationExtension?: { COMPLETION_STATUS_KHR: number } | null };
   binaryCache: Record<string, { webGLProgram: WebGLProgram }>;
   decode(dataId: object): tf.TensorInfo;
+  uploadToGPU(dataId: object): void;
   disposeIntermediateTensorInfo(info: tf.TensorInfo): void;
   checkCompletion_(binary: unknown): boolean;
   getUniformLocations(): void;
@@ -116,17 +117,23 @@ export function webglContextLost(): boolean {
 }
 
 /**
- * Compiles the shaders of every operation the `steps` issue without running them (tfjs's compile-only
+ * Uploads `uploads`, then compiles the shaders of every operation the `steps` issue without running them (tfjs's compile-only
  * mode), one step per task, and of reading a step's result back (decoding its texture), then waits for each program without blocking the page for long: with
  * KHR_parallel_shader_compile the driver compiles in the background and the program's status is polled;
  * without it, each program's link status (which waits for its compilation) is read in a task of its own.
  * A first run would otherwise compile them all synchronously, in one long task. Shapes are passed as
  * uniforms, so lists of other lengths reuse these shaders.
  */
-export async function compileShaders(steps: readonly (() => tf.Tensor | void)[], pause: () => Promise<void>): Promise<void> {
+export async function compileShaders(steps: readonly (() => tf.Tensor | void)[], pause: () => Promise<void>, uploads: readonly tf.Tensor[] = []): Promise<void> {
   const b = webgl();
   if (!b) return;
   tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
+  // Large inputs go to the GPU first, each in a task of its own (a texture upload of a 5,000-item table
+  // takes tens of ms on a software renderer).
+  for (const t of uploads) {
+    b.uploadToGPU(t.dataId);
+    await pause();
+  }
   for (const step of steps) {
     tf.env().set('ENGINE_COMPILE_ONLY', true);
     try {

@@ -292,7 +292,6 @@ export class Engine {
     let query: ReturnType<Engine['_queryFor']>;
     const signals = this._signals(this._warmUpHistory(), 0);
     return [
-      () => tf.gather(this.model.table, [0]), // uploads the table: the largest texture, on its own
       () => this._advance(signals.session),
       () => void (query = this._queryFor(signals)),
       ...[16, 32, 64].map((n) => () => query && this._deviceScores(new Int32Array(n), query)),

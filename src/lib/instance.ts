@@ -68,6 +68,9 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   let settle!: () => void;
   const loaded = new Promise<void>((resolve) => (settle = resolve));
   let loading: Promise<void> | undefined;
+  // The instance exists once the profile is open; a load started before that attaches to it then.
+  let resolveInstance!: (instance: Instance) => void;
+  const instanceMade = new Promise<Instance>((resolve) => (resolveInstance = resolve));
   const load = (): Promise<void> =>
     (loading ??= (async () => {
       if (typeof performance !== 'undefined') performance.mark?.('vitrine:load');
@@ -78,12 +81,16 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
       const ranker = await loadRanker().catch((e: Error) => e);
       if (ranker instanceof Error) {
         const message = `the ranking code could not be loaded (${ranker.message})`;
-        return instance._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
+        return (await instanceMade)._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
       }
-      const started = await ranker.loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions);
+      const started = await ranker
+        .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions)
+        .catch((e: Error) => ({ error: { code: 'backend' as const, message: `the engine failed to start (${e.message})` }, reason: 'not started', files: undefined }));
       files = started.files;
-      instance._attach(ranker, started);
+      (await instanceMade)._attach(ranker, started);
     })().finally(settle));
+  // Model files and engine code download while the profile opens.
+  if (opts.loadModel === 'now') void load();
   const opened = await profile;
   const instance = new Instance(opened, load, async (ranker) => {
     // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
@@ -99,8 +106,8 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
         )
       : () => {};
   instance._stopTracking = stopTracking;
-  if (opts.loadModel === 'now') void load();
-  else if (opts.loadModel === 'idle') whenIdle(() => void load());
+  resolveInstance(instance);
+  if (opts.loadModel === 'idle') whenIdle(() => void load());
   return Object.assign(instance, { load, loaded });
 }
 

@@ -65,7 +65,7 @@ async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOpt
   }
   try {
     // WebGL compiles every shader first, a few per task, in parallel where the browser can.
-    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage);
+    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, [engine.model.table]);
     await engine.warmUp(yieldToPage);
   } catch (e) {
     engine.release();
