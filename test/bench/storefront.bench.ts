@@ -96,9 +96,8 @@ Click → reordered grid (\`track\`, then the live rerank of the 12-item rail an
 clicks that changed the order: the new order was in place ${clicks.median.toFixed(1)} ms after the click at the median,
 ${clicks.p95.toFixed(1)} ms at p95, and in the first frame after the click for ${clicks.inFirstFrame} of ${clicks.n} (budget: one frame, 16 ms, at p95).
 
-The long tasks are counted for the whole page (the demo's own rendering included); the figures before the
-load event are the script's parse, the WASM compile and the model's decode and warm-up, which the
-two-stage loading of a later release moves off the critical path.
+The long tasks are counted for the whole page (the demo's own rendering included). The loading section
+below separates what Vitrine causes from what the page does, against an inert stub.
 <!-- storefront:end -->`;
   const file = join(root, 'docs/benchmarks.md');
   let doc = readFileSync(file, 'utf8');
