@@ -11,7 +11,7 @@ import config from '../rollup.config.mjs';
 
 const root = join(import.meta.dirname, '..');
 const gz = (code) => gzipSync(code, { level: 9 }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`; // decimal, as size-limit reports
 
 /** Builds `input` with `plugins` and returns the minified code's gzip size and its raw size. */
 async function measure(input, plugins) {
