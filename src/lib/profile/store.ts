@@ -109,6 +109,9 @@ export class IdbStore implements Store {
     const tx = this._db.transaction('events', 'readwrite');
     const store = tx.objectStore('events');
     for (const e of events) store.add(e);
+    // Commit now rather than when the requests come back: a page closed right after a click would
+    // otherwise take the uncommitted transaction with it.
+    tx.commit?.();
     await tx.done;
   }
 
