@@ -30,11 +30,17 @@ export function requestFile(url: URL, signal?: AbortSignal, fetch = globalThis.f
 /**
  * Fetches a model directory and checks every file's size and sha256 against the manifest. The only
  * network use of Vitrine: plain GETs of static files (`requestFile`). `manifest` is the manifest's
- * response when the caller requested it already. Every failure is returned as a value.
+ * response when the caller requested it already; `requested` is called once every file is asked for.
+ * Every failure is returned as a value.
  */
 export async function fetchModel(
   url: URL,
-  { timeoutMs, fetch = globalThis.fetch, manifest: early }: { timeoutMs: number; fetch?: typeof globalThis.fetch; manifest?: Promise<Response> },
+  {
+    timeoutMs,
+    fetch = globalThis.fetch,
+    manifest: early,
+    requested,
+  }: { timeoutMs: number; fetch?: typeof globalThis.fetch; manifest?: Promise<Response>; requested?: () => void },
 ): Promise<Result<FetchedModel>> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -51,9 +57,11 @@ export async function fetchModel(
     const manifest = parseManifest(manifestJson.value);
     if (!manifest.ok) return manifest;
     const m = manifest.value;
+    const responses = m.files.map((file) => requestFile(new URL(file.path, url), abort.signal, fetch));
+    requested?.();
     const verified = await Promise.all(
-      m.files.map(async (file) => {
-        const data = await get(new URL(file.path, url));
+      m.files.map(async (file, i) => {
+        const data = await get(new URL(file.path, url), responses[i]);
         if (data.byteLength !== file.bytes) {
           return `${file.path} is ${data.byteLength} bytes, manifest.json says ${file.bytes}`;
         }

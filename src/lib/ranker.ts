@@ -30,7 +30,7 @@ export const yieldToPage = (): Promise<void> =>
     : new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * Fetches the model and starts a backend side by side, then decodes the model onto the backend and warms
+ * Fetches the model and starts a backend side by side (the files asked for first), then decodes the model onto the backend and warms
  * it up, yielding to the page between steps. Failures are values: the page keeps its order. `files` is
  * kept to rebuild on another backend (`startRanker`).
  */
@@ -39,7 +39,12 @@ export async function loadEngine(
   fetchOptions: Parameters<typeof fetchModel>[1],
   opts: RankerOptions,
 ): Promise<RankerStart & { files?: FetchedModel }> {
-  const [fetched, choice] = await Promise.all([fetchModel(url, fetchOptions), startBackend(opts)]);
+  // The files are asked for before the backend's start (which can hold the main thread for a while).
+  let requested!: () => void;
+  const issued = new Promise<void>((resolve) => (requested = resolve));
+  const fetching = fetchModel(url, { ...fetchOptions, requested });
+  await Promise.race([issued, fetching]);
+  const [fetched, choice] = await Promise.all([fetching, startBackend(opts)]);
   if (!fetched.ok) return { error: fetched.error, reason: choice.reason };
   return { ...(await build(fetched.value, choice, opts)), files: fetched.value };
 }

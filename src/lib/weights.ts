@@ -15,15 +15,18 @@ export const storedBytes = (w: WeightSpec): number => w.shape.reduce((a, b) => a
 
 let halfTable: Float32Array | undefined;
 
-/** Every float16 bit pattern's float32 value: one lookup per weight (256 KB, built once). */
+/** Every float16 bit pattern's float32 value: one lookup per weight (256 KB, built once, by bits). */
 function halves(): Float32Array {
   if (halfTable) return halfTable;
   halfTable = new Float32Array(65536);
+  const bits = new Uint32Array(halfTable.buffer);
   for (let h = 0; h < 65536; h++) {
-    const sign = h & 0x8000 ? -1 : 1;
+    const sign = (h & 0x8000) << 16;
     const exp = (h >> 10) & 0x1f;
     const mant = h & 0x3ff;
-    halfTable[h] = exp === 0 ? sign * mant * 2 ** -24 : exp === 31 ? (mant ? NaN : sign * Infinity) : sign * (1 + mant / 1024) * 2 ** (exp - 15);
+    if (exp === 0) halfTable[h] = (sign ? -1 : 1) * mant * 2 ** -24; // zero and subnormals
+    else if (exp === 31) bits[h] = sign | 0x7f800000 | (mant << 13); // infinities and NaN
+    else bits[h] = sign | ((exp + 112) << 23) | (mant << 13); // rebias 15 → 127
   }
   return halfTable;
 }

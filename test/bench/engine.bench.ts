@@ -173,7 +173,7 @@ test.afterAll(() => {
     ['step', 'one event: LSTM step + softmax normaliser over 10k items + rank 20'],
     ['recommend10k', 'recommend top 20 of 10,000 items'],
     ['recommend100k', 'recommend top 20 of 100,000 items (budget on WASM: 5 ms)'],
-    ['loadCold', 'createVitrine, 10k items, first in the page (backend start + fetch + decode)'],
+    ['loadCold', 'createVitrine, 10k items, first in the page (engine import, backend start, fetch, decode, warm-up)'],
     ['loadCached', 'createVitrine again, model in the HTTP cache'],
     ['warmup', 'first rank after load (shader compilation on WebGL)'],
   ];
