@@ -24,7 +24,7 @@ export interface RankerOptions {
 export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
 
 /** Lets the page run between steps of the start-up, so that none of them is a long task. */
-export const yieldToPage = (): Promise<void> =>
+const yieldToPage = (): Promise<void> =>
   typeof (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler?.yield === 'function'
     ? (globalThis as unknown as { scheduler: { yield: () => Promise<void> } }).scheduler.yield()
     : new Promise((resolve) => setTimeout(resolve, 0));
