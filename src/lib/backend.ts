@@ -117,12 +117,13 @@ export function webglContextLost(): boolean {
 }
 
 /**
- * Uploads `uploads`, then compiles the shaders of every operation the `steps` issue without running them (tfjs's compile-only
- * mode), one step per task, and of reading a step's result back (decoding its texture), then waits for each program without blocking the page for long: with
- * KHR_parallel_shader_compile the driver compiles in the background and the program's status is polled;
- * without it, each program's link status (which waits for its compilation) is read in a task of its own.
- * A first run would otherwise compile them all synchronously, in one long task. Shapes are passed as
- * uniforms, so lists of other lengths reuse these shaders.
+ * Uploads `uploads`, then compiles the shaders of every operation the `steps` issue, and of reading a
+ * step's result back (decoding its texture), without running them (tfjs's compile-only mode), one step per
+ * task; then waits for each program without blocking the page for long: with KHR_parallel_shader_compile
+ * the driver compiles in the background and the program's status is polled; without it, each program's
+ * link status (which waits for its compilation) is read in a task of its own. A first run would otherwise
+ * compile them all synchronously, in one long task. Shapes are passed as uniforms, so lists of other
+ * lengths reuse these shaders.
  */
 export async function compileShaders(steps: readonly (() => tf.Tensor | void)[], pause: () => Promise<void>, uploads: readonly tf.Tensor[] = []): Promise<void> {
   const b = webgl();

@@ -215,7 +215,11 @@ class Instance implements Vitrine {
 
   /** The history a rank reads: the page's own when it passes one, else the stored profile. */
   private _history(given: unknown, checked: readonly (string | HistoryEvent)[], now: number): NormalEvent[] {
-    if (given !== undefined) return normalise(checked, now);
+    return given !== undefined ? normalise(checked, now) : this._stored();
+  }
+
+  /** The stored profile's events, as the engine reads them. */
+  private _stored(): NormalEvent[] {
     return this._profile.events.map((e) => ({ id: e.item, type: e.type, time: e.time }));
   }
 
@@ -231,8 +235,7 @@ class Instance implements Vitrine {
   }
 
   async profile(): Promise<ProfileExport> {
-    const events = this._profile.events.map((e) => ({ id: e.item, type: e.type, time: e.time }));
-    return this._profile.export(this._ranker?.interests(this._engine, events, Date.now()) ?? []);
+    return this._profile.export(this._ranker?.interests(this._engine, this._stored(), Date.now()) ?? []);
   }
 
   forget(): Promise<void> {
