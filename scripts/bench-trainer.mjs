@@ -18,8 +18,8 @@ function train(name, args) {
   const json = JSON.parse(execFileSync(process.execPath, [cli, 'train', ...args, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }));
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   const float32 = manifest.weights[0].weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  const bytes = statSync(join(out, 'weights.bin')).size;
-  return { json, wall: (Date.now() - started) / 1000, items: manifest.itemCount, bytes, float32, itemsJson: statSync(join(out, 'items.json')).size };
+  const bytes = statSync(join(out, manifest.weights[0].paths[0])).size;
+  return { json, wall: (Date.now() - started) / 1000, items: manifest.itemCount, bytes, float32, itemsJson: statSync(join(out, manifest.items)).size };
 }
 
 // A generated click log of 1M clicks over 3,000 items: 300 groups of 10, visitors mostly moving to the
@@ -49,7 +49,7 @@ const table = (r, cols) =>
   [`| | ${cols.map((c) => c[0]).join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
     ...Object.keys(r.json.metrics).map((k) => `| ${NAMES[k] ?? k} | ${cols.map((c) => pct(c[1](r.json, k))).join(' | ')} |`)].join('\n');
 const trainLine = (r) => `${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
-const sizeLine = (r) => `weights.bin ${(r.bytes / 1024).toFixed(0)} KB for ${r.items} items (${(r.bytes / r.items).toFixed(0)} B per item, float32 would be ${(r.float32 / r.items).toFixed(0)} B), items.json ${(r.itemsJson / 1024).toFixed(0)} KB`;
+const sizeLine = (r) => `weights ${(r.bytes / 1024).toFixed(0)} KB for ${r.items} items (${(r.bytes / r.items).toFixed(0)} B per item, float32 would be ${(r.float32 / r.items).toFixed(0)} B), items ${(r.itemsJson / 1024).toFixed(0)} KB`;
 
 const rsc = train('rsc15', ['--events', join(data, 'rsc15-sample/train.tsv'), '--test', join(data, 'rsc15-sample/test.tsv'), '--format', 'rsc15']);
 const ml = train('ml', ['--events', join(data, 'ml-latest-small/ratings.csv'), '--items', join(data, 'ml-latest-small/movies.csv'), '--format', 'movielens']);

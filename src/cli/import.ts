@@ -5,6 +5,7 @@ import { splitLine } from '../trainer/csv.js';
 import { categoryEmbeddings, foldInMatrix } from '../trainer/profile-space.js';
 import { writeModel, type ExportTensor } from './write-model.js';
 import { parseFlags } from './args.js';
+import { checkModelDir } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 export const IMPORT_HELP = `Usage: vitrine import --embeddings FILE --out DIR [--items FILE]
@@ -16,7 +17,8 @@ with --items, category vectors; it has no session model, and the browser ranks w
   --embeddings FILE  CSV lines "id,v1,...,vd" (a header line is skipped when its second field is not a
                      number), or JSON lines as Spark ALS writes itemFactors: {"id": 12, "features": [...]}
   --items FILE       item metadata, movies.csv style: id,title,categories (categories separated by |)
-  --out DIR          the model directory to write (replaced atomically)`;
+  --out DIR          the model directory to write: absent, empty, or a model vitrine wrote (replaced
+                     atomically); any other folder or file is refused`;
 
 const FLAGS = { embeddings: { type: 'string' }, items: { type: 'string' }, out: { type: 'string' } } as const;
 
@@ -82,6 +84,7 @@ export async function importCommand(args: string[], out: (line: string) => void)
     return 0;
   }
   if (!values.embeddings || !values.out) throw new UsageError(`--embeddings and --out are required\n\n${IMPORT_HELP}`);
+  await checkModelDir(values.out, [values.embeddings, values.items]);
   let text: string;
   try {
     text = await readFile(values.embeddings, 'utf8');

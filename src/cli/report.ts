@@ -1,3 +1,4 @@
+import { REPORT_MARK } from './output-dir.js';
 import type { Metrics } from '../trainer/metrics.js';
 import type { EpochReport } from '../trainer/session-model.js';
 
@@ -66,7 +67,7 @@ export function reportHtml(r: ReportData): string {
     return `<table><thead><tr><th>@${k}, %</th><th>HitRate</th><th>MRR</th><th>NDCG</th><th>Precision</th><th>Recall</th><th>F1</th></tr></thead><tbody>${rows}</tbody></table>`;
   };
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(r.title)}</title>
+<html lang="en"><head><meta charset="utf-8">${REPORT_MARK}<title>${escape(r.title)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;margin:1rem 0}td,th{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:right}th:first-child{text-align:left}pre{background:#f6f6f6;padding:.75rem}</style>
 </head><body>
 <h1>${escape(r.title)}</h1>

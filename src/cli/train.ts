@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { cooccurrence, cosineNeighbours, itemKnnScorer, neighbourhoodScorer, popScorer, popularity, spopScorer } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, tuneBlend } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
@@ -14,6 +14,7 @@ import { startTraining } from '../trainer/tf.js';
 import { intFlag, numberFlag, parseFlags } from './args.js';
 import { duration, progressLine } from './progress.js';
 import { metricsTable, reportHtml } from './report.js';
+import { checkModelDir, checkReportFile, defaultReport } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
 export const TRAIN_HELP = `Usage: vitrine train --events FILE --format F --out DIR [options]
@@ -30,8 +31,9 @@ Input:
   --user COL | --session COL, --item COL [--time COL] [--type COL]
                      csv: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
 Output:
-  --out DIR          the model directory to write (replaced atomically)
-  --report FILE      the HTML report (default DIR/report.html)
+  --out DIR          the model directory to write: absent, empty, or a model vitrine wrote (replaced
+                     atomically); any other folder or file is refused
+  --report FILE      the HTML report (default DIR.report.html, beside the model, not in it)
   --json             print one JSON object with the metrics on stdout; progress stays on stderr
 Training:
   --seed N           random seed (default 1): the same command and seed give the same metrics
@@ -106,6 +108,10 @@ export async function train(args: string[], out: (line: string) => void): Promis
     hidden: intFlag(values.hidden, 'hidden', SESSION_DEFAULTS.hidden),
     learningRate: numberFlag(values['learning-rate'], 'learning-rate', SESSION_DEFAULTS.learningRate),
   };
+  // Before any work: the CLI writes over nothing it did not make, and never over its own inputs.
+  await checkModelDir(values.out, [values.events, values.test, values.items]);
+  const reportFile = values.report ?? defaultReport(values.out);
+  await checkReportFile(reportFile);
   const progress = progressLine();
   const log = (line: string) => progress.line(line);
 
@@ -220,7 +226,6 @@ export async function train(args: string[], out: (line: string) => void): Promis
     `Blend tuned on validation: ${JSON.stringify(tuned.weights)}. "LSTM alone" and "session neighbourhood alone" show each part's contribution.`,
     'Ties in every ranking go to the more popular item. Precision@K = hits/K with one target per case; F1 is the harmonic mean of mean precision and mean recall.',
   ];
-  const reportFile = values.report ?? join(values.out, 'report.html');
   await mkdir(dirname(reportFile), { recursive: true });
   await writeFile(
     reportFile,

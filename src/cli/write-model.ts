@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { FORMAT_VERSION, type Manifest, type ModelFile, type WeightSpec } from '../lib/manifest.js';
 import { toFloat16 } from './float16.js';
+import { checkModelDir } from './output-dir.js';
 
 /** A tensor to export: row-major values and a shape; float tensors may be stored as float16. */
 export interface ExportTensor {
@@ -28,11 +29,47 @@ export interface ModelContents {
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
+/** A step of the write, named for tests that stop it there as a crash would. */
+export type WriteStep = 'files' | 'manifest' | 'swap' | 'cleanup';
+
+/** Writes `data` to `path` and flushes it to the disk before returning. */
+async function writeDurably(path: string, data: Uint8Array | string): Promise<void> {
+  const fh = await open(path, 'w', 0o644);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    await fh.sync().finally(() => fh.close());
+  } catch {
+    // Not every platform can fsync a directory (Windows); the rename is still atomic there.
+  }
+}
+
+/** The files a model directory's manifest lists, if it has one. */
+async function listedFiles(dir: string): Promise<string[]> {
+  try {
+    const json = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    return Array.isArray(json?.files) ? json.files.map((f: { path?: unknown }) => f?.path).filter((p: unknown): p is string => typeof p === 'string' && basename(p) === p) : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Writes a model directory (docs/model-format.md). The files are written to a temporary folder beside
- * `out` and renamed into place, so a failure never leaves a half-written model.
+ * Writes a model directory (docs/model-format.md). Refuses a path that is not absent, empty or a model
+ * directory (checkModelDir). The data files are content-addressed (their names carry their hash), so the
+ * new ones are written beside the old; then manifest.json is replaced by a rename, which is atomic: a crash
+ * at any point leaves the old model or the new one, whole. Files only the old manifest listed are removed
+ * last. `step` is called before each step (tests stop the write there).
  */
-export async function writeModel(out: string, contents: ModelContents): Promise<Manifest> {
+export async function writeModel(out: string, contents: ModelContents, step: (s: WriteStep) => void = () => {}): Promise<Manifest> {
   const n = contents.ids.length;
   const embeddings = contents.tensors.item_embeddings;
   if (!embeddings || embeddings.shape.length !== 2 || embeddings.shape[0] !== n) {
@@ -55,35 +92,42 @@ export async function writeModel(out: string, contents: ModelContents): Promise<
       parts.push(bytesOf(t.values));
     }
   }
-  const weights = Buffer.concat(parts);
   const vocabulary: Record<string, unknown> = { ids: contents.ids };
   if (contents.categories) vocabulary.categories = contents.categories;
   if (contents.popularity) vocabulary.popularity = contents.popularity;
-  const items = Buffer.from(JSON.stringify(vocabulary));
-  const file = (path: string, data: Uint8Array): ModelFile => ({ path, sha256: sha256(data), bytes: data.byteLength });
+  const data = new Map<string, Uint8Array>();
+  const file = (stem: string, ext: string, bytes: Uint8Array): ModelFile => {
+    const hash = sha256(bytes);
+    const path = `${stem}-${hash.slice(0, 16)}.${ext}`;
+    data.set(path, bytes);
+    return { path, sha256: hash, bytes: bytes.byteLength };
+  };
+  const items = file('items', 'json', Buffer.from(JSON.stringify(vocabulary)));
+  const weights = file('weights', 'bin', Buffer.concat(parts));
   const manifest: Manifest = {
     format: 'vitrine-model',
     formatVersion: FORMAT_VERSION,
     dim: embeddings.shape[1],
     itemCount: n,
-    items: 'items.json',
-    files: [file('items.json', items), file('weights.bin', weights)],
-    weights: [{ paths: ['weights.bin'], weights: specs }],
+    items: items.path,
+    files: [items, weights],
+    weights: [{ paths: [weights.path], weights: specs }],
     ...contents.extra,
   };
+
+  await checkModelDir(out);
   const target = resolve(out);
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = await mkdtemp(join(dirname(target), '.vitrine-'));
-  try {
-    await chmod(tmp, 0o755); // mkdtemp makes it private; a web server must be able to read the model
-    await writeFile(join(tmp, 'items.json'), items);
-    await writeFile(join(tmp, 'weights.bin'), weights);
-    await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await rm(target, { recursive: true, force: true });
-    await rename(tmp, target);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  await mkdir(target, { recursive: true });
+  const old = await listedFiles(target);
+  step('files');
+  for (const [path, bytes] of data) await writeDurably(join(target, path), bytes);
+  step('manifest');
+  const tmp = join(target, `.manifest-${process.pid}-${Date.now()}.json`);
+  await writeDurably(tmp, `${JSON.stringify(manifest, null, 2)}\n`);
+  step('swap');
+  await rename(tmp, join(target, 'manifest.json'));
+  await syncDir(target);
+  step('cleanup');
+  for (const path of old) if (!data.has(path)) await rm(join(target, path), { force: true });
   return manifest;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { TINY_MODEL_DIR, copyOfTinyModel } from './model-files.js';
+import { TINY_ITEMS_FILE, TINY_MODEL_DIR, copyOfTinyModel } from './model-files.js';
 
 async function run(args: string[]) {
   const lines: string[] = [];
@@ -19,16 +19,16 @@ test('inspect summarises the tiny model and verifies its hashes', async () => {
   expect(text).toMatch(/items\s+6/);
   expect(text).toMatch(/dimensions\s+4/);
   expect(text).toMatch(/item_embeddings \[6×4\] float32/);
-  expect(text).toMatch(/weights\.bin\s+96 B\s+sha256 ok/);
+  expect(text).toMatch(/weights-[0-9a-f]{16}\.bin\s+96 B\s+sha256 ok/);
 });
 
 test('inspect exits 1 and names the file whose hash does not match', async () => {
   const dir = await copyOfTinyModel();
-  const items = await readFile(join(dir, 'items.json'), 'utf8');
-  await writeFile(join(dir, 'items.json'), items.replace('"a"', '"z"'));
+  const items = await readFile(join(dir, TINY_ITEMS_FILE), 'utf8');
+  await writeFile(join(dir, TINY_ITEMS_FILE), items.replace('"a"', '"z"'));
   const { code, text } = await run(['inspect', dir]);
   expect(code).toBe(1);
-  expect(text).toMatch(/items\.json\s+33 B\s+sha256 MISMATCH/);
+  expect(text).toMatch(/items-[0-9a-f]{16}\.json\s+33 B\s+sha256 MISMATCH/);
 });
 
 test('usage errors exit 2 and say what was expected', async () => {

@@ -8,7 +8,7 @@ import { fetchModel, manifestUrl } from '../../src/lib/fetch-model.js';
 import { disposeModel } from '../../src/lib/model.js';
 import { orderByScore, queryOf, rowsOf, scoreRows } from './reference-score.js';
 import { TINY_DIM, TINY_EMBEDDINGS, TINY_IDS, TINY_PAGE, TINY_RANKED_AFTER_A } from '../fixtures/tiny-model.js';
-import { TINY_MODEL_DIR, copyOfTinyModel, dirUrl, engineFor, fileFetch, rankWith } from './model-files.js';
+import { TINY_MODEL_DIR, TINY_WEIGHTS_FILE, copyOfTinyModel, dirUrl, engineFor, fileFetch, rankWith } from './model-files.js';
 
 const load = (dir = TINY_MODEL_DIR) => fetchModel(dirUrl(dir), { timeoutMs: 5000, fetch: fileFetch });
 
@@ -67,17 +67,17 @@ test('ranking leaks no tensors, and dispose frees the model', async () => {
 
 test('a tampered weights file is refused with its name and both hashes', async () => {
   const dir = await copyOfTinyModel();
-  const bytes = await readFile(join(dir, 'weights.bin'));
+  const bytes = await readFile(join(dir, TINY_WEIGHTS_FILE));
   bytes[0] ^= 1;
-  await writeFile(join(dir, 'weights.bin'), bytes);
+  await writeFile(join(dir, TINY_WEIGHTS_FILE), bytes);
   const r = await load(dir);
-  expect(r).toMatchObject({ ok: false, error: { code: 'model-integrity', message: /^weights\.bin has sha256 [0-9a-f]{64}, manifest\.json says f2d308/ } });
+  expect(r).toMatchObject({ ok: false, error: { code: 'model-integrity', message: /^weights-[0-9a-f]{16}\.bin has sha256 [0-9a-f]{64}, manifest\.json says f2d308/ } });
 });
 
 test('a truncated file and a missing directory are errors, not throws', async () => {
   const dir = await copyOfTinyModel();
-  await writeFile(join(dir, 'weights.bin'), (await readFile(join(dir, 'weights.bin'))).subarray(0, 50));
-  expect(await load(dir)).toMatchObject({ ok: false, error: { code: 'model-integrity', message: 'weights.bin is 50 bytes, manifest.json says 96' } });
+  await writeFile(join(dir, TINY_WEIGHTS_FILE), (await readFile(join(dir, TINY_WEIGHTS_FILE))).subarray(0, 50));
+  expect(await load(dir)).toMatchObject({ ok: false, error: { code: 'model-integrity', message: `${TINY_WEIGHTS_FILE} is 50 bytes, manifest.json says 96` } });
   expect(await load(join(dir, 'nope'))).toMatchObject({ ok: false, error: { code: 'model-fetch', message: /answered 404/ } });
 });
 

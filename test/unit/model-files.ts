@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,11 @@ import { pathToFileURL } from 'node:url';
 export { fileFetch } from '../../src/cli/file-fetch.js';
 
 export const TINY_MODEL_DIR = join(import.meta.dirname, '../fixtures/tiny-model');
+
+/** The tiny model's data files, by the content-addressed names its manifest gives them. */
+const tinyManifest = JSON.parse(readFileSync(join(TINY_MODEL_DIR, 'manifest.json'), 'utf8'));
+export const TINY_ITEMS_FILE: string = tinyManifest.items;
+export const TINY_WEIGHTS_FILE: string = tinyManifest.weights[0].paths[0];
 
 /** The model directory's URL, as createVitrine's `model` option takes it. */
 export const dirUrl = (dir: string) => new URL(`${pathToFileURL(dir).href}/manifest.json`);
