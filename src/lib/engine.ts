@@ -13,7 +13,8 @@ export interface RankRequest {
   exclude: ReadonlySet<string>;
   diversity: number;
   explain: boolean;
-  categories: Readonly<Record<string, readonly string[]>>;
+  /** Categories the page gives, by id (a Map: ids are the shop's strings). */
+  categories: ReadonlyMap<string, readonly string[]>;
   /** Weight of the page's order; recommend() ranks the catalog and passes 0. */
   page?: number;
 }
@@ -66,12 +67,12 @@ export class Engine {
   }
 
   /** Rows of ids: known items, then items with a known category (its vector), else the zero row. */
-  private _rows(ids: readonly string[], categories: Readonly<Record<string, readonly string[]>>): Int32Array {
+  private _rows(ids: readonly string[], categories: ReadonlyMap<string, readonly string[]>): Int32Array {
     const m = this.model;
     return Int32Array.from(ids, (id) => {
       const row = m.index.get(id);
       if (row !== undefined) return row;
-      for (const c of categories[id] ?? []) {
+      for (const c of categories.get(id) ?? []) {
         const r = m.categoryRow.get(c);
         if (r !== undefined) return r;
       }
@@ -213,7 +214,7 @@ export class Engine {
     const votes = neighbourhoodVotes(m.neighbours, session, rows, w);
     const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss' || e.type === 'bounce'), req.now);
     for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
-    const categoriesOf = (id: string) => req.categories[id] ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
+    const categoriesOf = (id: string) => req.categories.get(id) ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
     if (w.category) addCategoryAffinity(scores, ids, signals.weights, categoriesOf, w.category);
     pushAwayDislikedCategories(scores, ids, req.events, categoriesOf);
 
@@ -265,7 +266,7 @@ export class Engine {
     }
     // Popularity orders the pool before ranking, so ties keep the more popular item first.
     const ids = [...pool].sort((a, b) => (m.popularity?.[b] ?? 0) - (m.popularity?.[a] ?? 0) || a - b).map((r) => m.ids[r]);
-    const ranked = await this._rank({ ids, events, now, pinned: new Set(), exclude, diversity: 0, explain, categories: {}, page: 0 }, signals);
+    const ranked = await this._rank({ ids, events, now, pinned: new Set(), exclude, diversity: 0, explain, categories: new Map(), page: 0 }, signals);
     return ranked.slice(0, k);
   }
 
@@ -277,7 +278,7 @@ export class Engine {
   async warmUp(pause: () => Promise<void> = async () => {}): Promise<void> {
     const m = this.model;
     const events = this._warmUpHistory();
-    await this.rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: {} });
+    await this.rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() });
     await pause();
     await this.recommend(1, events, 0, new Set(), false);
     this.dispose();

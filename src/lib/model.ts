@@ -74,7 +74,8 @@ export async function decodeModel(
   const session = manifest.session as { hidden?: number; window?: number; eventTypes?: string[] } | undefined;
   const h = session?.hidden ?? 0;
   const categoryNames = Array.isArray(manifest.categories) ? (manifest.categories as string[]) : [];
-  const expected: Record<string, number[]> = {
+  // Keyed by the model's weight names: prototype-free, so a name such as "constructor" is no lookup.
+  const expected: Record<string, number[]> = Object.assign(Object.create(null), {
     item_embeddings: [n, d],
     item_bias: [n],
     lstm_kernel: [d + h, 4 * h],
@@ -82,7 +83,7 @@ export async function decodeModel(
     projection: [h, d],
     fold_in: [d, d],
     category_embeddings: [categoryNames.length, d],
-  };
+  });
   for (const spec of specs) {
     const want = expected[spec.name];
     if (want && !same(spec.shape, want)) throw new Error(`${spec.name} has shape [${spec.shape}], expected [${want}]`);
@@ -97,7 +98,7 @@ export async function decodeModel(
   const need = specs.reduce((sum, w) => sum + storedBytes(w), 0);
   const have = shards.reduce((sum, b) => sum + b.byteLength, 0);
   if (need !== have) throw new Error(`the weights manifest describes ${need} bytes, the shards hold ${have}`);
-  const w: Record<string, DecodedWeight> = {};
+  const w: Record<string, DecodedWeight> = Object.create(null);
   for (const weight of decodeWeights(shards, specs)) {
     w[weight.name] = weight;
     await pause();

@@ -150,8 +150,11 @@ export function checkRecommendArgs(options: unknown): Required<RecommendOptions>
 }
 
 
+/** Options of `rank`, checked; categories are a Map (ids are the shop's strings, never object keys). */
+export type CheckedRankOptions = Required<Omit<RankOptions, 'categories'>> & { categories: ReadonlyMap<string, readonly string[]> };
+
 /** Checks the arguments of `rank`; a wrong type is a programmer's mistake and throws. */
-export function checkRankArgs(ids: unknown, options: unknown): Required<RankOptions> {
+export function checkRankArgs(ids: unknown, options: unknown): CheckedRankOptions {
   if (!Array.isArray(ids)) throw new TypeError(`vitrine.rank: ids must be an array of strings, got ${show(ids)}`);
   ids.forEach((id, i) => {
     if (typeof id !== 'string') throw new TypeError(`vitrine.rank: ids[${i}] must be a string, got ${show(id)}`);
@@ -164,11 +167,16 @@ export function checkRankArgs(ids: unknown, options: unknown): Required<RankOpti
   if (typeof diversity !== 'number' || !(diversity >= 0 && diversity <= 1)) {
     throw new TypeError(`vitrine.rank: options.diversity must be a number in 0..1, got ${show(diversity)}`);
   }
-  const categories = o.categories ?? {};
-  if (typeof categories !== 'object' || categories === null || Array.isArray(categories)) {
-    throw new TypeError(`vitrine.rank: options.categories must be an object of id → category names, got ${show(categories)}`);
+  const given = o.categories ?? {};
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new TypeError(`vitrine.rank: options.categories must be a Map or an object of id → category names, got ${show(given)}`);
   }
-  for (const [id, list] of Object.entries(categories)) checkIds(list, `vitrine.rank: options.categories[${JSON.stringify(id)}]`, 'category names');
+  // Own keys only, into a Map: an id such as "__proto__" or "constructor" is data, never a property lookup.
+  const categories = new Map<string, readonly string[]>();
+  for (const [id, list] of given instanceof Map ? given : Object.entries(given)) {
+    if (typeof id !== 'string') throw new TypeError(`vitrine.rank: options.categories keys must be item id strings, got ${show(id)}`);
+    categories.set(id, checkIds(list, `vitrine.rank: options.categories[${JSON.stringify(id)}]`, 'category names'));
+  }
   return {
     history: checkHistory(o.history, 'vitrine.rank: options.history'),
     pinned: o.pinned === undefined ? [] : checkIds(o.pinned, 'vitrine.rank: options.pinned'),

@@ -166,9 +166,10 @@ export interface RankOptions {
   explain?: boolean;
   /**
    * Categories of items, by id, for items the model never saw (they get their categories' vector) and
-   * for `diversity`. Items the model knows use the model's categories when this omits them. @default {}
+   * for `diversity`. Items the model knows use the model's categories when this omits them. A `Map`, or
+   * an object whose own keys are ids (any id, `__proto__` included, is read as data). @default {}
    */
-  categories?: Readonly<Record<string, readonly string[]>>;
+  categories?: ReadonlyMap<string, readonly string[]> | Readonly<Record<string, readonly string[]>>;
 }
 
 /** Options of {@link Vitrine.recommend}. */

@@ -40,7 +40,7 @@ async function run(browser: Browser, where: 'main' | 'worker', backend: 'wasm' |
           }
           events.push({ id: ids[m.click * 7 % ids.length], type: 'click', time: Date.now() });
           const list = ids.slice(m.click % 50, m.click % 50 + 48);
-          const ranked = await engine.rank({ ids: list, events, now: Date.now(), pinned: new Set(), exclude: new Set(), diversity: 0, explain: false, categories: {} });
+          const ranked = await engine.rank({ ids: list, events, now: Date.now(), pinned: new Set(), exclude: new Set(), diversity: 0, explain: false, categories: new Map() });
           return { first: ranked[0].id };
         }`;
       let call: (m: object) => Promise<any>;

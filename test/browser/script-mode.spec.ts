@@ -116,3 +116,24 @@ test('the SPA example ranks with the npm build', async ({ page }) => {
   await expect(page.locator('#list li .genres').first()).toContainText('because of');
   expect(await page.locator('#list li button').first().textContent()).not.toBe(first);
 });
+
+test('ids named like Object.prototype members leave the rest of the list personalised', async ({ page }) => {
+  const hostile = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const html = await (await route.fetch()).text();
+    // Some carry categories (a "__proto__" key must not replace a lookup's prototype), some do not.
+    const extra = hostile.map((id, i) => `<li data-vitrine-item="${id}"${i < 2 ? ` data-vitrine-category="${id}|Drama"` : ''}><button>${id}</button></li>`).join('');
+    await route.fulfill({ body: html.replace('<li data-vitrine-item="item-12">', `${extra}<li data-vitrine-item="item-12">`), contentType: 'text/html' });
+  });
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"][data-vitrine-ranked]')).toBeAttached();
+  const grid = await order(page, 'grid');
+  expect(grid[0]).toBe('item-10'); // personalised, as without them
+  expect(grid[5]).toBe('item-44');
+  expect([...grid].sort()).toEqual([...hostile, 'item-10', 'item-11', 'item-12', 'item-31', 'item-4', 'item-44', 'item-50'].sort());
+  const ranked = await page.evaluate(() => window.vitrine.rank(['item-18', '__proto__', 'item-19', 'constructor'], { history: ['item-18'], categories: JSON.parse('{"__proto__":["x"]}') }));
+  expect(ranked[0].id).toBe('item-19');
+  expect(warnings.filter((w) => /ranking failed|could not rank/.test(w))).toEqual([]);
+});

@@ -108,3 +108,38 @@ test('recommend as the first call after the warm-up, twice: cached tensors outli
   expect(await engine.recommend(3, history, 1, new Set(), true)).toHaveLength(3);
   engine.release();
 });
+
+// Ids are the shop's strings: names that live on Object.prototype are ids like any other.
+const PROTO_IDS = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'];
+
+test('ids named like Object.prototype members rank as unknown items and leave the others personalised', async () => {
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = await engineFor(fetched.value);
+  const alone = await rankWith(engine, TINY_PAGE, ['a']);
+  // JSON.parse makes "__proto__" an own key, as a shop's catalog JSON would.
+  const categories = new Map(Object.entries(JSON.parse('{"__proto__":["x"],"constructor":["y"],"toString":["x"],"c":["x"]}')) as [string, string[]][]);
+  const mixed = await rankWith(engine, [...TINY_PAGE, ...PROTO_IDS], ['a', 'constructor'], { categories, diversity: 0.5, explain: true });
+  expect(mixed.map((r) => r.id).sort()).toEqual([...TINY_PAGE, ...PROTO_IDS].sort());
+  expect(mixed.map((r) => r.id).filter((id) => TINY_PAGE.includes(id))).toEqual(alone.map((r) => r.id));
+  expect(({} as Record<string, unknown>).x).toBeUndefined();
+  engine.dispose();
+  disposeModel(engine.model);
+});
+
+test('any page of ids, categories and history ranks to a permutation of the page, never a throw', async () => {
+  const fc = (await import('fast-check')).default;
+  const fetched = await load();
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = await engineFor(fetched.value);
+  const id = fc.oneof(fc.constantFrom(...TINY_IDS, ...PROTO_IDS), fc.string({ maxLength: 8 }));
+  await fc.assert(
+    fc.asyncProperty(fc.array(id, { maxLength: 12 }), fc.array(id, { maxLength: 4 }), fc.array(fc.tuple(id, fc.array(id, { maxLength: 2 })), { maxLength: 6 }), async (page, history, cats) => {
+      const ranked = await rankWith(engine, page, history, { categories: new Map(cats), diversity: 0.3, explain: true });
+      expect(ranked.map((r) => r.id).sort()).toEqual([...page].sort());
+    }),
+    { numRuns: 200 },
+  );
+  engine.dispose();
+  disposeModel(engine.model);
+});

@@ -24,8 +24,8 @@ test('every kernel the engine dispatches is registered for cpu, webgl and wasm',
   const history = [ev(ids[0]), ev(ids[1]), ev(ids[2], 'dislike'), ev(ids[3], 'view'), ev(ids[4], 'add_to_cart')];
   await run(() => engine.compileSteps().forEach((step) => step()));
   await run(() => engine.warmUp());
-  await run(() => engine.rank({ ids: ids.slice(0, 20), events: history, now: 2, pinned: new Set([ids[5]]), exclude: new Set(), diversity: 0.5, explain: true, categories: {} }));
-  await run(() => engine.rank({ ids: ids.slice(0, 20), events: [ev(ids[0])], now: 2, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: {} }));
+  await run(() => engine.rank({ ids: ids.slice(0, 20), events: history, now: 2, pinned: new Set([ids[5]]), exclude: new Set(), diversity: 0.5, explain: true, categories: new Map() }));
+  await run(() => engine.rank({ ids: ids.slice(0, 20), events: [ev(ids[0])], now: 2, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() }));
   await run(() => engine.recommend(10, history, 2, new Set(), true));
   await run(() => engine.recommend(10, [], 2, new Set(), true));
   engine.release();

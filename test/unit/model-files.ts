@@ -33,4 +33,4 @@ export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringW
 
 /** rank() with every option at its default. */
 export const rankWith = (engine: Engine, ids: readonly string[], history: readonly string[], more: Partial<RankRequest> = {}) =>
-  engine.rank({ ids, events: history.map((id) => ({ id, type: 'click', time: 1 })), now: 1, pinned: new Set(), exclude: new Set(), diversity: 0, explain: false, categories: {}, ...more });
+  engine.rank({ ids, events: history.map((id) => ({ id, type: 'click', time: 1 })), now: 1, pinned: new Set(), exclude: new Set(), diversity: 0, explain: false, categories: new Map(), ...more });

@@ -28,7 +28,7 @@ describe('resolveOptions', () => {
 
 describe('checkRankArgs', () => {
   test('accepts ids and a history', () => {
-    const defaults = { history: [], pinned: [], exclude: [], diversity: 0, explain: false, categories: {} };
+    const defaults = { history: [], pinned: [], exclude: [], diversity: 0, explain: false, categories: new Map() };
     expect(checkRankArgs(['a'], { history: ['b', { id: 'c', type: 'add_to_cart', time: 5 }] })).toEqual({ ...defaults, history: ['b', { id: 'c', type: 'add_to_cart', time: 5 }] });
     expect(checkRankArgs([], undefined)).toEqual(defaults);
   });
@@ -41,6 +41,14 @@ describe('checkRankArgs', () => {
     expect(() => checkRankArgs(['a'], { diversity: 2 })).toThrow(/diversity must be a number in 0\.\.1, got 2/);
     expect(() => checkRankArgs(['a'], { pinned: [1] })).toThrow(/options\.pinned\[0\] must be a string, got 1/);
     expect(() => checkRankArgs(['a'], { categories: { a: 'Drama' } })).toThrow(/options\.categories\["a"\] must be an array of category names, got "Drama"/);
+  });
+
+  test('categories become a Map of own keys: "__proto__" is an id, not a prototype', () => {
+    const given = JSON.parse('{"__proto__":["Drama"],"constructor":["Toys"],"a":["Books"]}');
+    const { categories } = checkRankArgs(['a'], { categories: given });
+    expect([...categories]).toEqual([['__proto__', ['Drama']], ['constructor', ['Toys']], ['a', ['Books']]]);
+    expect(categories.get('toString')).toBeUndefined();
+    expect(checkRankArgs(['a'], { categories: new Map([['valueOf', ['x']]]) }).categories.get('valueOf')).toEqual(['x']);
   });
 });
 

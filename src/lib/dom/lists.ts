@@ -8,7 +8,7 @@ export interface PageList {
   /** The items that move: marked, with an id, all children of one parent. */
   items: HTMLElement[];
   ids: string[];
-  options: Pick<RankOptions, 'pinned' | 'diversity' | 'categories'>;
+  options: Pick<RankOptions, 'pinned' | 'diversity'> & { categories: Map<string, string[]> };
   /** Rerank after the visitor acts (`data-vitrine-live`). */
   live: boolean;
   /** Show only this many (`data-vitrine-limit`); the rest get `hidden`. */
@@ -25,10 +25,10 @@ export function readList(element: HTMLElement): PageList {
   const parent = all[0]?.parentNode;
   const items = all.filter((el) => el.parentNode === parent);
   const ids = items.map((el) => el.dataset.vitrineItem!);
-  const categories: Record<string, string[]> = {};
+  const categories = new Map<string, string[]>();
   for (const el of items) {
     const c = el.dataset.vitrineCategory;
-    if (c) categories[el.dataset.vitrineItem!] = c.split('|').map((x) => x.trim()).filter(Boolean);
+    if (c) categories.set(el.dataset.vitrineItem!, c.split('|').map((x) => x.trim()).filter(Boolean));
   }
   const diversity = number(element.dataset.vitrineDiversity);
   const limit = number(element.dataset.vitrineLimit);
