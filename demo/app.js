@@ -93,7 +93,7 @@ const panelButton = document.getElementById('panel-button');
 async function renderPanel() {
   if (panel.hidden) return;
   const p = await vitrine.profile();
-  document.getElementById('consent').checked = p.consent.state !== 'denied';
+  document.getElementById('consent').checked = p.consent.state === 'granted';
   document.getElementById('interests').replaceChildren(...p.interests.slice(0, 8).map((i) => el('li', { textContent: `${i.category} (${i.weight.toFixed(1)})` })));
   document.getElementById('events').replaceChildren(
     ...p.events

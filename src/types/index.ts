@@ -98,6 +98,8 @@ export interface ProfileExport {
     corruptedSkipped: number;
     /** Oldest events dropped because the storage quota was exceeded. */
     droppedForQuota: number;
+    /** Why the profile moved from IndexedDB to memory for this page (a write that failed), if it did. */
+    failure?: string;
   };
 }
 

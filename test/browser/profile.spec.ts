@@ -165,6 +165,8 @@ test('retention keeps the newest events within the count and the age', async ({ 
   expect((await profile(page)).events.map((e: { item: string }) => e.item)).toEqual(['item-3', 'item-4', 'item-5', 'item-6', 'item-7']);
 });
 
+// The arithmetic of making room (the oldest fifth goes, the write is retried and kept), with one synthetic
+// quota error: Chromium's real quota override (above) cannot be put on an origin that already stores events.
 test('a full disk drops the oldest events, reports it, and keeps the new one', async ({ page }) => {
   await open(page);
   await page.evaluate(async () => {
@@ -185,6 +187,92 @@ test('a full disk drops the oldest events, reports it, and keeps the new one', a
   const p = await profile(page);
   expect(p.storage.droppedForQuota).toBe(2);
   expect(p.events.map((e: { item: string }) => e.item)).toEqual(['old-2', 'old-3', 'old-4', 'old-5', 'old-6', 'old-7', 'old-8', 'old-9', 'new']);
+});
+
+/**
+ * A real full disk: Chromium's own quota for the origin, set through the DevTools protocol before the
+ * origin's first database opens (Chromium applies the override to a new origin's storage only), so every
+ * write transaction aborts with QuotaExceededError. No API is patched.
+ */
+async function fullDisk(page: Page) {
+  await page.goto('/test/pages/blank.html');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1 });
+  await open(page);
+}
+
+const within = `(p) => Promise.race([p.then(() => 'settled'), new Promise((r) => setTimeout(() => r('hung'), 5000))])`;
+
+test('a full disk (a real QuotaExceededError aborting the transaction) settles every write, keeps it in memory and says why', async ({ page }) => {
+  await fullDisk(page);
+  const r = await page.evaluate(async (within) => {
+    const settle = eval(within);
+    const v = (window as any).v;
+    const first = await settle(Promise.all([v.track({ type: 'click', item: 'new-1' }), v.track({ type: 'click', item: 'new-2' })]));
+    const later = await settle(v.track({ type: 'click', item: 'new-3' }));
+    const p = await v.profile();
+    const ranked = (await v.rank(['item-50', 'item-4'])).map((x: { id: string }) => x.id);
+    const calls = await settle(Promise.all([v.consent('pending'), v.forget()]));
+    return { first, later, calls, ranked, storage: p.storage, items: p.events.map((e: { item: string }) => e.item) };
+  }, within);
+  expect(r).toMatchObject({ first: 'settled', later: 'settled', calls: 'settled' });
+  expect(r.storage).toMatchObject({ kind: 'memory', failure: expect.stringMatching(/^QuotaExceededError/) });
+  expect(r.items).toEqual(['new-1', 'new-2', 'new-3']);
+});
+
+test('a failure while making room (reading the old events throws) still settles the write', async ({ page }) => {
+  await fullDisk(page);
+  const r = await page.evaluate(async (within) => {
+    const settle = eval(within);
+    const v = (window as any).v;
+    // The write aborts with QuotaExceededError; then reading the old events to drop some throws too.
+    IDBObjectStore.prototype.openCursor = () => {
+      throw new DOMException('the database went away', 'InvalidStateError');
+    };
+    const first = await settle(v.track({ type: 'click', item: 'new-1' }));
+    const later = await settle(v.track({ type: 'click', item: 'new-2' }));
+    const consent = await settle(v.consent('denied'));
+    return { first, later, consent };
+  }, within);
+  expect(r).toEqual({ first: 'settled', later: 'settled', consent: 'settled' });
+});
+
+test('after forget the profile says what it does: pending and in memory, until consent is given again', async ({ page }) => {
+  await open(page);
+  await page.evaluate(async () => {
+    const v = (window as any).v;
+    await v.track({ type: 'click', item: 'item-1' });
+    await v.forget();
+    await v.track({ type: 'click', item: 'item-2' });
+  });
+  let p = await profile(page);
+  expect(p.consent).toEqual({ state: 'pending', globalPrivacyControl: false, persistent: false });
+  expect(p.storage.kind).toBe('memory');
+  expect(p.events.map((e: { item: string }) => e.item)).toEqual(['item-2']);
+  expect(await databases(page)).not.toContain('vitrine');
+  await page.evaluate(async () => {
+    const v = (window as any).v;
+    await v.consent('granted');
+    await v.track({ type: 'click', item: 'item-3' });
+  });
+  p = await profile(page);
+  expect(p.consent).toEqual({ state: 'granted', globalPrivacyControl: false, persistent: true });
+  expect(p.storage.kind).toBe('indexeddb');
+  await page.reload();
+  await open(page, { consent: 'pending' }); // the new grant is remembered
+  expect((await profile(page)).events.map((e: { item: string }) => e.item)).toEqual(['item-2', 'item-3']);
+});
+
+test('forget in one tab stops the other tab writing to disk as well', async ({ page, context }) => {
+  await open(page);
+  const other = await context.newPage();
+  await open(other);
+  await page.evaluate(() => (window as any).v.forget());
+  await expect.poll(async () => (await profile(other)).consent.state).toBe('pending');
+  await other.evaluate(() => (window as any).v.track({ type: 'click', item: 'item-9' }));
+  expect((await profile(other)).storage.kind).toBe('memory');
+  expect(await databases(page)).not.toContain('vitrine');
+  await other.close();
 });
 
 test('consent: pending keeps memory only, granted persists it, denied records nothing and erases', async ({ page }) => {

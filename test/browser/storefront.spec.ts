@@ -65,11 +65,20 @@ test('three science-fiction clicks move science fiction up; a reload keeps it; e
   expect(await sciFiShare(page, grid)).toBeGreaterThan(before);
 
   await page.getByRole('button', { name: 'Your profile' }).click();
-  await expect(page.locator('#events li')).toHaveCount(await page.locator('#events li').count());
+  // The panel lists what the visitor did: the three clicks, newest first, by title.
+  const titles = await page.evaluate((ids) => ids.map((id) => document.querySelector(`[data-vitrine-item="${id}"] .poster b`)!.textContent), clicked);
+  const clicks = page.locator('#events li', { hasText: /^click · / });
+  await expect(clicks).toHaveCount(3);
+  expect((await clicks.allTextContents()).map((t) => t.split(' · ')[1]).sort()).toEqual(titles.sort());
+  await expect(page.getByLabel('Keep a profile on this device')).toBeChecked();
   await shot(page, info, 'profile panel');
   await page.getByRole('button', { name: 'Erase everything' }).click();
   await expect.poll(() => order(page, grid)).toEqual(original);
   expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('vitrine');
+  // Erased, and the switch says what the profile now does: nothing kept on the device until it is ticked again.
+  await expect(page.locator('#events li')).toHaveCount(0);
+  await expect(page.getByLabel('Keep a profile on this device')).not.toBeChecked();
+  expect((await page.evaluate(() => window.vitrine.profile())).storage.kind).toBe('memory');
 });
 
 test('with consent denied nothing is stored', async ({ page }, info) => {

@@ -101,6 +101,8 @@ export class Profile {
   private _flushing: Promise<void> | undefined;
   private _corrupted = 0;
   private _dropped = 0;
+  /** Why the profile moved to memory, if it did. */
+  private _failure: string | undefined;
   private _channel: BroadcastChannel | undefined;
   private _listeners = new Set<(event: StoredEvent | undefined) => void>();
   private readonly _journal: Journal;
@@ -164,44 +166,70 @@ export class Profile {
       this._queue.push({ event, done });
       // The first transaction starts in this very task, so an event tracked as the page closes is kept.
       this._flushing ??= this._flush();
-    }).then(() => this._channel?.postMessage({ type: 'event', event }));
+    }).then(() => this._tell({ type: 'event', event }));
   }
 
+  /**
+   * Writes the queue in batches. Every pending write settles, whatever throws where: stored, or kept in
+   * memory (the mirror) and reported. The flag is cleared in every case, so later writes never wait on a
+   * flush that cannot end.
+   */
   private async _flush(): Promise<void> {
-    while (this._queue.length > 0) {
-      const batch = this._queue.splice(0);
-      const events = batch.map((p) => p.event);
-      await this._add(events);
-      this._journal.remove(events);
-      batch.forEach((p) => p.done());
+    try {
+      while (this._queue.length > 0) {
+        const batch = this._queue.splice(0);
+        const events = batch.map((p) => p.event);
+        try {
+          await this._add(events);
+          this._journal.remove(events);
+        } finally {
+          batch.forEach((p) => p.done());
+        }
+      }
+    } finally {
+      this._flushing = undefined;
     }
-    this._flushing = undefined;
-    if (this.events.length > this._o.maxEvents + 50) await this._retain();
-    if (this._session) await this._store?.setMeta('session', this._session).catch(() => {});
+    try {
+      if (this.events.length > this._o.maxEvents + 50) await this._retain();
+      if (this._session) await this._store?.setMeta('session', this._session);
+    } catch (e) {
+      this._toMemory(e);
+    }
   }
 
-  /** Adds to the store; on a full disk drops the oldest events and retries; on any other failure moves to memory. */
+  /**
+   * Adds events (already in the mirror) to the store. On a full disk it drops the oldest events and
+   * retries once; any other failure, or a failure while making room, moves the profile to memory. Never rejects.
+   */
   private async _add(events: StoredEvent[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    try {
+      await this._store!.add(events);
+    } catch (e) {
+      if ((e as DOMException)?.name !== 'QuotaExceededError') return this._toMemory(e);
       try {
+        const { events: stored } = await this._store!.all();
+        const drop = stored.slice(0, Math.max(1, Math.ceil(stored.length * QUOTA_DROP))).map((s) => s.key);
+        await this._store!.delete(drop);
+        this._dropped += drop.length;
+        this.events.splice(0, Math.min(drop.length, Math.max(0, this.events.length - events.length)));
+        console.warn(`vitrine: storage quota exceeded; dropped the ${drop.length} oldest events`);
         await this._store!.add(events);
-        return;
-      } catch (e) {
-        if ((e as DOMException)?.name === 'QuotaExceededError' && attempt === 0) {
-          const { events: stored } = await this._store!.all();
-          const drop = stored.slice(0, Math.max(1, Math.ceil(stored.length * QUOTA_DROP))).map((s) => s.key);
-          await this._store!.delete(drop);
-          this._dropped += drop.length;
-          this.events.splice(0, Math.min(drop.length, this.events.length - events.length));
-          console.warn(`vitrine: storage quota exceeded; dropped the ${drop.length} oldest events`);
-          continue;
-        }
-        console.warn(`vitrine: storage failed (${(e as Error)?.message ?? e}); keeping the profile in memory for this page`);
-        this._store = new MemoryStore();
-        await this._store.add(this.events);
-        return;
+      } catch (again) {
+        this._toMemory(again);
       }
     }
+  }
+
+  /** The store failed: the profile (the mirror, which holds every event) lives in memory for this page. */
+  private _toMemory(e: unknown): void {
+    if (this._store?.kind === 'memory') return;
+    this._failure = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? e}`;
+    console.warn(`vitrine: storage failed (${this._failure}); keeping the profile in memory for this page`);
+    this._journal.clear();
+    this._store?.close();
+    const memory = new MemoryStore();
+    void memory.add(this.events);
+    this._store = memory;
   }
 
   /** Applies retention and skips corrupted records; reloads the mirror from the store. */
@@ -238,18 +266,18 @@ export class Profile {
       if (this._store.kind === 'memory') console.warn('vitrine: IndexedDB is unavailable; keeping the profile in memory for this page');
       await this._store.setMeta('consent', 'granted').catch(() => {});
       this._session = await this._store.getMeta<{ id: string; time: number }>('session').catch(() => undefined);
-      await this._retain();
+      await this._retain().catch((e) => this._toMemory(e));
       // Events an earlier page of this tab recorded but could not see committed.
       const have = new Set(this.events.map(identity));
       const lost = this._journal.take().filter((e) => !have.has(identity(e)));
       if (lost.length) {
-        await this._add(lost);
         this.events.push(...lost);
         this.events.sort((a, b) => a.time - b.time);
+        await this._add(lost);
       }
       if (old?.kind === 'memory' && carried.length) {
-        await this._add(carried);
         this.events.push(...carried);
+        await this._add(carried);
       }
     } else {
       this._store = new MemoryStore();
@@ -269,23 +297,28 @@ export class Profile {
     await this._use(state);
     if (state === 'denied') {
       this._emit(undefined);
-      this._channel?.postMessage({ type: 'erased' });
+      this._tell({ type: 'erased' });
     }
   }
 
-  /** Erases everything: the database, the mirror, the session. Other tabs drop their mirrors too. */
+  /**
+   * Erases everything: the database (with the consent it remembered), the mirror, the session. For the
+   * rest of the page, and in the site's other open tabs, a `granted` consent becomes `pending`: events are
+   * kept in memory only until `consent('granted')` is given again. The next page starts from its own
+   * `consent` option.
+   */
   async forget(): Promise<void> {
     await this._flushing;
     this._journal.clear();
     this.events = [];
     this._session = undefined;
-    const kind = this._store?.kind;
     await this._store?.erase().catch(() => {});
+    this._store = undefined;
     if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
-    if (kind === 'indexeddb') this._store = undefined;
-    if (this._state !== 'denied') await this._use(this._state === 'granted' ? 'pending' : this._state);
+    if (this._state === 'granted') this._state = 'pending';
+    if (this._state !== 'denied') await this._use(this._state);
     this._emit(undefined);
-    this._channel?.postMessage({ type: 'erased' });
+    this._tell({ type: 'erased' });
   }
 
   private _heard(message: unknown): void {
@@ -294,13 +327,35 @@ export class Profile {
       this.events.push(m.event);
       this._emit(m.event);
     } else if (m?.type === 'erased') {
+      // Another tab erased the profile: this one stops writing to disk too (its database is gone).
       this.events = [];
+      this._session = undefined;
+      if (this._state === 'granted') {
+        this._state = 'pending';
+        this._store?.close();
+        this._store = new MemoryStore();
+      }
       this._emit(undefined);
     }
   }
 
+  /** Tells other tabs; a closed channel (after dispose) tells no one. */
+  private _tell(message: unknown): void {
+    try {
+      this._channel?.postMessage(message);
+    } catch {
+      // closed
+    }
+  }
+
   private _emit(event: StoredEvent | undefined): void {
-    for (const l of this._listeners) l(event);
+    for (const l of this._listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        console.warn('vitrine: a profile listener threw', e);
+      }
+    }
   }
 
   export(interests: ProfileExport['interests']): ProfileExport {
@@ -309,7 +364,7 @@ export class Profile {
       interests,
       consent: { state: this._state, globalPrivacyControl: gpcOn(), persistent: this.persistent },
       retention: { days: this._o.retentionDays, maxEvents: this._o.maxEvents },
-      storage: { kind: this._store?.kind ?? 'none', corruptedSkipped: this._corrupted, droppedForQuota: this._dropped },
+      storage: { kind: this._store?.kind ?? 'none', corruptedSkipped: this._corrupted, droppedForQuota: this._dropped, ...(this._failure && { failure: this._failure }) },
     };
   }
 
