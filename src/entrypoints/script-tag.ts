@@ -4,7 +4,7 @@
 // engine) is imported from beside it when the page has a marked list: at once when one is on screen,
 // else when the page is idle.
 import { createWith, startWith, whenIdle, type LoadRanker, type Ranker, type StartedVitrine } from '../lib/instance.js';
-import { applyOrders, readList, type PageList } from '../lib/dom/lists.js';
+import { applyLimit, applyOrders, readList, type PageList } from '../lib/dom/lists.js';
 import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
 
 type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[] };
@@ -169,7 +169,12 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   // A list's hold budget runs from when it is on screen: one further down has until the visitor scrolls to it.
   const hold = (lists: Iterable<HTMLElement>) => {
     for (const el of lists) {
-      const late = () => setTimeout(() => el.dataset.vitrineRanked === undefined && (el.dataset.vitrineLate = ''), Math.max(0, holdMs));
+      const late = () =>
+        setTimeout(() => {
+          if (el.dataset.vitrineRanked !== undefined) return;
+          el.dataset.vitrineLate = '';
+          applyLimit(readList(el)); // shown in the page's order, at its limit
+        }, Math.max(0, holdMs));
       if (typeof IntersectionObserver !== 'function') {
         late();
         continue;
@@ -228,7 +233,10 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
   }).catch((e) => {
     console.warn(`vitrine: ${(e as Error).message}`);
-    for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) el.dataset.vitrineLate = '';
+    for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
+      el.dataset.vitrineLate = '';
+      applyLimit(readList(el));
+    }
     return undefined;
   });
   const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();

@@ -137,3 +137,16 @@ test('ids named like Object.prototype members leave the rest of the list persona
   expect(ranked[0].id).toBe('item-19');
   expect(warnings.filter((w) => /ranking failed|could not rank/.test(w))).toEqual([]);
 });
+
+test('data-vitrine-limit shows as many items in the holdout arm as in the personalised one', async ({ page }) => {
+  const visible = (list: string) => page.locator(`[data-vitrine-list="${list}"] > li:not([hidden])`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.vitrineItem));
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="short"][data-vitrine-ranked]')).toBeAttached();
+  const personalised = await visible('short');
+  await page.evaluate(() => localStorage.setItem('vitrine:arm', 'holdout'));
+  await page.reload();
+  await expect(page.locator('[data-vitrine-list="short"][data-vitrine-ranked]')).toBeAttached();
+  const holdout = await visible('short');
+  expect(personalised).toHaveLength(2);
+  expect(holdout).toEqual(['item-30', 'item-10']); // the page's first two
+});

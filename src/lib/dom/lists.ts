@@ -61,9 +61,16 @@ export function applyOrders(jobs: readonly { list: PageList; ranked?: readonly R
     // Anything the ranking left out (never, but cheap to be sure) keeps its place at the end.
     for (const rest of pool.values()) order.push(...rest);
     reorder(list.items, order);
-    if (list.limit !== undefined) order.forEach((el, i) => (el.hidden = i >= list.limit!));
     list.items = order;
     list.ids = order.map((el) => el.dataset.vitrineItem!);
   }
+  // Every list shows its limit, ranked or not (the holdout arm, a list switched off, no model): the arms
+  // of a comparison must show as many items.
+  for (const { list } of jobs) applyLimit(list);
   if (before) flip(before);
+}
+
+/** Shows the first `limit` items of a list in its current order and hides the rest (`data-vitrine-limit`). */
+export function applyLimit(list: PageList): void {
+  if (list.limit !== undefined) list.items.forEach((el, i) => (el.hidden = i >= list.limit!));
 }
