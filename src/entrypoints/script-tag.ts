@@ -93,7 +93,7 @@ let revealed = false;
 const wantDebug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined);
 // The debug view comes with the second stage.
 let debug: ReturnType<Ranker['debugPanel']> | undefined;
-if (wantDebug && !twice) void loadRanker().then((r) => (debug = r.debugPanel()), () => undefined);
+if (wantDebug && !twice) void loadRanker().then((r) => (debug = r.debugPanel())).catch(() => undefined);
 
 function emit(e: RankEvent): void {
   debug?.rank(e);
@@ -106,11 +106,29 @@ function emit(e: RankEvent): void {
   }
 }
 
+/** Shows every marked list in the page's order (at its limit) now, rather than when its hold budget ends. */
+function showAsIs(): void {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
+    if (el.dataset.vitrineRanked !== undefined || el.dataset.vitrineLate !== undefined) continue;
+    el.dataset.vitrineLate = '';
+    applyLimit(readList(el));
+  }
+}
+
 /**
  * Ranks the marked lists: all of them (or `only` these, just added), or the live ones after the visitor
- * acted (animated).
+ * acted (animated). Never rejects: a failure anywhere leaves the lists in the page's order, shown.
  */
 async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
+  try {
+    await rankLists(live, only);
+  } catch (e) {
+    console.warn("vitrine: could not rank the page's lists; keeping their order", e);
+    showAsIs();
+  }
+}
+
+async function rankLists(live: boolean, only?: HTMLElement[]): Promise<void> {
   const v = page;
   if (!v) return;
   const todo: PageList[] = [];
@@ -233,34 +251,40 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
   }).catch((e) => {
     console.warn(`vitrine: ${(e as Error).message}`);
-    for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
-      el.dataset.vitrineLate = '';
-      applyLimit(readList(el));
-    }
+    showAsIs();
     return undefined;
   });
   const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();
   void domReady.then(() => want([...document.querySelectorAll<HTMLElement>('[data-vitrine-list]')]));
-  opening.then(async (v) => {
-    if (!v) return;
-    await v.loaded;
-    page = v;
-    debug?.loaded(v, performance.now() - started);
-    await domReady;
-    await rankAll(false);
-    reveal();
-    // The visitor's choices move live lists; views (what the page showed) do not. Events of one task
-    // coalesce into one rerank, started in a microtask so the new order is on screen in the next frame.
-    let pending = false;
-    v.onProfileChange((e) => {
-      if (e?.type === 'view' || pending) return;
-      pending = true;
-      queueMicrotask(() => {
-        pending = false;
-        void rankAll(true);
+  opening
+    .then(async (v) => {
+      if (!v) return;
+      await v.loaded;
+      page = v;
+      try {
+        debug?.loaded(v, performance.now() - started);
+      } catch (e) {
+        console.warn('vitrine: the debug view failed', e);
+      }
+      await domReady;
+      await rankAll(false);
+      reveal();
+      // The visitor's choices move live lists; views (what the page showed) do not. Events of one task
+      // coalesce into one rerank, started in a microtask so the new order is on screen in the next frame.
+      let pending = false;
+      v.onProfileChange((e) => {
+        if (e?.type === 'view' || pending) return;
+        pending = true;
+        queueMicrotask(() => {
+          pending = false;
+          void rankAll(true);
+        });
       });
+    })
+    .catch((e) => {
+      console.warn("vitrine: keeping the page's order", e);
+      showAsIs();
     });
-  });
 }
 
 for (const [method, ...args] of twice ? [] : queued) {

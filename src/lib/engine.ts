@@ -98,18 +98,25 @@ export class Engine {
       if (old) tf.dispose([old.c, old.h]);
       [c, h] = [tf.zeros([1, s.hidden]), tf.zeros([1, s.hidden])];
     }
-    for (let i = from; i < events.length; i++) {
-      const row = this.model.index.get(events[i].id)!;
-      const type = Math.max(0, s.eventTypes.indexOf(events[i].type === 'like' ? 'click' : events[i].type));
-      const [c2, h2] = tf.tidy(() => {
-        const x = tf.add(tf.gather(this.model.table, [row]), tf.gather(s.T, [type])) as tf.Tensor2D;
-        const gates = tf.add(tf.matMul(tf.concat([x, h], 1), s.K), s.b);
-        const [gi, gj, gf, go] = tf.split(gates, 4, 1);
-        const next = tf.add(tf.mul(tf.sigmoid(gi), tf.tanh(gj)), tf.mul(c, tf.sigmoid(tf.add(gf, 1)))) as tf.Tensor2D;
-        return [next, tf.mul(tf.tanh(next), tf.sigmoid(go)) as tf.Tensor2D];
-      });
+    try {
+      for (let i = from; i < events.length; i++) {
+        const row = this.model.index.get(events[i].id)!;
+        const type = Math.max(0, s.eventTypes.indexOf(events[i].type === 'like' ? 'click' : events[i].type));
+        const [c2, h2] = tf.tidy(() => {
+          const x = tf.add(tf.gather(this.model.table, [row]), tf.gather(s.T, [type])) as tf.Tensor2D;
+          const gates = tf.add(tf.matMul(tf.concat([x, h], 1), s.K), s.b);
+          const [gi, gj, gf, go] = tf.split(gates, 4, 1);
+          const next = tf.add(tf.mul(tf.sigmoid(gi), tf.tanh(gj)), tf.mul(c, tf.sigmoid(tf.add(gf, 1)))) as tf.Tensor2D;
+          return [next, tf.mul(tf.tanh(next), tf.sigmoid(go)) as tf.Tensor2D];
+        });
+        tf.dispose([c, h]);
+        [c, h] = [c2, h2];
+      }
+    } catch (e) {
+      // A step failed midway (a lost context, say): free what this call holds and start over next time.
       tf.dispose([c, h]);
-      [c, h] = [c2, h2];
+      this._state = undefined;
+      throw e;
     }
     this._state = { key, c: tf.keep(c), h: tf.keep(h) };
   }
@@ -206,8 +213,12 @@ export class Engine {
     const scores = pagePrior(ids.length, req.page ?? w.page);
     if (query) {
       const device = this._deviceScores(rows, query);
-      const values = await device.data();
-      device.dispose();
+      let values: Float32Array | Int32Array | Uint8Array;
+      try {
+        values = await device.data();
+      } finally {
+        device.dispose();
+      }
       for (let i = 0; i < scores.length; i++) scores[i] += values[i];
     }
     const session = signals.session.map((e) => m.index.get(e.id)).filter((r): r is number => r !== undefined);
@@ -232,8 +243,11 @@ export class Engine {
     let similar: Int32Array | undefined;
     if (positive.length > 0 && ranked.some((_, i) => votes.by[i] < 0)) {
       const t = this._mostSimilar(rows, positive.map((id) => m.index.get(id)!));
-      similar = (await t.data()) as Int32Array;
-      t.dispose();
+      try {
+        similar = (await t.data()) as Int32Array;
+      } finally {
+        t.dispose();
+      }
     }
     ranked.forEach((r, i) => {
       if (votes.by[i] >= 0) r.reason = { item: m.ids[votes.by[i]], kind: votes.kind[i] === 2 ? 'seen' : 'together' };
@@ -252,8 +266,11 @@ export class Engine {
       // Over every row of the table (no copy of its item part); the few category and zero rows are dropped after.
       const extra = m.zeroRow + 1 - m.n;
       const top = tf.tidy(() => tf.topk(this._catalogScores(query), want + extra).indices);
-      (await top.data()).forEach((r) => r < m.n && pool.size < want && pool.add(r));
-      top.dispose();
+      try {
+        (await top.data()).forEach((r) => r < m.n && pool.size < want && pool.add(r));
+      } finally {
+        top.dispose();
+      }
     } else if (m.popularity) {
       // Cold start: the most popular items.
       Array.from(m.popularity.keys()).sort((a, b) => m.popularity![b] - m.popularity![a]).slice(0, want).forEach((r) => pool.add(r));

@@ -72,23 +72,30 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   let resolveInstance!: (instance: Instance) => void;
   const instanceMade = new Promise<Instance>((resolve) => (resolveInstance = resolve));
   const load = (): Promise<void> =>
-    (loading ??= (async () => {
-      if (typeof performance !== 'undefined') performance.mark?.('vitrine:load');
-      // The manifest and the code that reads it download side by side; the code fetches the rest while
-      // it starts a backend.
-      const manifest = requestFile(url);
-      manifest.catch(() => {});
-      const ranker = await loadRanker().catch((e: Error) => e);
-      if (ranker instanceof Error) {
-        const message = `the ranking code could not be loaded (${ranker.message})`;
-        return (await instanceMade)._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
-      }
-      const started = await ranker
-        .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions)
-        .catch((e: Error) => ({ error: { code: 'backend' as const, message: `the engine failed to start (${e.message})` }, reason: 'not started', files: undefined }));
-      files = started.files;
-      (await instanceMade)._attach(ranker, started);
-    })().finally(settle));
+    (loading ??= loadOnce()
+      .catch(async (e: Error) => {
+        // Whatever went wrong, the instance learns it as a value and the page keeps its order.
+        (await instanceMade)._attach(undefined, { error: { code: 'backend', message: `the engine failed to start (${e?.message ?? e})` }, reason: 'not started' });
+      })
+      .catch(() => {})
+      .finally(settle));
+  const loadOnce = async () => {
+    if (typeof performance !== 'undefined') performance.mark?.('vitrine:load');
+    // The manifest and the code that reads it download side by side; the code fetches the rest while
+    // it starts a backend.
+    const manifest = requestFile(url);
+    manifest.catch(() => {});
+    const ranker = await loadRanker().catch((e: Error) => e);
+    if (ranker instanceof Error) {
+      const message = `the ranking code could not be loaded (${ranker.message})`;
+      return (await instanceMade)._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
+    }
+    const started = await ranker
+      .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions)
+      .catch((e: Error) => ({ error: { code: 'backend' as const, message: `the engine failed to start (${e.message})` }, reason: 'not started', files: undefined }));
+    files = started.files;
+    (await instanceMade)._attach(ranker, started);
+  };
   // Model files and engine code download while the profile opens.
   if (opts.loadModel === 'now') void load();
   const opened = await profile;

@@ -150,3 +150,48 @@ test('data-vitrine-limit shows as many items in the holdout arm as in the person
   expect(personalised).toHaveLength(2);
   expect(holdout).toEqual(['item-30', 'item-10']); // the page's first two
 });
+
+test('a failure while reordering the page shows its lists in their own order at once, with no uncaught error', async ({ page }) => {
+  // The grid's items cannot be moved (a page script guarding its DOM, say); the hold budget is 5 s.
+  await page.addInitScript(() => {
+    const guard = (proto: any, name: string) => {
+      const original = proto[name];
+      if (!original) return;
+      proto[name] = function (this: HTMLElement, ...args: unknown[]) {
+        if (this.dataset?.vitrineList === 'grid') throw new DOMException('not here', 'HierarchyRequestError');
+        return original.apply(this, args);
+      };
+    };
+    guard(Node.prototype, 'insertBefore');
+    guard(Element.prototype, 'moveBefore');
+  });
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await page.goto('/test/pages/lists.html');
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  await expect(grid).toHaveAttribute('data-vitrine-late', '', { timeout: 4000 });
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  expect(await order(page, 'grid')).toEqual(['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12']);
+  expect(warnings.some((w) => w.includes("could not rank the page's lists"))).toBe(true);
+  // The visitor's clicks still count.
+  expect(await page.evaluate(async () => (await window.vitrine.profile()).events.length)).toBeGreaterThanOrEqual(2);
+});
+
+test('an engine start that throws outside the engine is a value: lists ranked in the page order, no uncaught error', async ({ page }) => {
+  await page.addInitScript(() => {
+    const mark = performance.mark.bind(performance);
+    performance.mark = ((name: string, options?: PerformanceMarkOptions) => {
+      if (name === 'vitrine:load') throw new Error('injected start failure');
+      return mark(name, options);
+    }) as typeof performance.mark;
+  });
+  await page.goto('/test/pages/lists.html');
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 4000 });
+  expect(await order(page, 'grid')).toEqual(['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12']);
+  const v = await page.evaluate(async () => {
+    const v = (await window.vitrine.ready)!;
+    return { ready: v.ready, error: v.error };
+  });
+  expect(v).toEqual({ ready: false, error: { code: 'backend', message: 'the engine failed to start (injected start failure)' } });
+});

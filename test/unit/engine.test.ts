@@ -143,3 +143,45 @@ test('any page of ids, categories and history ranks to a permutation of the page
   engine.dispose();
   disposeModel(engine.model);
 });
+
+test('a read-back that rejects, or an LSTM step that throws midway, leaks no tensor; the next rank is right', async () => {
+  const planted = join(import.meta.dirname, '../fixtures/planted-model');
+  const fetched = await load(planted);
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = await engineFor(fetched.value);
+  const loaded = tf.memory().numTensors;
+  const page = ['item-50', 'item-4', 'item-10', 'item-31', 'item-5'];
+  const history = ['item-2', 'item-3', 'item-4'];
+  await rankWith(engine, page, history.slice(0, 1)); // state, query and bias cached
+
+  const data = tf.Tensor.prototype.data;
+  tf.Tensor.prototype.data = () => Promise.reject(new Error('context lost'));
+  try {
+    await expect(rankWith(engine, page, history.slice(0, 1), { explain: true })).rejects.toThrow('context lost');
+    await expect(engine.recommend(3, history.slice(0, 1).map((id) => ({ id, type: 'click', time: 1 })), 1, new Set(), false)).rejects.toThrow('context lost');
+  } finally {
+    tf.Tensor.prototype.data = data;
+  }
+
+  // The second of the two new LSTM steps fails.
+  const session = engine.model.session!;
+  const K = session.K;
+  let reads = 0;
+  Object.defineProperty(session, 'K', {
+    configurable: true,
+    get: () => {
+      if (++reads === 2) throw new Error('lost midway');
+      return K;
+    },
+  });
+  await expect(rankWith(engine, page, history)).rejects.toThrow('lost midway');
+  Object.defineProperty(session, 'K', { configurable: true, writable: true, value: K });
+
+  const fresh = await engineFor(fetched.value);
+  expect(await rankWith(engine, page, history)).toEqual(await rankWith(fresh, page, history));
+  fresh.dispose();
+  disposeModel(fresh.model);
+  engine.dispose(); // its cached state, query and bias: nothing else may be left
+  expect(tf.memory().numTensors).toBe(loaded);
+  disposeModel(engine.model);
+});
