@@ -17,7 +17,8 @@ export default defineConfig({
     launchOptions: {
       executablePath: chromium.path,
       // Root in CI needs --no-sandbox. SwiftShader gives headless Chromium WebGL2 with no further flags.
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      // vitrine.test is the local server under a name that is not a secure context (plain http, no Web Crypto).
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--host-resolver-rules=MAP vitrine.test 127.0.0.1'],
     },
   },
   webServer: [

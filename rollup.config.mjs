@@ -2,6 +2,7 @@
 // in a chunk of their own, imported when a model loads), the script tag's two stages (a small IIFE that
 // tracks and reorders, and an ES module with TensorFlow.js bundled and the .wasm files beside it), the
 // demo SPA and the CLI for Node.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import typescript from '@rollup/plugin-typescript';
@@ -13,7 +14,34 @@ import replace from '@rollup/plugin-replace';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const external = [...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`));
-const version = () => replace({ preventAssignment: true, values: { __VITRINE_VERSION__: JSON.stringify(pkg.version) } });
+const version = () =>
+  replace({ preventAssignment: true, values: { __VITRINE_VERSION__: JSON.stringify(pkg.version), __VITRINE_ENGINE_INTEGRITY__: '""', __VITRINE_WASM_SHA256__: 'null' } });
+const sha = (algorithm, data, encoding) => createHash(algorithm).update(data).digest(encoding);
+const wasmSource = (fileName) => readFileSync(new URL(`./node_modules/@tensorflow/tfjs-backend-wasm/dist/${fileName}`, import.meta.url));
+
+/**
+ * The script tag's stages check what they load: the second stage carries the sha256 of each .wasm file
+ * beside it, and the first stage the SRI hash of the second stage (read from dist/ once that is built,
+ * so the engine's build comes first in the list below).
+ */
+const engineIntegrity = () => `sha384-${sha('sha384', readFileSync(new URL('./dist/vitrine-engine.js', import.meta.url)), 'base64')}`;
+const wasmHashes = () => Object.fromEntries(WASM_FILES.map((f) => [f, sha('sha256', wasmSource(f), 'hex')]));
+/** dist/integrity.json: the hashes the script tag checks, for a shop's own `modulepreload` link or audit. */
+const writeIntegrity = () => ({
+  name: 'integrity-json',
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'integrity.json', source: `${JSON.stringify({ 'vitrine-engine.js': engineIntegrity(), ...wasmHashes() }, null, 2)}\n` });
+  },
+});
+const integrity = (stage) =>
+  replace({
+    preventAssignment: true,
+    values: {
+      __VITRINE_VERSION__: JSON.stringify(pkg.version),
+      __VITRINE_WASM_SHA256__: () => (stage === 'engine' ? JSON.stringify(wasmHashes()) : 'null'),
+      __VITRINE_ENGINE_INTEGRITY__: () => (stage === 'first' ? JSON.stringify(engineIntegrity()) : '""'),
+    },
+  });
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, allowJs: false, ...options });
 
 // The WASM backend loads these at run time; shipping them beside the script lets it find them by itself.
@@ -23,8 +51,7 @@ const copyWasm = () => ({
   name: 'copy-wasm',
   generateBundle() {
     for (const fileName of WASM_FILES) {
-      const source = readFileSync(new URL(`./node_modules/@tensorflow/tfjs-backend-wasm/dist/${fileName}`, import.meta.url));
-      this.emitFile({ type: 'asset', fileName, source });
+      this.emitFile({ type: 'asset', fileName, source: wasmSource(fileName) });
     }
   },
 });
@@ -71,7 +98,19 @@ export default [
     ],
   },
   {
-    // First stage: no TensorFlow.js (the size check holds it to 12 KB gzip).
+    // Second stage: TensorFlow.js (only the kernels Vitrine runs) and the engine.
+    input: 'src/entrypoints/engine.ts',
+    output: { file: 'dist/vitrine-engine.js', format: 'es', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
+    plugins: [slimTfjs(), integrity('engine'), nodeResolve({ browser: true }), commonjs(), ts(), copyWasm()],
+    onwarn(warning, warn) {
+      // tfjs's emscripten glue uses `this` at the top level and eval-free dynamic requires that never run in a browser.
+      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+      warn(warning);
+    },
+  },
+  {
+    // First stage: no TensorFlow.js (the size check holds it to 12 KB gzip). Built after the second stage,
+    // whose SRI hash it carries.
     input: 'src/entrypoints/script-tag.ts',
     output: {
       file: 'dist/vitrine.min.js',
@@ -81,18 +120,7 @@ export default [
       sourcemap: true,
       plugins: [terser({ format: { comments: false } })],
     },
-    plugins: [version(), nodeResolve({ browser: true }), ts()],
-  },
-  {
-    // Second stage: TensorFlow.js (only the kernels Vitrine runs) and the engine.
-    input: 'src/entrypoints/engine.ts',
-    output: { file: 'dist/vitrine-engine.js', format: 'es', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
-    plugins: [slimTfjs(), version(), nodeResolve({ browser: true }), commonjs(), ts(), copyWasm()],
-    onwarn(warning, warn) {
-      // tfjs's emscripten glue uses `this` at the top level and eval-free dynamic requires that never run in a browser.
-      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
-      warn(warning);
-    },
+    plugins: [integrity('first'), nodeResolve({ browser: true }), ts(), writeIntegrity()],
   },
   {
     // The SPA example: an app that imports the npm build, bundled as an app would bundle it.

@@ -13,9 +13,40 @@ const script = typeof document !== 'undefined' ? (document.currentScript as HTML
 // The .wasm files ship beside this script; find them from its own URL so the page configures nothing.
 const here = script?.src ? new URL('./', script.src).href : undefined;
 const started = typeof performance !== 'undefined' ? performance.now() : 0;
-// A module import: allowed by a CSP's script-src 'self' and not a Trusted Types sink.
-const loadRanker: LoadRanker = () =>
-  here ? (import(/* webpackIgnore: true */ `${here}vitrine-engine.js`) as Promise<Ranker>) : Promise.reject(new Error('the script has no src to find vitrine-engine.js beside'));
+/**
+ * Imports the second stage, checked against the hash this build carries: a `modulepreload` link with
+ * `integrity` fetches and checks it, and the import then takes the module the link loaded. A module
+ * import is allowed by a CSP's script-src 'self' and is not a Trusted Types sink; a shop's SRI on this
+ * script thus covers the engine too (and the engine checks the .wasm it compiles).
+ */
+const loadRanker: LoadRanker = async () => {
+  if (!here) throw new Error('the script has no src to find vitrine-engine.js beside');
+  const url = `${here}vitrine-engine.js`;
+  if (__VITRINE_ENGINE_INTEGRITY__) {
+    await new Promise<void>((resolve, reject) => {
+      const link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.integrity = __VITRINE_ENGINE_INTEGRITY__;
+      link.referrerPolicy = 'no-referrer';
+      link.onload = () => resolve();
+      // The link fails alike for a missing file and a wrong hash; a failed GET tells them apart.
+      link.onerror = () =>
+        fetch(url, { referrerPolicy: 'no-referrer' })
+          .then((r) => r.ok, () => false)
+          .then((ok) =>
+            reject(ok ? new IntegrityError(`${url} does not match the hash this build of Vitrine expects (${__VITRINE_ENGINE_INTEGRITY__})`) : new Error(`GET ${url} failed`)),
+          );
+      link.href = url;
+      document.head.append(link);
+    });
+  }
+  return (await import(/* webpackIgnore: true */ url)) as Ranker;
+};
+
+/** The second stage did not match its hash. */
+class IntegrityError extends Error {
+  readonly code = 'engine-integrity';
+}
 
 /** Same as the npm entry's `createVitrine`, with `wasmPaths` defaulting to this script's folder. */
 function create(options: VitrineOptions) {

@@ -6,6 +6,8 @@ import type { BackendName, BackendPreference } from '../types/index.js';
 export interface BackendChoice {
   backend: BackendName | undefined;
   reason: string;
+  /** Set when a file the backend needs did not match its hash: nothing may run. */
+  integrity?: string;
 }
 
 // Renderer strings of software rasterisers. They run WebGL on the CPU, slower than WASM, so they count as
@@ -39,7 +41,14 @@ const CHAIN: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
  */
 export async function chooseBackend(
   preference: BackendPreference,
-  { renderer = webglRenderer }: { renderer?: () => string | null } = {},
+  {
+    renderer = webglRenderer,
+    beforeWasm,
+  }: {
+    renderer?: () => string | null;
+    /** Runs before the WASM backend starts; a message stops the start (a binary that fails its hash check). */
+    beforeWasm?: () => Promise<string | undefined>;
+  } = {},
 ): Promise<BackendChoice> {
   let start: number;
   let why: string;
@@ -54,6 +63,8 @@ export async function chooseBackend(
   }
   const failed: string[] = [];
   for (const name of CHAIN.slice(start)) {
+    const refused = name === 'wasm' && beforeWasm ? await beforeWasm() : undefined;
+    if (refused) return { backend: undefined, reason: `${why}; ${refused}`, integrity: refused };
     if (await quietly(() => startBackend(name))) {
       const fell = failed.length ? `; ${failed.join(', ')} failed to start` : '';
       const reason = `${why}${fell}: using ${name}`;

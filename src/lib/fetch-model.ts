@@ -66,7 +66,7 @@ export async function fetchModel(
           return `${file.path} is ${data.byteLength} bytes, manifest.json says ${file.bytes}`;
         }
         const hash = await sha256Hex(data);
-        if (hash !== undefined && hash !== file.sha256) return `${file.path} has sha256 ${hash}, manifest.json says ${file.sha256}`;
+        if (hash !== file.sha256) return `${file.path} has sha256 ${hash}, manifest.json says ${file.sha256}`;
         return data;
       }),
     );

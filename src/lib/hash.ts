@@ -1,7 +1,13 @@
-/** sha256 of `data` as lowercase hex, or `undefined` where Web Crypto is missing (pages not served over HTTPS). */
-export async function sha256Hex(data: ArrayBuffer): Promise<string | undefined> {
+import { sha256 } from '@noble/hashes/sha2.js';
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * sha256 of `data` as lowercase hex. Web Crypto where the page has it (HTTPS and localhost); elsewhere
+ * (a shop served over plain http) a small pure-JS digest, so a model file is always checked.
+ */
+export async function sha256Hex(data: ArrayBuffer | Uint8Array): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) return undefined;
-  const digest = new Uint8Array(await subtle.digest('SHA-256', data));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (subtle) return hex(new Uint8Array(await subtle.digest('SHA-256', data as BufferSource)));
+  return hex(sha256(data instanceof Uint8Array ? data : new Uint8Array(data)));
 }

@@ -87,8 +87,9 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
     manifest.catch(() => {});
     const ranker = await loadRanker().catch((e: Error) => e);
     if (ranker instanceof Error) {
-      const message = `the ranking code could not be loaded (${ranker.message})`;
-      return (await instanceMade)._attach(undefined, { error: { code: 'model-fetch', message }, reason: 'not started' });
+      const tampered = (ranker as { code?: string }).code === 'engine-integrity';
+      const message = tampered ? ranker.message : `the ranking code could not be loaded (${ranker.message})`;
+      return (await instanceMade)._attach(undefined, { error: { code: tampered ? 'engine-integrity' : 'model-fetch', message }, reason: 'not started' });
     }
     const started = await ranker
       .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions)

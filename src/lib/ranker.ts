@@ -7,6 +7,7 @@ import { chooseBackend, compileShaders, webglContextLost, type BackendChoice } f
 import { setWasmPaths } from './kernels.js';
 import { decodeModel, type ScoringWeights } from './model.js';
 import { Engine } from './engine.js';
+import { sha256Hex } from './hash.js';
 import { interestsByCategory, profileWeights, type NormalEvent } from './signals.js';
 
 export { webglContextLost };
@@ -55,11 +56,44 @@ export async function startRanker(files: FetchedModel, opts: RankerOptions): Pro
 }
 
 function startBackend(opts: RankerOptions) {
-  if (opts.wasmPaths) setWasmPaths(opts.wasmPaths);
-  return chooseBackend(opts.backend);
+  const prefix = opts.wasmPaths;
+  if (!prefix) return chooseBackend(opts.backend);
+  // The script tag's build knows each .wasm file's hash: the binary is fetched and checked here, then
+  // handed to the WASM backend, which compiles those very bytes (no second fetch that could differ).
+  const hashes = __VITRINE_WASM_SHA256__;
+  if (!hashes) {
+    setWasmPaths(prefix);
+    return chooseBackend(opts.backend);
+  }
+  return chooseBackend(opts.backend, { beforeWasm: () => verifyWasm(prefix, hashes) });
+}
+
+/** Fetches the .wasm binary this browser will run, checks its sha256, and serves those bytes to the WASM backend. */
+async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string>>): Promise<string | undefined> {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const file = simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
+  const url = new URL(file, new URL(prefix, typeof document !== 'undefined' ? document.baseURI : undefined)).href;
+  let bytes: ArrayBuffer;
+  try {
+    const response = await fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer' });
+    if (!response.ok) return undefined; // missing: the backend's own start fails and the chain goes on
+    bytes = await response.arrayBuffer();
+  } catch {
+    return undefined;
+  }
+  const hash = await sha256Hex(bytes);
+  if (hash !== hashes[file]) return `${url} has sha256 ${hash}, this build of Vitrine expects ${hashes[file]}`;
+  // tfjs fetches the binary through its platform's fetch when told to (setWasmPaths' second argument):
+  // answer that one request with the bytes just checked. This tfjs is the script tag's own copy.
+  const platform = tf.env().platform;
+  const platformFetch = platform.fetch.bind(platform);
+  platform.fetch = (path: string, init?: RequestInit) => (path === url ? Promise.resolve(new Response(bytes)) : platformFetch(path, init));
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': url, 'tfjs-backend-wasm-simd.wasm': url, 'tfjs-backend-wasm-threaded-simd.wasm': url }, true);
+  return undefined;
 }
 
 async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOptions): Promise<RankerStart> {
+  if (choice.integrity) return { error: { code: 'engine-integrity', message: choice.integrity }, reason: choice.reason };
   if (!choice.backend) return { error: { code: 'backend', message: choice.reason }, reason: choice.reason };
   await yieldToPage();
   let engine: Engine;

@@ -189,7 +189,7 @@ export interface RecommendOptions {
 /** Why the model is not in use. Expected failures are reported, never thrown. */
 export interface VitrineError {
   /** A stable code to branch on. */
-  code: 'loading' | 'model-fetch' | 'model-invalid' | 'model-integrity' | 'backend' | 'disposed';
+  code: 'loading' | 'model-fetch' | 'model-invalid' | 'model-integrity' | 'engine-integrity' | 'backend' | 'disposed';
   /** A sentence naming what was wrong and what was expected. */
   message: string;
 }

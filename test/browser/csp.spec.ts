@@ -39,3 +39,36 @@ for (const [name, policy] of [
   );
   expect(refused).toMatch(/^script-src/);
 });
+
+// The second stage and the .wasm it compiles are checked against hashes the build carries, so a
+// compromised host or CDN cannot swap the code behind a shop's SRI on the script tag.
+for (const [what, file, tamper] of [
+  ['engine module', '**/dist/vitrine-engine.js', (body: Buffer) => Buffer.concat([body, Buffer.from('\n;globalThis.tampered = true;\n')])],
+  ['WASM binary', '**/dist/tfjs-backend-wasm-simd.wasm', (body: Buffer) => Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body[body.length - 1] ^ 1])])],
+] as const) {
+  test(`a tampered ${what} is refused under the strict policy: the page keeps its order and says why`, async ({ page }) => {
+    await page.route('**/demo/', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': POLICY } });
+    });
+    await page.route(file, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: tamper(await response.body()) });
+    });
+    await page.goto('/demo/#/');
+    const grid = page.locator('[data-vitrine-list="home-grid"]');
+    await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+    const r = await page.evaluate(async () => {
+      const v = (await window.vitrine.ready)!;
+      return { ready: v.ready, error: v.error, tampered: (globalThis as any).tampered ?? false };
+    });
+    expect(r.ready).toBe(false);
+    expect(r.tampered).toBe(false);
+    expect(r.error?.code).toBe('engine-integrity');
+    expect(r.error?.message).toMatch(what === 'engine module' ? /vitrine-engine\.js does not match the hash/ : /tfjs-backend-wasm-simd\.wasm has sha256 [0-9a-f]{64}, this build of Vitrine expects [0-9a-f]{64}/);
+    // The page's own order: the first 48 films of the demo's catalog, as it renders them.
+    const order = await grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
+    const catalog = await page.evaluate(async () => (await (await fetch('/demo/data/movies.json')).json()).slice(0, 48).map((m: { id: string }) => m.id));
+    expect(order).toEqual(catalog);
+  });
+}

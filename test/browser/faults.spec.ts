@@ -137,3 +137,22 @@ test('hostile page: a list removed while it is being ranked breaks nothing', asy
   });
   expect(await page.evaluate(async () => (await window.vitrine.profile()).events.some((e) => e.item === 'item-30'))).toBe(true);
 });
+
+test('on a plain-http page (no Web Crypto) model files are still checked against their hashes', async ({ page, baseURL }) => {
+  // vitrine.test is this test server under a name that is no secure context (see playwright.config.ts).
+  const insecure = baseURL!.replace('localhost', 'vitrine.test');
+  await page.route('**/planted-model/items.json', async (r) => {
+    const res = await r.fetch({ url: r.request().url().replace('vitrine.test', 'localhost') }); // Node cannot resolve the name
+    await r.fulfill({ response: res, body: (await res.text()).replace('item-1"', 'item-X"') });
+  });
+  await page.goto(`${insecure}/test/pages/blank.html`);
+  const r = await page.evaluate(async (model) => {
+    const context = { secure: isSecureContext, subtle: Boolean(globalThis.crypto?.subtle) };
+    const good = await window.vitrine.createVitrine({ model: '/test/fixtures/tiny-model/', backend: 'cpu' });
+    const tampered = await window.vitrine.createVitrine({ model, backend: 'cpu', storageName: 'other' });
+    return { context, good: { ready: good.ready, error: good.error }, tampered: tampered.error };
+  }, MODEL);
+  expect(r.context).toEqual({ secure: false, subtle: false });
+  expect(r.good).toEqual({ ready: true, error: undefined });
+  expect(`${r.tampered?.code}: ${r.tampered?.message}`).toMatch(/^model-integrity: items\.json has sha256 [0-9a-f]{64}, manifest\.json says [0-9a-f]{64}$/);
+});
