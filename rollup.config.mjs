@@ -15,7 +15,10 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const external = [...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`));
 const version = () =>
-  replace({ preventAssignment: true, values: { __VITRINE_VERSION__: JSON.stringify(pkg.version), __VITRINE_ENGINE_INTEGRITY__: '""', __VITRINE_WASM_SHA256__: 'null' } });
+  replace({
+    preventAssignment: true,
+    values: { __VITRINE_VERSION__: JSON.stringify(pkg.version), __VITRINE_ENGINE_INTEGRITY__: '""', __VITRINE_WASM_SHA256__: 'null', __VITRINE_OWN_TFJS__: 'false' },
+  });
 const sha = (algorithm, data, encoding) => createHash(algorithm).update(data).digest(encoding);
 const wasmSource = (fileName) => readFileSync(new URL(`./node_modules/@tensorflow/tfjs-backend-wasm/dist/${fileName}`, import.meta.url));
 
@@ -40,6 +43,7 @@ const integrity = (stage) =>
       __VITRINE_VERSION__: JSON.stringify(pkg.version),
       __VITRINE_WASM_SHA256__: () => (stage === 'engine' ? JSON.stringify(wasmHashes()) : 'null'),
       __VITRINE_ENGINE_INTEGRITY__: () => (stage === 'first' ? JSON.stringify(engineIntegrity()) : '""'),
+      __VITRINE_OWN_TFJS__: JSON.stringify(stage === 'engine'),
     },
   });
 const ts = (options = {}) => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], noEmit: false, allowJs: false, ...options });
@@ -126,6 +130,16 @@ export default [
     // The SPA example: an app that imports the npm build, bundled as an app would bundle it.
     input: 'demo/spa/main.js',
     output: { dir: 'demo/spa/build', entryFileNames: 'app.js', chunkFileNames: '[name].js', format: 'es', sourcemap: true, plugins: [terser()] },
+    plugins: [nodeResolve({ browser: true }), commonjs()],
+    onwarn(warning, warn) {
+      if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
+      warn(warning);
+    },
+  },
+  {
+    // A test page: an app that uses TensorFlow.js itself beside Vitrine's npm build (one tfjs, shared).
+    input: 'test/pages/shared-tfjs/main.js',
+    output: { dir: 'test/pages/shared-tfjs/build', entryFileNames: 'app.js', chunkFileNames: '[name].js', format: 'es' },
     plugins: [nodeResolve({ browser: true }), commonjs()],
     onwarn(warning, warn) {
       if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;

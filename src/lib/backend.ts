@@ -52,7 +52,13 @@ export async function chooseBackend(
 ): Promise<BackendChoice> {
   let start: number;
   let why: string;
-  if (preference === 'auto') {
+  // A tfjs shared with the app (the npm build) has one active backend for both: when the app chose one,
+  // 'auto' keeps it rather than switch the app's tensors to another.
+  const appBackend = __VITRINE_OWN_TFJS__ ? undefined : activeBackend();
+  if (preference === 'auto' && appBackend && (CHAIN as readonly string[]).includes(appBackend)) {
+    start = CHAIN.indexOf(appBackend as BackendName);
+    why = `the page's TensorFlow.js already runs on ${appBackend}`;
+  } else if (preference === 'auto') {
     const name = renderer();
     const gpu = classifyRenderer(name);
     start = gpu.hardware ? 0 : 1;
@@ -77,6 +83,11 @@ export async function chooseBackend(
   return { backend: undefined, reason: `${why}; ${failed.join(', ')} failed to start` };
 }
 
+/** The backend tfjs is set to, without initialising one (tf.getBackend() would pick and start one). */
+function activeBackend(): string | undefined {
+  return (tf.engine() as unknown as { backendName?: string | null }).backendName ?? undefined;
+}
+
 async function startBackend(name: BackendName): Promise<boolean> {
   try {
     if (!(await tf.setBackend(name))) return false;
@@ -87,25 +98,30 @@ async function startBackend(name: BackendName): Promise<boolean> {
   }
 }
 
-// What tfjs and the WASM loader print while a backend fails to start ("Initialization of backend … failed",
-// emscripten's "Aborted(…)", "Could not get context for WebGL …"). Only these are held back, and only then.
-const BACKEND_NOISE = /backend|wasm|webgl|aborted|falling back|could not get context|tfjs/i;
+// What tfjs and the WASM loader print while a backend fails to start, word for word: tfjs's "Initialization
+// of backend … failed", "Could not get context for WebGL …" and "Make sure the server can serve the `.wasm`
+// file…", emscripten's "Aborted(…)" and its wasm
+// fetch and compile messages. Only messages that begin so are held back, and only during a start: the
+// page's own messages pass, whatever words they use.
+export const BACKEND_NOISE =
+  /^(Initialization of backend \w+ failed|Could not get context for WebGL|Aborted\(|failed to asynchronously prepare wasm|wasm streaming compile failed|falling back to ArrayBuffer instantiation|both async and sync fetching of the wasm failed|Make sure the server can serve the `\.wasm` file|Error: (Initialization of backend|Could not get context|Aborted\())/;
 
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
   if (typeof console === 'undefined') return f();
-  const { warn, log } = console;
-  const filter =
-    (original: (...a: unknown[]) => void) =>
-    (...args: unknown[]) => {
-      if (!BACKEND_NOISE.test(args.map(String).join(' '))) original.apply(console, args);
-    };
-  console.warn = filter(warn);
-  console.log = filter(log);
+  const methods = ['warn', 'log', 'error'] as const;
+  const originals = methods.map((m) => console[m]);
+  const filters = originals.map(
+    (original) =>
+      (...args: unknown[]) => {
+        if (!BACKEND_NOISE.test(String(args[0]))) original.apply(console, args);
+      },
+  );
+  methods.forEach((m, i) => (console[m] = filters[i]));
   try {
     return await f();
   } finally {
-    console.warn = warn;
-    console.log = log;
+    // Put back only what is still ours: a page that replaced a method meanwhile keeps its own.
+    methods.forEach((m, i) => console[m] === filters[i] && (console[m] = originals[i]));
   }
 }
 
@@ -139,13 +155,16 @@ export function webglContextLost(): boolean {
 export async function compileShaders(steps: readonly (() => tf.Tensor | void)[], pause: () => Promise<void>, uploads: readonly tf.Tensor[] = []): Promise<void> {
   const b = webgl();
   if (!b) return;
-  tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
+  // Shapes as uniforms: one shader serves every list length. A flag of tfjs's: set only on Vitrine's own
+  // copy (the script tag); the npm build leaves the app's flags alone and pads gathers to a few lengths.
+  if (__VITRINE_OWN_TFJS__) tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
   // Large inputs go to the GPU first, each in a task of its own (a texture upload of a 5,000-item table
   // takes tens of ms on a software renderer).
   for (const t of uploads) {
     b.uploadToGPU(t.dataId);
     await pause();
   }
+  const compileOnly = tf.env().getBool('ENGINE_COMPILE_ONLY');
   for (const step of steps) {
     tf.env().set('ENGINE_COMPILE_ONLY', true);
     try {
@@ -155,7 +174,7 @@ export async function compileShaders(steps: readonly (() => tf.Tensor | void)[],
         result.dispose();
       }
     } finally {
-      tf.env().set('ENGINE_COMPILE_ONLY', false);
+      tf.env().set('ENGINE_COMPILE_ONLY', compileOnly);
     }
     await pause();
   }

@@ -68,5 +68,6 @@ const wasm: KernelConfig[] = [wasmAdd, wasmArgMax, wasmBatchMatMul, wasmConcat, 
 // Skipped where already there: an app that imports tfjs itself has registered them (tfjs warns twice over).
 for (const config of [...cpu, ...webgl, ...wasm]) if (!getKernel(config.kernelName, config.backendName)) registerKernel(config);
 
-// One WASM thread: the script tag's build leaves the multi-threaded binary out (rollup.config.mjs).
-env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+// One WASM thread: the script tag's build leaves the multi-threaded binary out (rollup.config.mjs). Only
+// there: in the npm build tfjs is the app's, and its flags stay as the app set them.
+if (__VITRINE_OWN_TFJS__) env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);

@@ -195,3 +195,19 @@ test('an engine start that throws outside the engine is a value: lists ranked in
   });
   expect(v).toEqual({ ready: false, error: { code: 'backend', message: 'the engine failed to start (injected start failure)' } });
 });
+
+test("the npm build leaves an app's own TensorFlow.js as it was: backend, flags, console, ops", async ({ page }) => {
+  await page.goto('/test/pages/shared-tfjs/');
+  await page.waitForFunction(() => (window as any).report, undefined, { timeout: 20_000 });
+  const r = await page.evaluate(() => (window as any).report);
+  expect(r.ready).toBe(true);
+  expect(r.backend).toBe('cpu'); // the app's backend, kept
+  expect(r.reason).toMatch(/the page's TensorFlow.js already runs on cpu/);
+  expect(r.appBackend).toBe('cpu');
+  expect(r.changedFlags).toEqual([]);
+  expect(r.forcedFlags).toEqual({ WEBGL_USE_SHAPES_UNIFORMS: null, WASM_HAS_MULTITHREAD_SUPPORT: null });
+  expect(r.said).toBeGreaterThan(0);
+  expect(r.heard).toBe(r.said); // none of the app's warnings held back, whatever words they use
+  expect(r.after).toEqual(r.before);
+  expect(r.first).toBe('item-19');
+});
