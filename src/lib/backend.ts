@@ -3,6 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference } from '../types/index.js';
 
+/** What a check of the WASM binary found: nothing wrong (undefined), no binary to be had, or a wrong one. */
+export type WasmCheck = undefined | { unavailable: string } | { integrity: string };
+
 export interface BackendChoice {
   backend: BackendName | undefined;
   reason: string;
@@ -46,8 +49,8 @@ export async function chooseBackend(
     beforeWasm,
   }: {
     renderer?: () => string | null;
-    /** Runs before the WASM backend starts; a message stops the start (a binary that fails its hash check). */
-    beforeWasm?: () => Promise<string | undefined>;
+    /** Runs before the WASM backend starts: may skip it (its binary is missing) or stop everything (it fails its hash). */
+    beforeWasm?: () => Promise<WasmCheck>;
   } = {},
 ): Promise<BackendChoice> {
   let start: number;
@@ -69,8 +72,12 @@ export async function chooseBackend(
   }
   const failed: string[] = [];
   for (const name of CHAIN.slice(start)) {
-    const refused = name === 'wasm' && beforeWasm ? await beforeWasm() : undefined;
-    if (refused) return { backend: undefined, reason: `${why}; ${refused}`, integrity: refused };
+    const check = name === 'wasm' && beforeWasm ? await beforeWasm() : undefined;
+    if (check && 'integrity' in check) return { backend: undefined, reason: `${why}; ${check.integrity}`, integrity: check.integrity };
+    if (check && 'unavailable' in check) {
+      failed.push(name);
+      continue;
+    }
     if (await quietly(() => startBackend(name))) {
       const fell = failed.length ? `; ${failed.join(', ')} failed to start` : '';
       const reason = `${why}${fell}: using ${name}`;

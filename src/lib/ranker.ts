@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, ProfileExport, VitrineError } from '../types/index.js';
 import { fetchModel, type FetchedModel } from './fetch-model.js';
-import { chooseBackend, compileShaders, webglContextLost, type BackendChoice } from './backend.js';
+import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
 import { decodeModel, type ScoringWeights } from './model.js';
 import { Engine } from './engine.js';
@@ -69,20 +69,20 @@ function startBackend(opts: RankerOptions) {
 }
 
 /** Fetches the .wasm binary this browser will run, checks its sha256, and serves those bytes to the WASM backend. */
-async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string>>): Promise<string | undefined> {
+async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string>>): Promise<WasmCheck> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const file = simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
   const url = new URL(file, new URL(prefix, typeof document !== 'undefined' ? document.baseURI : undefined)).href;
   let bytes: ArrayBuffer;
   try {
     const response = await fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer' });
-    if (!response.ok) return undefined; // missing: the backend's own start fails and the chain goes on
+    if (!response.ok) return { unavailable: `GET ${url} answered ${response.status}` };
     bytes = await response.arrayBuffer();
-  } catch {
-    return undefined;
+  } catch (e) {
+    return { unavailable: `GET ${url} failed (${(e as Error).message})` };
   }
   const hash = await sha256Hex(bytes);
-  if (hash !== hashes[file]) return `${url} has sha256 ${hash}, this build of Vitrine expects ${hashes[file]}`;
+  if (hash !== hashes[file]) return { integrity: `${url} has sha256 ${hash}, this build of Vitrine expects ${hashes[file]}` };
   // tfjs fetches the binary through its platform's fetch when told to (setWasmPaths' second argument):
   // answer that one request with the bytes just checked. This tfjs is the script tag's own copy.
   const platform = tf.env().platform;

@@ -5,8 +5,9 @@ import { test, expect } from './fixtures.js';
 test('a whole visit sends no request that carries profile or event data', async ({ page, context }) => {
   const requests: Request[] = [];
   context.on('request', (r) => requests.push(r));
-  const secret = ['item-18', 'item-19', 'item-4', 'home-grid', 'add_to_cart', 'dismiss', 'purchase'];
-  await page.goto('/test/pages/shop.html');
+  const secret = ['item-18', 'item-19', 'item-4', 'home-grid', 'add_to_cart', 'dismiss', 'purchase', 'private-search'];
+  // The page's URL holds what the visitor searched for: no request of Vitrine's may carry it, as a referrer either.
+  await page.goto('/test/pages/shop.html?q=private-search');
   const run = () =>
     page.evaluate(async () => {
       const v = await window.vitrine.createVitrine({ model: '/test/fixtures/planted-model/', backend: 'wasm', autoTrack: true });
@@ -30,14 +31,17 @@ test('a whole visit sends no request that carries profile or event data', async 
     expect(r.method(), r.url()).toBe('GET');
     expect(r.postData(), r.url()).toBeNull();
     expect(url.hostname).toBe('localhost');
+    if (url.pathname === '/test/pages/shop.html' || url.pathname === '/favicon.ico') continue; // the browser's own
     expect(url.search, r.url()).toBe('');
     // Only the page, the script, its WASM and the model's files.
     expect(url.pathname).toMatch(/^\/(test\/pages\/shop\.html|favicon\.ico|dist\/vitrine(\.min|-engine)\.js|dist\/tfjs-backend-wasm(-simd)?\.wasm|test\/fixtures\/planted-model\/(manifest\.json|items\.json|weights\.bin))$/);
     const headers = JSON.stringify(await r.allHeaders());
     for (const s of secret) expect(headers, `${r.url()} headers`).not.toContain(s);
-    // The model is fetched without a referrer, so not even the page's own URL goes along.
-    if (url.pathname.includes('/planted-model/')) expect((await r.allHeaders()).referer).toBeUndefined();
+    // Every file Vitrine fetches (engine, WASM, model) goes without a referrer: not even the page's URL goes along.
+    expect((await r.allHeaders()).referer, `${r.url()} referer`).toBeUndefined();
   }
+  expect(requests.some((r) => r.url().endsWith('/dist/vitrine-engine.js'))).toBe(true);
+  expect(requests.some((r) => r.url().endsWith('.wasm'))).toBe(true);
   const models = requests.filter((r) => r.url().includes('/planted-model/'));
   expect(models.length).toBeGreaterThanOrEqual(3);
 });
