@@ -2,6 +2,9 @@
 // asks for the order; no data attributes, no script tag. Built by rollup into demo/spa/build/ (app.js, and the engine chunk it imports when the model loads).
 import { createVitrine } from '../../dist/index.js';
 
+// When the app's own code starts running: a static import would be fetched before this, a lazy one after.
+performance.mark('spa:start');
+
 const status = document.getElementById('status');
 const listEl = document.getElementById('list');
 const movies = (await (await fetch('../data/movies.json')).json()).slice(0, 30);

@@ -117,7 +117,40 @@ export function parseManifest(json: unknown): Result<Manifest> {
   if (embeddings.shape.length !== 2 || rows !== m.itemCount || cols !== m.dim) {
     return invalid(`item_embeddings has shape [${embeddings.shape.join(', ')}], expected [itemCount, dim] = [${m.itemCount}, ${m.dim}]`);
   }
+  const optional = checkOptional(m);
+  if (optional) return invalid(optional);
   return { ok: true, value: { ...(m as Manifest), files: [...files.values()] } };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category'];
+
+/** The optional parts the engine reads: the session model's shape, the scoring blend, category names. */
+function checkOptional(m: Record<string, unknown>): string | undefined {
+  if (m.session !== undefined) {
+    const s = m.session;
+    if (!isObject(s)) return `session is ${show(s)}, expected an object { hidden, window, eventTypes }`;
+    if (!isCount(s.hidden, 4096)) return `session.hidden is ${show(s.hidden)}, expected an integer in 1..4096`;
+    if (s.window !== undefined && !isCount(s.window, 10_000)) return `session.window is ${show(s.window)}, expected an integer in 1..10000`;
+    if (s.eventTypes !== undefined && !(Array.isArray(s.eventTypes) && s.eventTypes.every((t) => typeof t === 'string'))) {
+      return `session.eventTypes is ${show(s.eventTypes)}, expected an array of event type names`;
+    }
+  }
+  if (m.scoring !== undefined) {
+    if (!isObject(m.scoring)) return `scoring is ${show(m.scoring)}, expected an object of blend weights`;
+    for (const [k, v] of Object.entries(m.scoring)) {
+      if (!SCORING_KEYS.includes(k)) return `scoring.${k} is not a blend weight; expected ${SCORING_KEYS.join(', ')}`;
+      if (typeof v !== 'number' || !Number.isFinite(v)) return `scoring.${k} is ${show(v)}, expected a finite number`;
+    }
+    const last = m.scoring.last;
+    if (last !== undefined && !(Number.isInteger(last) && (last as number) >= 0 && (last as number) <= 1000)) {
+      return `scoring.last is ${show(last)}, expected a whole number of session items in 0..1000`;
+    }
+  }
+  if (m.categories !== undefined && !(Array.isArray(m.categories) && m.categories.every((c) => typeof c === 'string'))) {
+    return `categories is ${show(m.categories)}, expected an array of category names`;
+  }
+  return undefined;
 }
 
 /** Validates the item vocabulary against the manifest. */

@@ -8,7 +8,7 @@ test.beforeEach(async ({ page }) => {
   await page.goto('/test/pages/blank.html');
 });
 
-test('the LSTM state kept between events (one step each) scores as a fresh read of the whole session', async ({ page }) => {
+test('the LSTM state kept between events scores as a fresh read of the whole session (one step per event: engine.test.ts counts them)', async ({ page }) => {
   const { stepped, fresh } = await page.evaluate(async (model) => {
     const ids = Array.from({ length: 60 }, (_, i) => `item-${i}`);
     const a = await window.vitrine.createVitrine({ model, backend: 'wasm' });

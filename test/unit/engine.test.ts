@@ -185,3 +185,24 @@ test('a read-back that rejects, or an LSTM step that throws midway, leaks no ten
   expect(tf.memory().numTensors).toBe(loaded);
   disposeModel(engine.model);
 });
+
+test('the LSTM state is kept between calls: each new event is one step, a fresh engine reads every event', async () => {
+  const fetched = await load(join(import.meta.dirname, '../fixtures/planted-model'));
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const page = Array.from({ length: 20 }, (_, i) => `item-${i + 20}`);
+  // One SplitV per LSTM step (the four gates); nothing else in a rank splits.
+  const steps = async (engine: Awaited<ReturnType<typeof engineFor>>, history: string[]) =>
+    (await tf.profile(async () => void (await rankWith(engine, page, history)))).kernels.filter((k) => k.name === 'SplitV').length;
+  const kept = await engineFor(fetched.value);
+  expect(await steps(kept, ['item-20'])).toBe(1);
+  expect(await steps(kept, ['item-20', 'item-21'])).toBe(1);
+  expect(await steps(kept, ['item-20', 'item-21', 'item-22'])).toBe(1);
+  expect(await steps(kept, ['item-20', 'item-21', 'item-22'])).toBe(0); // the same session: no step
+  const fresh = await engineFor(fetched.value);
+  expect(await steps(fresh, ['item-20', 'item-21', 'item-22'])).toBe(3);
+  expect(await rankWith(kept, page, ['item-20', 'item-21', 'item-22'])).toEqual(await rankWith(fresh, page, ['item-20', 'item-21', 'item-22']));
+  for (const e of [kept, fresh]) {
+    e.dispose();
+    disposeModel(e.model);
+  }
+});

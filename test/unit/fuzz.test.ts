@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { parseEmbeddings } from '../../src/cli/import.js';
@@ -88,6 +90,39 @@ test('a manifest from anywhere is validated, never trusted, never thrown over', 
       if (!r.ok) expect(r.error.message).toMatch(/^manifest\.json: /);
     }),
     { numRuns: RUNS * 2 },
+  );
+});
+
+// A real manifest (the planted model's) with one field replaced by anything: every field the engine
+// reads, the optional session, scoring and categories included, is either still valid or refused by name.
+const PLANTED_MANIFEST = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/planted-model/manifest.json'), 'utf8'));
+const FIELDS = ['format', 'formatVersion', 'dim', 'itemCount', 'items', 'files', 'weights', 'session', 'session.hidden', 'session.window', 'session.eventTypes', 'scoring', 'scoring.lstm', 'scoring.last', 'scoring.decay', 'scoring.repeat', 'scoring.long', 'scoring.category', 'scoring.__proto__', 'categories'];
+
+test('a manifest with one field changed is accepted only while that field is valid, else refused naming it', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(...FIELDS), fc.oneof(fc.anything(), fc.jsonValue(), fc.double(), fc.integer()), (field, value) => {
+      const m = structuredClone(PLANTED_MANIFEST);
+      const [top, sub] = field.split('.');
+      if (sub === undefined) m[top] = value;
+      else Object.defineProperty(m[top], sub, { value, enumerable: true, configurable: true, writable: true });
+      const r = parseManifest(m);
+      if (!r.ok) {
+        // The message names the field (dim and itemCount may be named through item_embeddings' expected shape).
+        expect(r.error.message).toMatch(/^manifest\.json: /);
+        expect(r.error.message).toContain(top === 'formatVersion' ? 'formatVersion' : top);
+        return;
+      }
+      const v = r.value;
+      const session = v.session as { hidden: unknown; window?: unknown; eventTypes?: unknown } | undefined;
+      if (session !== undefined) {
+        expect(Number.isInteger(session.hidden)).toBe(true);
+        if (session.window !== undefined) expect(Number.isInteger(session.window)).toBe(true);
+        if (session.eventTypes !== undefined) expect(Array.isArray(session.eventTypes)).toBe(true);
+      }
+      for (const w of Object.values((v.scoring ?? {}) as Record<string, unknown>)) expect(Number.isFinite(w)).toBe(true);
+      if (v.categories !== undefined) expect((v.categories as unknown[]).every((c) => typeof c === 'string')).toBe(true);
+    }),
+    { numRuns: RUNS * 4 },
   );
 });
 
