@@ -57,15 +57,15 @@ export async function startRanker(files: FetchedModel, opts: RankerOptions): Pro
 
 function startBackend(opts: RankerOptions) {
   const prefix = opts.wasmPaths;
-  if (!prefix) return chooseBackend(opts.backend);
   // The script tag's build knows each .wasm file's hash: the binary is fetched and checked here, then
   // handed to the WASM backend, which compiles those very bytes (no second fetch that could differ).
+  // (Where the build has no hashes, the constant is null: the branch and verifyWasm drop out of it.)
   const hashes = __VITRINE_WASM_SHA256__;
-  if (!hashes) {
-    setWasmPaths(prefix);
-    return chooseBackend(opts.backend);
+  if (hashes && prefix) {
+    return chooseBackend(opts.backend, { beforeWasm: () => verifyWasm(prefix, hashes) });
   }
-  return chooseBackend(opts.backend, { beforeWasm: () => verifyWasm(prefix, hashes) });
+  if (prefix) setWasmPaths(prefix);
+  return chooseBackend(opts.backend);
 }
 
 /** Fetches the .wasm binary this browser will run, checks its sha256, and serves those bytes to the WASM backend. */

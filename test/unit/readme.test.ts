@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 
@@ -17,4 +18,40 @@ test('the README quotes every size budget that CI enforces', () => {
 test('the quick start is the two commands', () => {
   const quick = readme.split('## Quick start')[1].split('```sh')[1].split('```')[0].trim().split('\n');
   expect(quick.map((l) => l.split('#')[0].trim())).toEqual(['npm start', 'npm test']);
+});
+
+// Figures in the README come from measurements: sizes from the built files (gzip level 9, as size-limit
+// measures them), accuracy from docs/benchmarks.md, which `npm run bench:trainer` writes.
+const kb = (file: string) => gzipSync(readFileSync(join(root, file)), { level: 9 }).length / 1000;
+
+test('the README quotes the sizes the build has', () => {
+  const dist = join(root, 'dist/vitrine.min.js');
+  expect(existsSync(dist), 'dist/ is missing: run `npm run build` first').toBe(true);
+  for (const { path } of budgets) {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${path}\``))!;
+    const quoted = Number(/\| ([\d.]+) KB \| [\d.]+ KB \|$/.exec(row.trim())?.[1]);
+    expect(quoted, `README's size of ${path}`).toBeCloseTo(kb(path), 1);
+  }
+  // The opening paragraph says the same.
+  const intro = readme.split('## ')[0];
+  for (const [phrase, file] of [
+    [/\*\*([\d.]+) KB gzip\*\*/, 'dist/vitrine.min.js'],
+    [/fetches the engine \(([\d.]+) KB gzip/, 'dist/vitrine-engine.js'],
+    [/plus a ([\d.]+) KB gzip WASM binary/, 'dist/tfjs-backend-wasm-simd.wasm'],
+    [/([\d.]+) KB gzip of its own code/, 'dist/core.js'],
+  ] as const) {
+    expect(Number(phrase.exec(intro)?.[1]), `${phrase} in the README's opening`).toBeCloseTo(kb(file), 1);
+  }
+});
+
+test("the README's accuracy figures are docs/benchmarks.md's", () => {
+  const doc = readFileSync(join(root, 'docs/benchmarks.md'), 'utf8');
+  const rsc = doc.split('### rsc15-sample')[1].split('###')[0];
+  const row = (name: string) => rsc.split('\n').find((l) => l.startsWith(`| ${name} |`))!.split('|').slice(2, 4).map((x) => x.trim());
+  const [blend, neighbourhood, lstm, knn] = ['Vitrine model (blend)', 'session neighbourhood alone', 'LSTM alone', 'item-kNN'].map(row);
+  const text = readme.replace(/\s+/g, ' ');
+  expect(text).toContain(`reaches HitRate@20 ${blend[0]}% and MRR@20 ${blend[1]}%`);
+  expect(text).toContain(`neighbourhood alone gives ${neighbourhood[0]}% and ${neighbourhood[1]}%`);
+  expect(text).toContain(`the LSTM alone ${lstm[0]}% and ${lstm[1]}%`);
+  expect(text).toContain(`item-kNN, gives ${knn[0]}% and ${knn[1]}%`);
 });
