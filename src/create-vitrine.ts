@@ -1,5 +1,5 @@
-import type { Vitrine, VitrineOptions } from './types/index.js';
-import { createWith, startWith, type StartedVitrine } from './lib/instance.js';
+import type { StartedVitrine, Vitrine, VitrineOptions } from './types/index.js';
+import { createWith, startWith } from './lib/instance.js';
 
 export type { StartedVitrine };
 

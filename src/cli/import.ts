@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { InputError } from '../trainer/data.js';
+import { InputError, readInput } from '../trainer/data.js';
 import { readItems } from '../trainer/parse.js';
 import { splitLine } from '../trainer/csv.js';
 import { categoryEmbeddings, foldInMatrix } from '../trainer/profile-space.js';
@@ -85,13 +84,7 @@ export async function importCommand(args: string[], out: (line: string) => void)
   }
   if (!values.embeddings || !values.out) throw new UsageError(`--embeddings and --out are required\n\n${IMPORT_HELP}`);
   await checkModelDir(values.out, [values.embeddings, values.items]);
-  let text: string;
-  try {
-    text = await readFile(values.embeddings, 'utf8');
-  } catch {
-    throw new InputError(values.embeddings, 0, 0, 'cannot read the file (does it exist?)');
-  }
-  const { ids, dim, values: E } = parseEmbeddings(text, values.embeddings);
+  const { ids, dim, values: E } = parseEmbeddings(await readInput(values.embeddings), values.embeddings);
   const meta = values.items ? await readItems(values.items) : undefined;
   const categories = meta ? ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
   const tensors: Record<string, ExportTensor> = {

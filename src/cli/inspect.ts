@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifest } from '../lib/manifest.js';
+import type { Metrics } from '../trainer/metrics.js';
+import { metricsTable } from './report.js';
 import { UsageError } from './usage-error.js';
 
 /** Summarises a model directory and verifies every file's size and hash. Returns the report's lines. */
@@ -43,6 +45,11 @@ export async function inspect(dir: string): Promise<{ lines: string[]; ok: boole
     if (status !== 'sha256 ok') ok = false;
     lines.push(`  ${f.path.padEnd(24)} ${String(f.bytes).padStart(10)} B  ${status}`);
   }
-  if (m.metrics) lines.push(`metrics     ${JSON.stringify(m.metrics)}`);
+  const metrics = m.metrics as { cases?: number; at20?: Record<string, Metrics>; at10?: Record<string, Metrics> } | undefined;
+  if (metrics?.at20 && metrics.at10) {
+    lines.push(`metrics     on ${metrics.cases ?? '?'} held-out cases, full ranking`, '', metricsTable(metrics.at20, 20), '', metricsTable(metrics.at10, 10));
+  } else if (m.metrics) {
+    lines.push(`metrics     ${JSON.stringify(m.metrics, null, 2)}`);
+  }
   return { lines, ok };
 }

@@ -30,6 +30,14 @@ Input:
   --min-rating R     movielens: ratings >= R are positive interactions (default 4)
   --user COL | --session COL, --item COL [--time COL] [--type COL]
                      csv: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
+
+Formats (UTF-8 text; fields may be "quoted", with "" for a quote inside):
+  movielens  ratings.csv: userId,movieId,rating,timestamp with a header, comma-separated (or MovieLens
+             100k's u.data: tab-separated, no header); times in unix seconds
+  rsc15      SessionId<TAB>ItemId<TAB>Time with a header, tab-separated; times in unix seconds
+  sessions   one session per line, item ids separated by spaces or tabs, oldest first (line order is time)
+  csv        comma-separated with a header naming the columns; times in unix seconds (fractions allowed)
+             or ISO 8601 dates such as 2024-05-01T12:30:00Z; without --time, file order is time order
 Output:
   --out DIR          the model directory to write: absent, empty, or a model vitrine wrote (replaced
                      atomically); any other folder or file is refused

@@ -7,6 +7,7 @@ import type {
   Ranked,
   RankOptions,
   RecommendOptions,
+  StartedVitrine,
   TrackEvent,
   Vitrine,
   VitrineError,
@@ -23,17 +24,13 @@ import { autoTrack } from './profile/auto-track.js';
 export type Ranker = typeof import('./ranker.js');
 export type LoadRanker = () => Promise<Ranker>;
 
-/** An instance that is tracking already; its model loads in the background (`loadModel`) or on `load()`. */
-export type StartedVitrine = Vitrine & {
-  /** Starts loading the model (code and files) if it has not started; settles when ranking can use it or it failed. Never rejects. */
-  load(): Promise<void>;
-  /** Settles when the model has loaded or failed to; pending until loading starts. */
-  readonly loaded: Promise<void>;
-};
+export type { StartedVitrine };
 
 /** Calls `f` when the page is idle (at the latest after `timeout` ms). */
-export const whenIdle = (f: () => void, timeout = 2000) =>
-  typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout }) : setTimeout(f, 200);
+export function whenIdle(f: () => void, timeout = 2000): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout });
+  else setTimeout(f, 200);
+}
 
 /** `createVitrine` with the second stage imported through `loadRanker`. */
 export async function createWith(loadRanker: LoadRanker, options: VitrineOptions): Promise<Vitrine> {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 /** Event types a log may carry, weakest signal first. */
 export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -29,7 +30,20 @@ export class InputError extends Error {
     readonly column: number,
     message: string,
   ) {
-    super(`${file}:${line}:${column}: ${message}`);
+    // Line and column 0: the mistake is the file's as a whole (missing, a folder, too short), not a place in it.
+    super(`${file}${line > 0 ? `:${line}${column > 0 ? `:${column}` : ''}` : ''}: ${message}`);
+  }
+}
+
+/** Reads a text file the user named; a missing file, a folder or an unreadable one is an InputError saying which. */
+export async function readInput(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; expected a file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot be read (${(e as Error).message})`;
+    throw new InputError(file, 0, 0, why);
   }
 }
 

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { splitLine } from './csv.js';
-import { EVENT_TYPES, InputError, type EventType, type Log, type Sequence } from './data.js';
+import { EVENT_TYPES, InputError, readInput, type EventType, type Log, type Sequence } from './data.js';
 
 export const FORMATS = ['movielens', 'rsc15', 'sessions', 'csv'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -32,13 +31,7 @@ interface Row {
 
 /** Reads a log file; every mistake is an {@link InputError} naming the file, line and column. */
 export async function readLog(file: string, options: ParseOptions): Promise<Log> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new InputError(file, 0, 0, 'cannot read the file (does it exist?)');
-  }
-  return parseLog(text, file, options);
+  return parseLog(await readInput(file), file, options);
 }
 
 export function parseLog(text: string, file: string, options: ParseOptions): Log {
@@ -176,13 +169,7 @@ function group(rows: Row[]): Sequence[] {
 
 /** Reads movies.csv-style item metadata (`id,title,categories` with `|` between categories). */
 export async function readItems(file: string): Promise<Map<string, { title: string; categories: string[] }>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new InputError(file, 0, 0, 'cannot read the file (does it exist?)');
-  }
-  const lines = text.split(/\r?\n/);
+  const lines = (await readInput(file)).split(/\r?\n/);
   const out = new Map<string, { title: string; categories: string[] }>();
   lines.forEach((line, i) => {
     if (i === 0 || line.trim() === '') return;

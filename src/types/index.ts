@@ -150,9 +150,10 @@ export interface Ranked {
 /** Options of {@link Vitrine.rank}. */
 export interface RankOptions {
   /**
-   * What the visitor did, oldest first: item ids (read as clicks now) or events with type and time.
-   * Until the local profile store lands, the caller supplies it. Ids the model does not know are ignored.
-   * @default []
+   * What the visitor did, oldest first: item ids (read as clicks now) or events with type and time. When
+   * given, it replaces the stored profile for this call; when left out, the profile stored on the device
+   * (everything `track` recorded) is read. Ids the model does not know are ignored.
+   * @default the stored profile
    */
   history?: readonly (string | HistoryEvent)[];
   /** Ids that keep their position in the page's order (merchandising slots). @default [] */
@@ -239,3 +240,11 @@ export interface Vitrine {
   /** Frees the model's tensors and stops tracking. Later `rank` calls keep the page's order. */
   dispose(): void;
 }
+
+/** An instance that is tracking already; its model loads in the background (`loadModel`) or on `load()`. */
+export type StartedVitrine = Vitrine & {
+  /** Starts loading the model (code and files) if it has not started; settles when ranking can use it or it failed. Never rejects. */
+  load(): Promise<void>;
+  /** Settles when the model has loaded or failed to; pending until loading starts. */
+  readonly loaded: Promise<void>;
+};

@@ -22,6 +22,15 @@ test('inspect summarises the tiny model and verifies its hashes', async () => {
   expect(text).toMatch(/weights-[0-9a-f]{16}\.bin\s+96 B\s+sha256 ok/);
 });
 
+test('inspect prints a trained model\'s metrics as tables', async () => {
+  const { code, text } = await run(['inspect', join(import.meta.dirname, '../fixtures/planted-model')]);
+  expect(code).toBe(0);
+  expect(text).toMatch(/^metrics {5}on \d+ held-out cases, full ranking$/m);
+  expect(text).toMatch(/^\| @20 \(%\) \| HitRate \| MRR \| NDCG \| Precision \| Recall \| F1 \|$/m);
+  expect(text).toMatch(/^\| POP \| [\d.]+ \|/m);
+  expect(text).not.toMatch(/\{"k":/);
+});
+
 test('inspect exits 1 and names the file whose hash does not match', async () => {
   const dir = await copyOfTinyModel();
   const items = await readFile(join(dir, TINY_ITEMS_FILE), 'utf8');

@@ -88,9 +88,12 @@ describe('csv', () => {
   });
 });
 
-test('an unknown format and a missing file are named', async () => {
+test('an unknown format, a missing file and a folder are named, with no made-up position', async () => {
   expect(() => parse('x', { format: 'parquet' as never })).toThrow(/unknown format "parquet"; expected one of movielens, rsc15, sessions, csv/);
-  await expect(readLog('/no/such/log.csv', { format: 'rsc15' })).rejects.toThrow('/no/such/log.csv:0:0: cannot read the file');
+  await expect(readLog('/no/such/log.csv', { format: 'rsc15' })).rejects.toThrow(/^\/no\/such\/log\.csv: no such file$/);
+  const folder = await mkdtemp(join(tmpdir(), 'vitrine-'));
+  await expect(readLog(folder, { format: 'rsc15' })).rejects.toThrow(new RegExp(`^${folder}: is a folder; expected a file$`));
+  await expect(readItems(folder)).rejects.toThrow(/is a folder; expected a file$/);
 });
 
 test('readItems reads quoted titles and genre lists', async () => {
