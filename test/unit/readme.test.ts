@@ -30,7 +30,7 @@ test('the README quotes the sizes the build has', () => {
   for (const { path } of budgets) {
     const row = readme.split('\n').find((line) => line.startsWith(`| \`${path}\``))!;
     const quoted = Number(/\| ([\d.]+) KB \| [\d.]+ KB \|$/.exec(row.trim())?.[1]);
-    expect(quoted, `README's size of ${path}`).toBeCloseTo(kb(path), 1);
+    expect(quoted, `README's size of ${path} (node scripts/readme-sizes.mjs writes them)`).toBeCloseTo(kb(path), 1);
   }
   // The opening paragraph says the same.
   const intro = readme.split('## ')[0];

@@ -1,0 +1,21 @@
+// Writes the sizes the README quotes (its size table and opening paragraph) from the built files, gzip
+// level 9 as size-limit measures them. Run after `npm run build`; test/unit/readme.test.ts checks them.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const root = new URL('../', import.meta.url);
+const kb = (file) => (gzipSync(readFileSync(new URL(file, root)), { level: 9 }).length / 1000).toFixed(1);
+const budgets = JSON.parse(readFileSync(new URL('.size-limit.json', root), 'utf8'));
+let readme = readFileSync(new URL('README.md', root), 'utf8');
+for (const { path, limit } of budgets) {
+  readme = readme.replace(new RegExp(`^(\\| \`${path.replace(/[.]/g, '\\.')}\`.*\\| )[\\d.]+ KB( \\| ${limit} \\|)$`, 'm'), `$1${kb(path)} KB$2`);
+}
+const intro = [
+  [/(\*\*)[\d.]+( KB gzip\*\*)/, 'dist/vitrine.min.js'],
+  [/(fetches the engine \()[\d.]+( KB gzip)/, 'dist/vitrine-engine.js'],
+  [/(plus a )[\d.]+( KB gzip WASM binary)/, 'dist/tfjs-backend-wasm-simd.wasm'],
+  [/()[\d.]+( KB gzip of its own code)/, 'dist/core.js'],
+];
+for (const [pattern, file] of intro) readme = readme.replace(pattern, `$1${kb(file)}$2`);
+writeFileSync(new URL('README.md', root), readme);
+console.log('README sizes written from dist/');
