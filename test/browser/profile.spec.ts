@@ -211,13 +211,16 @@ test('a full disk (a real QuotaExceededError aborting the transaction) settles e
     const first = await settle(Promise.all([v.track({ type: 'click', item: 'new-1' }), v.track({ type: 'click', item: 'new-2' })]));
     const later = await settle(v.track({ type: 'click', item: 'new-3' }));
     const p = await v.profile();
+    // What could not be stored stays in the tab's journal, for its next page to replay.
+    const journaled = Object.keys(sessionStorage).filter((k) => k.startsWith('vitrine:journal:')).length;
     const ranked = (await v.rank(['item-50', 'item-4'])).map((x: { id: string }) => x.id);
     const calls = await settle(Promise.all([v.consent('pending'), v.forget()]));
-    return { first, later, calls, ranked, storage: p.storage, items: p.events.map((e: { item: string }) => e.item) };
+    return { first, later, calls, ranked, journaled, storage: p.storage, items: p.events.map((e: { item: string }) => e.item) };
   }, within);
   expect(r).toMatchObject({ first: 'settled', later: 'settled', calls: 'settled' });
   expect(r.storage).toMatchObject({ kind: 'memory', failure: expect.stringMatching(/^QuotaExceededError/) });
   expect(r.items).toEqual(['new-1', 'new-2', 'new-3']);
+  expect(r.journaled).toBeGreaterThanOrEqual(1); // the batch that failed (later ones are in memory only)
 });
 
 test('a failure while making room (reading the old events throws) still settles the write', async ({ page }) => {

@@ -180,8 +180,8 @@ export class Profile {
         const batch = this._queue.splice(0);
         const events = batch.map((p) => p.event);
         try {
-          await this._add(events);
-          this._journal.remove(events);
+          // What could not be stored stays in the journal: the tab's next page replays it.
+          if (await this._add(events)) this._journal.remove(events);
         } finally {
           batch.forEach((p) => p.done());
         }
@@ -199,23 +199,33 @@ export class Profile {
 
   /**
    * Adds events (already in the mirror) to the store. On a full disk it drops the oldest events and
-   * retries once; any other failure, or a failure while making room, moves the profile to memory. Never rejects.
+   * retries once; any other failure, or a failure while making room, moves the profile to memory. Never
+   * rejects; says whether the events reached the store.
    */
-  private async _add(events: StoredEvent[]): Promise<void> {
+  private async _add(events: StoredEvent[]): Promise<boolean> {
+    const kind = this._store!.kind;
     try {
       await this._store!.add(events);
+      return true;
     } catch (e) {
-      if ((e as DOMException)?.name !== 'QuotaExceededError') return this._toMemory(e);
+      if ((e as DOMException)?.name !== 'QuotaExceededError') {
+        this._toMemory(e);
+        return kind === 'memory';
+      }
       try {
         const { events: stored } = await this._store!.all();
-        const drop = stored.slice(0, Math.max(1, Math.ceil(stored.length * QUOTA_DROP))).map((s) => s.key);
-        await this._store!.delete(drop);
-        this._dropped += drop.length;
-        this.events.splice(0, Math.min(drop.length, Math.max(0, this.events.length - events.length)));
-        console.warn(`vitrine: storage quota exceeded; dropped the ${drop.length} oldest events`);
+        const drop = stored.slice(0, Math.ceil(stored.length * QUOTA_DROP)).map((s) => s.key);
+        if (drop.length > 0) {
+          await this._store!.delete(drop);
+          this._dropped += drop.length;
+          this.events.splice(0, Math.min(drop.length, Math.max(0, this.events.length - events.length)));
+          console.warn(`vitrine: storage quota exceeded; dropped the ${drop.length} oldest events`);
+        }
         await this._store!.add(events);
+        return true;
       } catch (again) {
         this._toMemory(again);
+        return false;
       }
     }
   }
@@ -225,7 +235,6 @@ export class Profile {
     if (this._store?.kind === 'memory') return;
     this._failure = `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? e}`;
     console.warn(`vitrine: storage failed (${this._failure}); keeping the profile in memory for this page`);
-    this._journal.clear();
     this._store?.close();
     const memory = new MemoryStore();
     void memory.add(this.events);
