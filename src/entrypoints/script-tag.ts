@@ -6,6 +6,7 @@
 import { createWith, startWith, whenIdle, type LoadRanker, type Ranker, type StartedVitrine } from '../lib/instance.js';
 import { applyLimit, applyOrders, readList, type PageList } from '../lib/dom/lists.js';
 import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
+import { checkRankArgs, checkRecommendArgs } from '../lib/options.js';
 
 type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[] };
 
@@ -68,8 +69,21 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
   version: __VITRINE_VERSION__,
   createVitrine: create,
   track: async (...a: Parameters<Vitrine['track']>) => (await instance()).track(...a),
-  rank: async (...a: Parameters<Vitrine['rank']>) => (await instance()).rank(...a),
-  recommend: async (...a: Parameters<Vitrine['recommend']>) => (await instance()).recommend(...a),
+  // A device in the holdout arm keeps the page's order everywhere and loads nothing to rank with: rank
+  // returns the page's order and recommend nothing (arguments are still checked).
+  rank: async (...a: Parameters<Vitrine['rank']>) => {
+    const v = await instance();
+    if (arm === 'personalised') return v.rank(...a);
+    const { exclude } = checkRankArgs(...a);
+    return a[0].filter((id) => !exclude.includes(id)).map((id) => ({ id, score: 0 }));
+  },
+  recommend: async (...a: Parameters<Vitrine['recommend']>) => {
+    const v = await instance();
+    if (arm === 'personalised') return v.recommend(...a);
+    checkRecommendArgs(...a);
+    return [];
+  },
+
   profile: async () => (await instance()).profile(),
   consent: async (...a: Parameters<Vitrine['consent']>) => (await instance()).consent(...a),
   forget: async () => {
@@ -103,7 +117,9 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
 });
 
 /** The page's instance once its model has loaded (or failed to). A getter: Object.assign would copy a value. */
-Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v ? (await v.load(), v) : undefined)), enumerable: true });
+/** 'personalised', or 'holdout' on a device that keeps the page's order (`data-holdout`). */
+Object.defineProperty(api, 'arm', { get: () => arm, enumerable: true });
+Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v && arm === 'personalised' ? (await v.load(), v) : v)), enumerable: true });
 
 // Calls queued on a stub (`vitrine('track', {...})` before this script loaded) replay in order.
 const stub = typeof window !== 'undefined' ? (window as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine : undefined;
@@ -137,13 +153,16 @@ function emit(e: RankEvent): void {
   }
 }
 
-/** Shows every marked list in the page's order (at its limit) now, rather than when its hold budget ends. */
+/** Shows a list not ranked yet in the page's order, at its limit, marked late. */
+function showLate(el: HTMLElement): void {
+  if (el.dataset.vitrineRanked !== undefined || el.dataset.vitrineLate !== undefined) return;
+  el.dataset.vitrineLate = '';
+  applyLimit(readList(el));
+}
+
+/** Shows every marked list not ranked yet in the page's order now, rather than when its hold budget ends. */
 function showAsIs(): void {
-  for (const el of document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
-    if (el.dataset.vitrineRanked !== undefined || el.dataset.vitrineLate !== undefined) continue;
-    el.dataset.vitrineLate = '';
-    applyLimit(readList(el));
-  }
+  document.querySelectorAll<HTMLElement>('[data-vitrine-list]').forEach(showLate);
 }
 
 /**
@@ -207,10 +226,19 @@ async function rankLists(live: boolean, only?: HTMLElement[]): Promise<void> {
 
 if (twice) console.warn('vitrine: the script is included twice; the second copy does nothing');
 else if (script?.dataset.model && typeof document !== 'undefined') {
+  // The arm first: a device in the holdout keeps the page's order, so it hides nothing and loads no engine,
+  // no .wasm and no model; it still tracks and reports its rank events.
+  try {
+    const stored = localStorage.getItem(ARM);
+    arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
+    if (holdout > 0) localStorage.setItem(ARM, arm);
+  } catch {
+    arm = Math.random() < holdout ? 'holdout' : 'personalised';
+  }
   // Each list stays hidden (its space kept, so nothing shifts) from when it appears until it is ranked or
   // the hold budget runs out; then it shows in the page's order, marked late. This holds for lists in the
   // first HTML and for lists an SPA adds later.
-  if (holdMs > 0 && 'adoptedStyleSheets' in document) {
+  if (holdMs > 0 && arm === 'personalised' && 'adoptedStyleSheets' in document) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
     document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
@@ -218,12 +246,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   // A list's hold budget runs from when it is on screen: one further down has until the visitor scrolls to it.
   const hold = (lists: Iterable<HTMLElement>) => {
     for (const el of lists) {
-      const late = () =>
-        setTimeout(() => {
-          if (el.dataset.vitrineRanked !== undefined) return;
-          el.dataset.vitrineLate = '';
-          applyLimit(readList(el)); // shown in the page's order, at its limit
-        }, Math.max(0, holdMs));
+      const late = () => setTimeout(() => showLate(el), Math.max(0, holdMs));
       if (typeof IntersectionObserver !== 'function') {
         late();
         continue;
@@ -242,7 +265,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     return r.bottom > 0 && r.top < innerHeight && r.width > 0;
   };
   const want = (lists: HTMLElement[]) => {
-    if (lists.length === 0) return;
+    if (lists.length === 0 || arm === 'holdout') return;
     void opening.then((v) => {
       if (!v) return;
       if (lists.some(onScreen)) void v.load();
@@ -266,13 +289,6 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     performance.mark?.('vitrine:first-order');
   };
   performance.mark?.('vitrine:start');
-  try {
-    const stored = localStorage.getItem(ARM);
-    arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
-    if (holdout > 0) localStorage.setItem(ARM, arm);
-  } catch {
-    arm = Math.random() < holdout ? 'holdout' : 'personalised';
-  }
   opening = startWith(loadRanker, {
     model: script.dataset.model,
     wasmPaths: here,
@@ -290,7 +306,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   opening
     .then(async (v) => {
       if (!v) return;
-      await v.loaded;
+      if (arm === 'personalised') await v.loaded;
       page = v;
       try {
         debug?.loaded(v, performance.now() - started);
@@ -326,4 +342,4 @@ for (const [method, ...args] of twice ? [] : queued) {
   }
 }
 
-export default (twice ? stub : api) as typeof api & { readonly ready: Promise<Vitrine | undefined> };
+export default (twice ? stub : api) as typeof api & { readonly ready: Promise<Vitrine | undefined>; readonly arm: 'personalised' | 'holdout' };

@@ -94,7 +94,9 @@ test('with consent denied nothing is stored', async ({ page }, info) => {
   await shot(page, info, 'consent denied');
 });
 
-test('the holdout arm keeps the page order and says so in its rank events', async ({ page }, info) => {
+test('the holdout arm keeps the page order, loads no engine, WASM or model, and says so in its rank events', async ({ page }, info) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.addInitScript(() => localStorage.setItem('vitrine:arm', 'holdout'));
   await page.addInitScript(() => {
     (window as any).arms = [];
@@ -108,5 +110,13 @@ test('the holdout arm keeps the page order and says so in its rank events', asyn
   expect(arms.length).toBeGreaterThan(0);
   expect(new Set(arms)).toEqual(new Set(['holdout']));
   expect((await page.evaluate(() => window.vitrine.profile())).events.length).toBeGreaterThan(0); // still tracked
+  expect(fetched).toContain('/dist/vitrine.min.js');
+  const api = await page.evaluate(async () => ({
+    arm: window.vitrine.arm,
+    ranked: (await window.vitrine.rank(['318', '356', '296'], { history: ['2571'] })).map((r) => r.id),
+    recommended: await window.vitrine.recommend({ k: 3 }),
+  }));
+  expect(api).toEqual({ arm: 'holdout', ranked: ['318', '356', '296'], recommended: [] });
+  expect(fetched.filter((p) => p.endsWith('/vitrine-engine.js') || p.endsWith('.wasm') || p.startsWith('/demo/model/'))).toEqual([]);
   await shot(page, info, 'holdout arm');
 });
