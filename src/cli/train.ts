@@ -48,7 +48,11 @@ Training:
   --epochs N         most epochs (default ${SESSION_DEFAULTS.maxEpochs}; early stopping on validation)
   --dim N            embedding size (default ${SESSION_DEFAULTS.dim})
   --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})
-  --learning-rate X  Adam's learning rate (default ${SESSION_DEFAULTS.learningRate})`;
+  --learning-rate X  Adam's learning rate (default ${SESSION_DEFAULTS.learningRate})
+  --softmax S        the LSTM's output layer: full (every item), sampled (the batch's targets and
+                     ${SESSION_DEFAULTS.negatives} negatives drawn by popularity^0.75, logQ-corrected) or auto (default: full
+                     while a batch's logits fit in 32M floats, else sampled: memory bounded in the catalog)
+  --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})`;
 
 /** The flags that say how to read a log, shared by train and eval. */
 export const LOG_FLAGS = {
@@ -74,6 +78,8 @@ const FLAGS = {
   dim: { type: 'string' },
   hidden: { type: 'string' },
   'learning-rate': { type: 'string' },
+  softmax: { type: 'string' },
+  negatives: { type: 'string' },
 } as const;
 
 /** Reads the log flags shared by train and eval. */
@@ -94,7 +100,14 @@ export interface MetricsJson {
   cases: number;
   metrics: Record<string, Metrics>;
   at10: Record<string, Metrics>;
-  train?: { seconds: number; epochs: number; clicks_per_second: number; peak_rss_mb?: number };
+  train?: { seconds: number; epochs: number; clicks_per_second: number; peak_rss_mb?: number; softmax?: 'full' | 'sampled' };
+}
+
+const SOFTMAX = ['auto', 'full', 'sampled'] as const;
+function softmaxFlag(value: string | undefined): (typeof SOFTMAX)[number] {
+  if (value === undefined) return SESSION_DEFAULTS.softmax;
+  if (!(SOFTMAX as readonly string[]).includes(value)) throw new UsageError(`--softmax must be one of ${SOFTMAX.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as (typeof SOFTMAX)[number];
 }
 
 /** `vitrine train`: returns the exit code. */
@@ -115,6 +128,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
     dim: intFlag(values.dim, 'dim', SESSION_DEFAULTS.dim),
     hidden: intFlag(values.hidden, 'hidden', SESSION_DEFAULTS.hidden),
     learningRate: numberFlag(values['learning-rate'], 'learning-rate', SESSION_DEFAULTS.learningRate),
+    softmax: softmaxFlag(values.softmax),
+    negatives: intFlag(values.negatives, 'negatives', SESSION_DEFAULTS.negatives),
   };
   // Before any work: the CLI writes over nothing it did not make, and never over its own inputs.
   await checkModelDir(values.out, [values.events, values.test, values.items]);
@@ -158,6 +173,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   );
   const seconds = (performance.now() - started) / 1000;
   const epochs = history.length;
+  log(`output layer: ${model.softmax === 'sampled' ? `sampled softmax (${Math.min(options.negatives, n)} negatives a batch, logQ-corrected)` : 'full softmax'}`);
 
   const weights = await model.weights();
   const E = weights.item_embeddings;
@@ -196,6 +212,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
       epochs,
       clicks_per_second: Math.round((trainClicks * epochs) / seconds),
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      softmax: model.softmax,
     },
   };
   await exportModel(

@@ -18,7 +18,20 @@ export interface SessionModelOptions {
   /** Stop after this many epochs without a better validation score. */
   patience: number;
   seed: number;
+  /**
+   * The output layer: `full` softmax over every item, `sampled` over the batch's targets and negatives
+   * shared across the batch (with the logQ correction), or `auto`: full while a batch's logits (windows ×
+   * steps × items) fit in FULL_SOFTMAX_LIMIT floats, else sampled, so memory stays bounded in the catalog.
+   */
+  softmax: 'auto' | 'full' | 'sampled';
+  /** Negatives drawn per batch for the sampled softmax. */
+  negatives: number;
 }
+
+/** Above this many logits a batch (about 128 MB of float32, with as much again for their gradient), `auto` samples. */
+export const FULL_SOFTMAX_LIMIT = 32 * 1024 * 1024;
+/** Negatives are drawn by popularity^SAMPLING_POWER: between uniform (0) and popularity (1), as word2vec. */
+export const SAMPLING_POWER = 0.75;
 
 export const SESSION_DEFAULTS: SessionModelOptions = {
   dim: 64,
@@ -30,6 +43,8 @@ export const SESSION_DEFAULTS: SessionModelOptions = {
   maxEpochs: 10,
   patience: 2,
   seed: 1,
+  softmax: 'auto',
+  negatives: 2048,
 };
 
 export const EVENT_TYPE_COUNT = 4;
@@ -130,6 +145,57 @@ function logits(p: Params, states: tf.Tensor2D, n: number): tf.Tensor2D {
   return tf.add(matMul(matMul(states, p.P as tf.Tensor2D), Et), p.bias) as tf.Tensor2D;
 }
 
+/**
+ * Draws negatives for the sampled softmax: items by popularity^SAMPLING_POWER (every item at least one
+ * count, so none is never drawn), by binary search in the cumulative distribution.
+ */
+export class NegativeSampler {
+  private readonly _cdf: Float64Array;
+  /** log of each item's expected count among `draws` negatives: the logQ correction. */
+  readonly logQ: Float32Array;
+
+  constructor(
+    counts: ArrayLike<number>,
+    readonly draws: number,
+  ) {
+    const n = counts.length;
+    this._cdf = new Float64Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) this._cdf[i] = total += (counts[i] + 1) ** SAMPLING_POWER;
+    this.logQ = Float32Array.from({ length: n }, (_, i) => Math.log((draws * (counts[i] + 1) ** SAMPLING_POWER) / total));
+    this._cdf = this._cdf.map((c) => c / total);
+  }
+
+  draw(random: () => number): number {
+    const u = random();
+    let lo = 0;
+    let hi = this._cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this._cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The candidates of one batch: its targets first (in-batch negatives for each other), then `draws`
+   * sampled items, without repeats; and each target's position among them.
+   */
+  candidates(targets: readonly number[], random: () => number): { items: Int32Array; labels: Int32Array } {
+    const at = new Map<number, number>();
+    const items: number[] = [];
+    const add = (i: number) => {
+      let k = at.get(i);
+      if (k === undefined) at.set(i, (k = items.push(i) - 1));
+      return k;
+    };
+    const labels = Int32Array.from(targets, add);
+    for (let s = 0; s < this.draws; s++) add(this.draw(random));
+    return { items: Int32Array.from(items), labels };
+  }
+}
+
 export interface EpochReport {
   epoch: number;
   loss: number;
@@ -145,6 +211,8 @@ export interface EpochReport {
 export class SessionModel {
   private readonly _p: Params;
   private readonly _random: () => number;
+  /** The output layer the last fit used. */
+  softmax: 'full' | 'sampled' | undefined;
 
   /** A trained model from exported weights (for evaluation); `window` as it was trained with. */
   static fromWeights(w: SessionWeights, window: number): SessionModel {
@@ -195,6 +263,13 @@ export class SessionModel {
     let total = 0;
     for (const b of buckets.values()) total += b.items.length;
     const batchSize = Math.min(o.batchSize, Math.max(16, Math.floor(total / 60)));
+    let longest = 0;
+    for (const len of buckets.keys()) longest = Math.max(longest, len);
+    const sampled = o.softmax === 'sampled' || (o.softmax === 'auto' && batchSize * longest * this.itemCount > FULL_SOFTMAX_LIMIT);
+    const counts = new Float64Array(this.itemCount);
+    if (sampled) for (const b of buckets.values()) for (const row of b.targets) for (const t of row) counts[t]++;
+    const sampler = sampled ? new NegativeSampler(counts, Math.min(o.negatives, this.itemCount)) : undefined;
+    this.softmax = sampled ? 'sampled' : 'full';
     const history: EpochReport[] = [];
     let best = -Infinity;
     let bestWeights: tf.Tensor[] | undefined;
@@ -214,13 +289,24 @@ export class SessionModel {
       let count = 0;
       for (const [bi, batch] of batches.entries()) {
         const seed = Math.floor(this._random() * 2 ** 31);
+        const flat = batch.targets.flat();
+        const pick = sampler?.candidates(flat, this._random);
         const cost = optimizer.minimize(() => {
           const items = tf.tensor2d(batch.items, undefined, 'int32');
           const types = tf.tensor2d(batch.types, undefined, 'int32');
-          const targets = tf.tensor1d(batch.targets.flat(), 'int32');
           const states = encode(this._p, items, types, o.hidden, true, seed);
-          const logp = tf.logSoftmax(logits(this._p, states, this.itemCount));
-          return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(targets, this.itemCount)), 1))) as tf.Scalar;
+          if (!pick) {
+            const logp = tf.logSoftmax(logits(this._p, states, this.itemCount));
+            return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(flat, 'int32'), this.itemCount)), 1))) as tf.Scalar;
+          }
+          // Sampled softmax: the logits of the candidates only (windows·steps × candidates, whatever the
+          // catalog), each less the log of its expected count under the sampler, so the estimate of the
+          // full softmax's gradient is unbiased in the limit.
+          const c = tf.tensor1d(pick.items, 'int32');
+          const q = tf.tensor1d(Float32Array.from(pick.items, (i) => sampler!.logQ[i]));
+          const scores = tf.sub(tf.add(matMul(matMul(states, this._p.P as tf.Tensor2D), tf.transpose(tf.gather(this._p.E, c)) as tf.Tensor2D), tf.gather(this._p.bias, c)), q);
+          const logp = tf.logSoftmax(scores as tf.Tensor2D);
+          return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(pick.labels, 'int32'), pick.items.length)), 1))) as tf.Scalar;
         }, true);
         const n = batch.targets.length * batch.targets[0].length;
         lossSum += (await cost!.data())[0] * n;

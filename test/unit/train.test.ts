@@ -62,7 +62,7 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full' });
   });
 
   test('the model finds the successor that popularity cannot', () => {
@@ -216,4 +216,35 @@ test('an item of --test that training never saw is an error naming the file and 
   } finally {
     console.error = original;
   }
+});
+
+describe('the sampled softmax', () => {
+  test('draws targets first, then negatives by popularity^0.75, without repeats', async () => {
+    const { NegativeSampler, SAMPLING_POWER } = await import('../../src/trainer/session-model.js');
+    const counts = [1000, 100, 10, 0];
+    const sampler = new NegativeSampler(counts, 3);
+    const { seededRandom } = await import('../../src/trainer/random.js');
+    const random = seededRandom(3);
+    const { items, labels } = sampler.candidates([2, 3, 2], random);
+    expect(Array.from(items.subarray(0, 2))).toEqual([2, 3]);
+    expect(Array.from(labels)).toEqual([0, 1, 0]);
+    expect(new Set(items).size).toBe(items.length);
+    const drawn = new Float64Array(4);
+    for (let i = 0; i < 100_000; i++) drawn[sampler.draw(random)]++;
+    const weight = counts.map((c) => (c + 1) ** SAMPLING_POWER);
+    const total = weight.reduce((a, b) => a + b, 0);
+    weight.forEach((w, i) => expect(drawn[i] / 100_000).toBeCloseTo(w / total, 2));
+    weight.forEach((w, i) => expect(Math.exp(sampler.logQ[i])).toBeCloseTo((3 * w) / total, 5));
+  });
+
+  test('a model trained with it finds the planted successor, as the full softmax does', async () => {
+    const lines: string[] = [];
+    const code = await main(['train', '--events', join(dir, 'log.tsv'), '--format', 'rsc15', '--out', join(dir, 'model-sampled'), ...FAST, '--softmax', 'sampled', '--negatives', '16'], (l) => lines.push(l));
+    expect(code).toBe(0);
+    const { at10, train } = JSON.parse(lines.join('\n'));
+    expect(train.softmax).toBe('sampled');
+    expect(at10.lstm.hitrate).toBeGreaterThan(0.6);
+    expect(at10.lstm.hitrate).toBeGreaterThan(first.json.at10.lstm.hitrate - 0.1);
+    expect(at10.pop.hitrate).toBeLessThan(0.35);
+  }, 240_000);
 });
