@@ -107,10 +107,9 @@ async function startBackend(name: BackendName): Promise<boolean> {
 
 // What tfjs and the WASM loader print while a backend fails to start, word for word: tfjs's "Initialization
 // of backend … failed", "Could not get context for WebGL …" and "Make sure the server can serve the `.wasm`
-// file…", emscripten's "Aborted(…)" and its wasm
-// fetch and compile messages. Only messages that begin so are held back, and only during a start: the
-// page's own messages pass, whatever words they use.
-export const BACKEND_NOISE =
+// file…", emscripten's "Aborted(…)" and its wasm fetch and compile messages. Only messages that begin so
+// are held back, and only during a start: the page's own messages pass, whatever words they use.
+const BACKEND_NOISE =
   /^(Initialization of backend \w+ failed|Could not get context for WebGL|Aborted\(|failed to asynchronously prepare wasm|wasm streaming compile failed|falling back to ArrayBuffer instantiation|both async and sync fetching of the wasm failed|Make sure the server can serve the `\.wasm` file|Error: (Initialization of backend|Could not get context|Aborted\())/;
 
 async function quietly<T>(f: () => Promise<T>): Promise<T> {
