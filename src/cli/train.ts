@@ -8,7 +8,7 @@ import type { Metrics } from '../trainer/metrics.js';
 import { EXPORT_NEIGHBOURS, exportModel, loadModel } from '../trainer/model-io.js';
 import { FORMATS, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
 import { bprFoldIn, categoryEmbeddings, prototypes } from '../trainer/profile-space.js';
-import { SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
+import { FULL_SOFTMAX_LIMIT, SAMPLING_POWER, SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
 import { splitByTime } from '../trainer/split.js';
 import { startTraining } from '../trainer/tf.js';
 import { intFlag, numberFlag, parseFlags } from './args.js';
@@ -50,8 +50,8 @@ Training:
   --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})
   --learning-rate X  Adam's learning rate (default ${SESSION_DEFAULTS.learningRate})
   --softmax S        the LSTM's output layer: full (every item), sampled (the batch's targets and
-                     ${SESSION_DEFAULTS.negatives} negatives drawn by popularity^0.75, logQ-corrected) or auto (default: full
-                     while a batch's logits fit in 32M floats, else sampled: memory bounded in the catalog)
+                     ${SESSION_DEFAULTS.negatives} negatives drawn by popularity^${SAMPLING_POWER}, logQ-corrected) or auto (default: full
+                     while a batch's logits fit in ${FULL_SOFTMAX_LIMIT / 2 ** 20}M floats, else sampled: memory bounded in the catalog)
   --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})`;
 
 /** The flags that say how to read a log, shared by train and eval. */
