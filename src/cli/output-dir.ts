@@ -23,13 +23,13 @@ async function real(path: string): Promise<string> {
 /** True when `inner` is `outer` or lies inside it. */
 const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
 
-/** Reads a directory's manifest.json and says whether it is a Vitrine model's. */
-export async function holdsModel(dir: string): Promise<boolean> {
+/** A directory's manifest.json, parsed, when it is a Vitrine model's; else undefined. */
+export async function modelManifest(dir: string): Promise<{ files?: unknown } | undefined> {
   try {
     const json = JSON.parse(await readFile(resolve(dir, 'manifest.json'), 'utf8'));
-    return json !== null && typeof json === 'object' && json.format === 'vitrine-model';
+    return json !== null && typeof json === 'object' && json.format === 'vitrine-model' ? json : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -56,7 +56,7 @@ export async function checkModelDir(out: string, inputs: readonly (string | unde
     return; // absent: it will be made
   }
   if (!info.isDirectory()) throw new UsageError(`--out ${JSON.stringify(out)} is a file; expected a model directory (absent, empty, or one written by vitrine)`);
-  if ((await readdir(target)).length === 0 || (await holdsModel(target))) return;
+  if ((await readdir(target)).length === 0 || (await modelManifest(target))) return;
   throw new UsageError(
     `--out ${JSON.stringify(out)} is a folder that holds other files and no Vitrine model (no manifest.json with "format": "vitrine-model"); ` +
       'vitrine replaces only a model directory it wrote, or an empty one: name a new folder',

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { FORMAT_VERSION, type Manifest, type ModelFile, type WeightSpec } from '../lib/manifest.js';
 import { toFloat16 } from './float16.js';
-import { checkModelDir } from './output-dir.js';
+import { checkModelDir, modelManifest } from './output-dir.js';
 
 /** A tensor to export: row-major values and a shape; float tensors may be stored as float16. */
 export interface ExportTensor {
@@ -52,14 +52,10 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** The files a model directory's manifest lists, if it has one. */
+/** The files a model directory's manifest lists (plain names in the directory only), if it has one. */
 async function listedFiles(dir: string): Promise<string[]> {
-  try {
-    const json = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
-    return Array.isArray(json?.files) ? json.files.map((f: { path?: unknown }) => f?.path).filter((p: unknown): p is string => typeof p === 'string' && basename(p) === p) : [];
-  } catch {
-    return [];
-  }
+  const files = (await modelManifest(dir))?.files;
+  return Array.isArray(files) ? files.map((f: { path?: unknown }) => f?.path).filter((p: unknown): p is string => typeof p === 'string' && basename(p) === p) : [];
 }
 
 /**

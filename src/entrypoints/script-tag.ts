@@ -3,7 +3,7 @@
 // This first stage tracks, stores and reorders; the second (dist/vitrine-engine.js: TensorFlow.js and the
 // engine) is imported from beside it when the page has a marked list: at once when one is on screen,
 // else when the page is idle.
-import { createWith, startWith, whenIdle, type LoadRanker, type Ranker, type StartedVitrine } from '../lib/instance.js';
+import { createWith, pageOrder, startWith, whenIdle, type LoadRanker, type Ranker, type StartedVitrine } from '../lib/instance.js';
 import { applyLimit, applyOrders, readList, type PageList } from '../lib/dom/lists.js';
 import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
 import { checkRankArgs, checkRecommendArgs } from '../lib/options.js';
@@ -75,7 +75,7 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
     const v = await instance();
     if (arm === 'personalised') return v.rank(...a);
     const { exclude } = checkRankArgs(...a);
-    return a[0].filter((id) => !exclude.includes(id)).map((id) => ({ id, score: 0 }));
+    return pageOrder(a[0], exclude);
   },
   recommend: async (...a: Parameters<Vitrine['recommend']>) => {
     const v = await instance();

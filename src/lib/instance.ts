@@ -26,6 +26,9 @@ export type LoadRanker = () => Promise<Ranker>;
 
 export type { StartedVitrine };
 
+/** The page's own order, less the excluded ids: what `rank` returns when it does not personalise. */
+export const pageOrder = (ids: readonly string[], exclude: readonly string[]): Ranked[] => ids.filter((id) => !exclude.includes(id)).map((id) => ({ id, score: 0 }));
+
 /** Calls `f` when the page is idle (at the latest after `timeout` ms). */
 export function whenIdle(f: () => void, timeout = 2000): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout });
@@ -183,7 +186,7 @@ class Instance implements Vitrine {
 
   async rank(ids: readonly string[], options?: RankOptions): Promise<Ranked[]> {
     const o = checkRankArgs(ids, options);
-    const keep = () => ids.filter((id) => !o.exclude.includes(id)).map((id) => ({ id, score: 0 }));
+    const keep = () => pageOrder(ids, o.exclude);
     const engine = await this._current();
     if (!engine) return keep();
     const now = Date.now();
