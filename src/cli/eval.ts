@@ -49,7 +49,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   }
   if (!values.model || !values.events) throw new UsageError(`--model and --events are required\n\n${EVAL_HELP}`);
   const parse = logOptions(values);
-  const progress = progressLine();
+  const progress = progressLine(process.stderr, { quiet: values.json });
   await startTraining();
   const { model } = await loadModel(values.model);
   const log = await readLog(values.events, parse);
@@ -91,7 +91,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   const at10: Record<string, Metrics> = {};
   let cases = 0;
   for (const s of scorers) {
-    const e = await evaluate(s, set, pop);
+    const e = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step));
     at20[s.name] = e.at20;
     at10[s.name] = e.at10;
     cases = e.cases;

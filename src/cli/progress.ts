@@ -1,17 +1,63 @@
-/** Progress on stderr: one rewritten line on a terminal, plain lines otherwise (logs, CI). */
-export function progressLine(stream: NodeJS.WriteStream = process.stderr) {
+/** Reports how far a stage is: `done` of `total` units, with an optional detail (a loss, a count). */
+export type Step = (done: number, total: number, detail?: string) => void;
+
+export interface Progress {
+  /** A line of its own (a stage's result, a figure). */
+  line(text: string): void;
+  /**
+   * Runs one named stage: prints its name, then (through `step`) how far it is with an estimate of the time
+   * left, then the time it took.
+   */
+  stage<T>(name: string, run: (step: Step) => T | Promise<T>): Promise<T>;
+}
+
+export interface ProgressOptions {
+  /** Print nothing (`--json`: the caller wants one JSON object and silence). */
+  quiet?: boolean;
+  /** Off a terminal, a step is printed at most this often. @default 15 */
+  everySeconds?: number;
+  /** The clock, in milliseconds (tests). */
+  now?: () => number;
+}
+
+/**
+ * Progress on stderr. On a terminal a stage's progress rewrites one line; in a log file or CI it is a plain
+ * line at most every `everySeconds`, so a long run shows it is alive and when it will end without flooding.
+ */
+export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr, options: ProgressOptions = {}): Progress {
+  const now = options.now ?? (() => performance.now());
+  const every = (options.everySeconds ?? 15) * 1000;
   let last = '';
+  const write = (text: string) => {
+    if (!options.quiet) stream.write(text);
+  };
+  const line = (text: string) => {
+    if (stream.isTTY && last) write(`\r${' '.repeat(last.length)}\r`);
+    last = '';
+    write(`${text}\n`);
+  };
   return {
-    update(text: string) {
-      if (stream.isTTY) {
-        stream.write(`\r${text.padEnd(last.length)}`);
-        last = text;
-      }
-    },
-    line(text: string) {
-      if (stream.isTTY && last) stream.write(`\r${' '.repeat(last.length)}\r`);
-      last = '';
-      stream.write(`${text}\n`);
+    line,
+    async stage(name, run) {
+      const started = now();
+      let printed = started;
+      line(`${name} ...`);
+      const step: Step = (done, total, detail) => {
+        const t = now();
+        const seconds = (t - started) / 1000;
+        const left = done > 0 && total > done ? ` ${duration((seconds / done) * (total - done))} left` : '';
+        const text = `  ${name}: ${done}/${total}${detail ? `  ${detail}` : ''}  ${duration(seconds)} in,${left}`;
+        if (stream.isTTY) {
+          write(`\r${text.padEnd(last.length)}`);
+          last = text;
+        } else if (t - printed >= every) {
+          printed = t;
+          line(text);
+        }
+      };
+      const result = await run(step);
+      line(`${name}: done in ${duration((now() - started) / 1000)}`);
+      return result;
     },
   };
 }
@@ -20,5 +66,5 @@ export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const m = Math.floor(seconds / 60);
   const s = Math.round(seconds % 60);
-  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : seconds < 10 ? `${seconds.toFixed(1)}s` : `${s}s`;
 }

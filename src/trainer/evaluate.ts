@@ -1,4 +1,4 @@
-import type { EncodedSet } from './data.js';
+import { countCases, type EncodedSet } from './data.js';
 import { MetricsAt, rankOf, type Metrics } from './metrics.js';
 
 /**
@@ -37,14 +37,19 @@ export interface Evaluation {
   at10: Metrics;
 }
 
-/** Full-ranking evaluation: every case ranks all items; ties go to the more popular item. */
-export async function evaluate(scorer: Scorer, set: EncodedSet, popularity: Float32Array): Promise<Evaluation> {
+/**
+ * Full-ranking evaluation: every case ranks all items; ties go to the more popular item. `step` hears the
+ * cases done so far and the total, every 256 cases.
+ */
+export async function evaluate(scorer: Scorer, set: EncodedSet, popularity: Float32Array, step?: (done: number, total: number) => void): Promise<Evaluation> {
   const at20 = new MetricsAt(20);
   const at10 = new MetricsAt(10);
+  const total = step ? countCases(set) : 0;
   await scorer.forEachCase(set, (s, i, scores) => {
     const rank = rankOf(scores, set.seqs[s][i], popularity);
     at20.add(rank);
     at10.add(rank);
+    if (step && at20.cases % 256 === 0) step(at20.cases, total);
   });
   return { cases: at20.cases, at20: at20.result(), at10: at10.result() };
 }

@@ -103,3 +103,48 @@ test('readItems reads quoted titles and genre lists', async () => {
   expect(items.get('1')).toEqual({ title: 'American President, The (1995)', categories: ['Comedy', 'Drama', 'Romance'] });
   expect(items.get('2')!.categories).toEqual([]);
 });
+
+describe('streaming a file', () => {
+  test('reads a log larger than one chunk line by line, CRLF and multibyte ids across chunk edges included', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'vitrine-')), 'big.tsv');
+    // Over 3 MB: several 1 MB chunks, so lines and the 2-byte "é" straddle chunk edges.
+    const rows = Array.from({ length: 120_000 }, (_, i) => `${Math.floor(i / 4)}\tété-${i % 997}\t${1_000_000 + i}`);
+    await writeFile(file, `SessionId\tItemId\tTime\r\n${rows.join('\r\n')}`);
+    const log = await readLog(file, { format: 'rsc15' });
+    expect(log.events).toBe(120_000);
+    expect(log.sequences.length).toBe(30_000);
+    expect(log.sequences[29_999].items).toEqual(Array.from({ length: 4 }, (_, k) => `été-${(119_996 + k) % 997}`));
+    expect(log.sequences[0].lines).toEqual([2, 3, 4, 5]);
+  });
+
+  test('an error deep in a streamed file names its line', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'vitrine-')), 'bad.tsv');
+    const rows = Array.from({ length: 100_000 }, (_, i) => `${i}\tx${i}\t${i}`);
+    rows[90_000] = '90000\tx\tlater';
+    await writeFile(file, `SessionId\tItemId\tTime\n${rows.join('\n')}\n`);
+    await expect(readLog(file, { format: 'rsc15' })).rejects.toThrow(/bad\.tsv:90002:9: expected a unix time \(a number\), got "later"/);
+  });
+});
+
+describe('--since and --max-clicks keep the recent part of a log', () => {
+  const text = 'SessionId\tItemId\tTime\n1\ta\t100\n2\tb\t300\n1\tc\t200\n3\td\t300\n3\te\t400\n';
+  test('--since keeps interactions at or after a time; sequences lose their older part', () => {
+    const log = parse(text, { format: 'rsc15', since: 200 });
+    expect(log.events).toBe(4);
+    expect(log.sequences.map((s) => [s.key, s.items])).toEqual([['2', ['b']], ['1', ['c']], ['3', ['d', 'e']]]);
+  });
+  test('--max-clicks keeps the latest N, the later in the file first among equal times', () => {
+    const log = parse(text, { format: 'rsc15', maxClicks: 2 });
+    expect(log.events).toBe(2);
+    expect(log.sequences.map((s) => s.items)).toEqual([['d', 'e']]);
+    expect(parse(text, { format: 'rsc15', maxClicks: 3 }).sequences.map((s) => s.items)).toEqual([['b'], ['d', 'e']]);
+    expect(parse(text, { format: 'rsc15', maxClicks: 99 }).events).toBe(5);
+    expect(parse(text, { format: 'rsc15', maxClicks: 3, since: 350 }).sequences.map((s) => s.items)).toEqual([['e']]);
+  });
+  test('in a sessions file (no times) the latest lines are the most recent', () => {
+    expect(parse('a b\nc d e\n', { format: 'sessions', maxClicks: 4 }).sequences.map((s) => s.items)).toEqual([['b'], ['c', 'd', 'e']]);
+  });
+  test('a --since after the last interaction says when that was', () => {
+    expect(() => parse(text, { format: 'rsc15', since: 500 })).toThrow(/log\.csv: no interactions at or after --since 1970-01-01T00:08:20\.000Z; the latest is at 1970-01-01T00:06:40\.000Z/);
+  });
+});
