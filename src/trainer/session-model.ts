@@ -19,7 +19,7 @@ export interface SessionModelOptions {
   patience: number;
   seed: number;
   /**
-   * The output layer: `full` softmax over every item, `sampled` over the batch's targets and negatives
+   * The output layer: `full` softmax over every item, `sampled` over each row's target and negatives
    * shared across the batch (with the logQ correction), or `auto`: full while a batch's logits (windows ×
    * steps × items) fit in FULL_SOFTMAX_LIMIT floats, else sampled, so memory stays bounded in the catalog.
    */
@@ -110,6 +110,36 @@ export const matMul = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
   };
 }) as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
+/**
+ * log Σⱼ exp(x[i, j]) for each row of x, forward and backward in one pass each over plain arrays: the
+ * normaliser of a softmax loss. tfjs composes it of five kernels and as many again for the gradient, each
+ * a pass over rows × candidates; this is about twice as fast here, and keeps the softmax for the gradient.
+ */
+export const rowLogSumExp = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor2D;
+  const [rows, cols] = x.shape;
+  const p = x.dataSync() as Float32Array; // a copy: becomes the softmax
+  const lse = new Float32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) if (p[o + j] > max) max = p[o + j];
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += p[o + j] = Math.exp(p[o + j] - max);
+    lse[i] = max + Math.log(sum);
+    for (let j = 0; j < cols; j++) p[o + j] /= sum;
+  }
+  return {
+    value: tf.tensor1d(lse),
+    gradFunc: (dy: tf.Tensor) => {
+      const g = dy.dataSync();
+      const out = new Float32Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) out[o + j] = g[i] * p[o + j];
+      return [tf.tensor2d(out, [rows, cols])];
+    },
+  };
+}) as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor2D) => tf.Tensor1D;
+
 /** One LSTM step, exactly tf.basicLSTMCell (gates i, j, f, o; forget bias 1), on the fast matMul. */
 export function lstmStep(K: tf.Tensor2D, b: tf.Tensor1D, x: tf.Tensor2D, c: tf.Tensor2D, h: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
   const gates = tf.add(matMul(tf.concat([x, h], 1), K), b);
@@ -138,10 +168,13 @@ function encode(p: Params, items: tf.Tensor2D, types: tf.Tensor2D, hidden: numbe
   return all;
 }
 
-/** Scores of all n items for each state: (state · P) · Eᵀ + bias. */
-function logits(p: Params, states: tf.Tensor2D, n: number): tf.Tensor2D {
-  const d = p.E.shape[1] as number;
-  const Et = tf.transpose(tf.slice(p.E, [0, 0], [n, d])) as tf.Tensor2D;
+/** The n item embeddings transposed (d×n), the output layer's matrix. */
+function outputMatrix(p: Params, n: number): tf.Tensor2D {
+  return tf.transpose(tf.slice(p.E, [0, 0], [n, p.E.shape[1] as number])) as tf.Tensor2D;
+}
+
+/** Scores of all n items for each state: (state · P) · Eᵀ + bias, with Et = {@link outputMatrix}. */
+function logits(p: Params, states: tf.Tensor2D, Et: tf.Tensor2D): tf.Tensor2D {
   return tf.add(matMul(matMul(states, p.P as tf.Tensor2D), Et), p.bias) as tf.Tensor2D;
 }
 
@@ -178,21 +211,9 @@ export class NegativeSampler {
     return lo;
   }
 
-  /**
-   * The candidates of one batch: its targets first (in-batch negatives for each other), then `draws`
-   * sampled items, without repeats; and each target's position among them.
-   */
-  candidates(targets: readonly number[], random: () => number): { items: Int32Array; labels: Int32Array } {
-    const at = new Map<number, number>();
-    const items: number[] = [];
-    const add = (i: number) => {
-      let k = at.get(i);
-      if (k === undefined) at.set(i, (k = items.push(i) - 1));
-      return k;
-    };
-    const labels = Int32Array.from(targets, add);
-    for (let s = 0; s < this.draws; s++) add(this.draw(random));
-    return { items: Int32Array.from(items), labels };
+  /** The negatives of one batch: `draws` items drawn with replacement, shared by every row of the batch. */
+  negatives(random: () => number): Int32Array {
+    return Int32Array.from({ length: this.draws }, () => this.draw(random));
   }
 }
 
@@ -269,6 +290,7 @@ export class SessionModel {
     const counts = new Float64Array(this.itemCount);
     if (sampled) for (const b of buckets.values()) for (const row of b.targets) for (const t of row) counts[t]++;
     const sampler = sampled ? new NegativeSampler(counts, Math.min(o.negatives, this.itemCount)) : undefined;
+    const logQ = sampler && tf.tensor1d(sampler.logQ);
     this.softmax = sampled ? 'sampled' : 'full';
     const history: EpochReport[] = [];
     let best = -Infinity;
@@ -290,23 +312,30 @@ export class SessionModel {
       for (const [bi, batch] of batches.entries()) {
         const seed = Math.floor(this._random() * 2 ** 31);
         const flat = batch.targets.flat();
-        const pick = sampler?.candidates(flat, this._random);
+        const negatives = sampler?.negatives(this._random);
         const cost = optimizer.minimize(() => {
           const items = tf.tensor2d(batch.items, undefined, 'int32');
           const types = tf.tensor2d(batch.types, undefined, 'int32');
           const states = encode(this._p, items, types, o.hidden, true, seed);
-          if (!pick) {
-            const logp = tf.logSoftmax(logits(this._p, states, this.itemCount));
-            return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(flat, 'int32'), this.itemCount)), 1))) as tf.Scalar;
+          const targets = tf.tensor1d(flat, 'int32');
+          // The loss is log Σ exp(candidates' logits) − the target's logit, both with the item bias, which rides
+          // along in the matMul as a column (query | 1) · (E | bias)ᵀ: no pass over rows × candidates but the
+          // product and its normaliser.
+          const query = matMul(states, this._p.P as tf.Tensor2D);
+          const withOne = tf.concat([query, tf.ones([query.shape[0], 1])], 1) as tf.Tensor2D;
+          let positive = tf.add(tf.sum(tf.mul(query, tf.gather(this._p.E, targets)), 1), tf.gather(this._p.bias, targets));
+          if (!negatives) {
+            const all = tf.concat([tf.slice(this._p.E, [0, 0], [this.itemCount, o.dim]), tf.reshape(this._p.bias, [-1, 1])], 1);
+            return tf.mean(tf.sub(rowLogSumExp(matMul(withOne, tf.transpose(all) as tf.Tensor2D)), positive)) as tf.Scalar;
           }
-          // Sampled softmax: the logits of the candidates only (windows·steps × candidates, whatever the
-          // catalog), each less the log of its expected count under the sampler, so the estimate of the
-          // full softmax's gradient is unbiased in the limit.
-          const c = tf.tensor1d(pick.items, 'int32');
-          const q = tf.tensor1d(Float32Array.from(pick.items, (i) => sampler!.logQ[i]));
-          const scores = tf.sub(tf.add(matMul(matMul(states, this._p.P as tf.Tensor2D), tf.transpose(tf.gather(this._p.E, c)) as tf.Tensor2D), tf.gather(this._p.bias, c)), q);
-          const logp = tf.logSoftmax(scores as tf.Tensor2D);
-          return tf.neg(tf.mean(tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(pick.labels, 'int32'), pick.items.length)), 1))) as tf.Scalar;
+          // Sampled softmax (Jean et al. 2015): each row's target against negatives shared by the batch, every
+          // logit less the log of the item's expected count among the draws (logQ), so the loss estimates the
+          // full softmax's: rows × negatives floats, whatever the catalog. log(e^pos + Σ e^neg) − pos is
+          // softplus(lse(neg) − pos).
+          const c = tf.tensor1d(negatives, 'int32');
+          positive = tf.sub(positive, tf.gather(logQ!, targets));
+          const sampled = tf.concat([tf.gather(this._p.E, c), tf.reshape(tf.sub(tf.gather(this._p.bias, c), tf.gather(logQ!, c)), [-1, 1])], 1);
+          return tf.mean(tf.softplus(tf.sub(rowLogSumExp(matMul(withOne, tf.transpose(sampled) as tf.Tensor2D)), positive))) as tf.Scalar;
         }, true);
         const n = batch.targets.length * batch.targets[0].length;
         lossSum += (await cost!.data())[0] * n;
@@ -330,6 +359,7 @@ export class SessionModel {
       tf.dispose(bestWeights);
     }
     optimizer.dispose();
+    logQ?.dispose();
     return history;
   }
 
@@ -352,22 +382,30 @@ export class SessionModel {
             list.push([s, i]);
           }
         });
-        const chunk = Math.max(16, Math.floor(2_000_000 / this.itemCount));
+        // The LSTM runs on up to 1024 cases at once (its cost is mostly per step, not per case); the
+        // logits over the catalog in slices of about 4M floats, so memory stays bounded whatever the catalog.
+        const rows = Math.max(16, Math.floor(4_000_000 / this.itemCount));
+        const Et = tf.tidy(() => outputMatrix(this._p, this.itemCount));
         for (const [len, cases] of byLength) {
-          for (let c = 0; c < cases.length; c += chunk) {
-            const part = cases.slice(c, c + chunk);
-            const scores = tf.tidy(() => {
+          for (let c = 0; c < cases.length; c += 1024) {
+            const part = cases.slice(c, c + 1024);
+            const queries = tf.tidy(() => {
               const items = tf.tensor2d(part.map(([s, i]) => Array.from(set.seqs[s].subarray(i - len, i))), undefined, 'int32');
               const types = tf.tensor2d(part.map(([s, i]) => Array.from(set.types[s].subarray(i - len, i))), undefined, 'int32');
               const states = encode(this._p, items, types, o.hidden, false, 0);
-              const last = tf.reshape(states, [part.length, len, o.hidden]).slice([0, len - 1, 0], [part.length, 1, o.hidden]).reshape([part.length, o.hidden]);
-              return tf.logSoftmax(logits(this._p, last as tf.Tensor2D, this.itemCount));
+              return tf.reshape(states, [part.length, len, o.hidden]).slice([0, len - 1, 0], [part.length, 1, o.hidden]).reshape([part.length, o.hidden]) as tf.Tensor2D;
             });
-            const data = (await scores.data()) as Float32Array;
-            scores.dispose();
-            part.forEach(([s, i], k) => visit(s, i, data.subarray(k * this.itemCount, (k + 1) * this.itemCount)));
+            for (let r = 0; r < part.length; r += rows) {
+              const k = Math.min(rows, part.length - r);
+              const scores = tf.tidy(() => tf.logSoftmax(logits(this._p, tf.slice(queries, [r, 0], [k, o.hidden]), Et)));
+              const data = (await scores.data()) as Float32Array;
+              scores.dispose();
+              for (let j = 0; j < k; j++) visit(part[r + j][0], part[r + j][1], data.subarray(j * this.itemCount, (j + 1) * this.itemCount));
+            }
+            queries.dispose();
           }
         }
+        Et.dispose();
       },
     };
   }

@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest';
-import { lstmStep, matMul } from '../../src/trainer/session-model.js';
+import { lstmStep, matMul, rowLogSumExp } from '../../src/trainer/session-model.js';
 import { startTraining, tf } from '../../src/trainer/tf.js';
 
 beforeAll(startTraining);
@@ -16,6 +16,16 @@ test('the transpose-free matMul has matMul gradients', () => {
   close(matMul(a, b), tf.matMul(a, b));
   close(ga, ea);
   close(gb, eb);
+});
+
+test('rowLogSumExp is tf.logSumExp over rows, value and gradient, large logits included', () => {
+  const x = tf.mul(tf.randomNormal([7, 50], 0, 1, 'float32', 9), tf.tensor2d([1, 1, 1, 1, 1, 1, 80], [7, 1])) as tf.Tensor2D;
+  const w = tf.randomNormal([7], 0, 1, 'float32', 10);
+  close(rowLogSumExp(x), tf.logSumExp(x, 1));
+  const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(rowLogSumExp(v as tf.Tensor2D), w)))(x);
+  const theirs = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(v, 1), w)))(x);
+  close(ours, theirs);
+  expect(Number.isFinite(rowLogSumExp(x).dataSync()[6])).toBe(true);
 });
 
 test('lstmStep is tf.basicLSTMCell', () => {
