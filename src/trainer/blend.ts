@@ -1,8 +1,8 @@
 import { addNeighbourhood, type NeighbourhoodWeights, type Neighbours } from './baselines.js';
-import type { EncodedSet } from './data.js';
+import { sampleCases, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { foldIn } from './profile-space.js';
-import { MetricsAt, rankOf } from './metrics.js';
+import { MetricsAt } from './metrics.js';
 
 /** How the parts of a score are mixed; tuned on validation and exported in the manifest. */
 export interface BlendWeights extends NeighbourhoodWeights {
@@ -92,10 +92,47 @@ const GRID = {
   repeat: [0, 0.25, 0.5, 1, 2],
 };
 
+/** Validation cases the blend is tuned on, at most. */
+export const TUNE_CASES = 6000;
+/** The objective looks at the top 20 only. */
+const K = 20;
+
+/**
+ * The items outside a case's candidates whose scores could still put them in the top K: the K best by
+ * `score` (ties: more popular, then lower row), best first.
+ */
+interface Outside {
+  items: Int32Array;
+  scores: Float64Array;
+}
+
+/** One validation case as the tuner keeps it: the items whose score the grid moves, and the rest's top K. */
+interface TuneCase {
+  prefix: Int32Array;
+  target: number;
+  /** The target first, then the prefix's items and the neighbours of its last GRID.last items: all the neighbourhood touches. */
+  candidates: Int32Array;
+  /** Session-model scores of the candidates. */
+  lstm: Float32Array;
+  /** The neighbourhood's votes for the candidates under the weighting being tried. */
+  votes: Float64Array;
+  /** The fixed dense terms chosen so far (long-term, category), at the candidates. */
+  fixed: Float64Array;
+  /** Per grid value of the current stage: the top K outside the candidates. */
+  outside: Outside[];
+  /** The current stage's dense term at the candidates. */
+  extra?: Float32Array;
+}
+
 /**
  * Grid search of the blend on (up to `maxCases`) validation cases, maximising HitRate@20 + MRR@20: first
- * the session model against the neighbourhood, then the long-term profile's weight on top. The session
- * model's scores are computed once and kept; each candidate only re-adds the cheap parts.
+ * the session model against the neighbourhood, then the long-term profile's weight, then the category
+ * affinity's, each on top of what came before.
+ *
+ * Exact and independent of the catalog's size per weighting: a weighting moves only the items the
+ * neighbourhood touches (the candidates, a few hundred); every other item scores its dense terms alone, so
+ * of those only the top 20 under each grid value can rank above the target. Each stage reads the session
+ * model's scores once, keeps that much per case, and then tries every weighting in O(candidates).
  */
 export async function tuneBlend(
   lstm: Scorer,
@@ -104,63 +141,131 @@ export async function tuneBlend(
   pop: Float32Array,
   lt?: LongTerm,
   cats?: Categories,
-  maxCases = 1500,
+  maxCases = TUNE_CASES,
 ): Promise<{ weights: BlendWeights; objective: number; tried: number }> {
-  const cases: { prefix: Int32Array; target: number; scores: Float32Array }[] = [];
-  let total = 0;
-  set.seqs.forEach((seq, s) => (total += Math.max(0, seq.length - Math.max(1, set.start[s]))));
-  const every = Math.max(1, Math.ceil(total / maxCases));
-  let k = 0;
-  await lstm.forEachCase(set, (s, i, scores) => {
-    if (k++ % every === 0) cases.push({ prefix: set.seqs[s].subarray(0, i), target: set.seqs[s][i], scores: scores.slice() });
-  });
-  const out = new Float32Array(pop.length);
+  const n = pop.length;
+  const sample = sampleCases(set, maxCases);
+  const lastMost = Math.max(...GRID.last);
+  const beats = (sj: number, j: number, s: number, t: number) => sj > s || (sj === s && (pop[j] > pop[t] || (pop[j] === pop[t] && j < t)));
+
+  /** The K best items outside the candidates (marked in `mark` with `stamp`) by `score`. */
+  const topOutside = (score: (j: number) => number, mark: Int32Array, stamp: number): Outside => {
+    const items = new Int32Array(K).fill(-1);
+    const scores = new Float64Array(K).fill(-Infinity);
+    let size = 0;
+    for (let j = 0; j < n; j++) {
+      if (mark[j] === stamp) continue;
+      const sj = score(j);
+      if (size === K && !beats(sj, j, scores[K - 1], items[K - 1])) continue;
+      let at = Math.min(size, K - 1);
+      while (at > 0 && beats(sj, j, scores[at - 1], items[at - 1])) {
+        items[at] = items[at - 1];
+        scores[at] = scores[at - 1];
+        at--;
+      }
+      items[at] = j;
+      scores[at] = sj;
+      if (size < K) size++;
+    }
+    return { items: items.subarray(0, size), scores: scores.subarray(0, size) };
+  };
+
+  // Each stage reads the session model's scores once: `prepare` sees a case and its scores and returns each
+  // grid value's dense score of item j (and may keep the stage's term at the candidates).
+  const mark = new Int32Array(n).fill(-1);
+  const cases: TuneCase[] = [];
+  const readStage = async (grid: number[], prepare: (c: TuneCase, scores: Float32Array) => (x: number) => (j: number) => number) => {
+    let k = 0;
+    await lstm.forEachCase(sample, (s, i, scores) => {
+      let c = cases[k];
+      if (!c) {
+        const prefix = sample.seqs[s].subarray(0, i);
+        const target = sample.seqs[s][i];
+        const list: number[] = [];
+        const add = (j: number) => {
+          if (mark[j] !== k) (mark[j] = k), list.push(j);
+        };
+        add(target);
+        prefix.forEach(add);
+        for (let p = prefix.length - 1; p >= Math.max(0, prefix.length - lastMost); p--) nb.ids[prefix[p]].forEach(add);
+        const candidates = Int32Array.from(list);
+        c = cases[k] = { prefix, target, candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
+      } else c.candidates.forEach((j) => (mark[j] = k));
+      const dense = prepare(c, scores);
+      c.outside = grid.map((x) => topOutside(dense(x), mark, k));
+      k++;
+    });
+  };
+
+  /** HitRate@20 + MRR@20 over the cases: candidate p of case c scores `score(c, p)` (the target is p = 0), the rest `outside[g]`. */
+  const objective = (g: number, score: (c: TuneCase, p: number) => number) => {
+    const at20 = new MetricsAt(K);
+    for (const c of cases) {
+      const st = score(c, 0);
+      let above = 0;
+      for (let p = 1; p < c.candidates.length && above < K; p++) if (beats(score(c, p), c.candidates[p], st, c.target)) above++;
+      const o = c.outside[g];
+      for (let m = 0; m < o.items.length && above < K && beats(o.scores[m], o.items[m], st, c.target); m++) above++;
+      at20.add(above + 1);
+    }
+    const m = at20.result();
+    return m.hitrate + m.mrr;
+  };
+
+  // Stage 1: the session model's weight against the neighbourhood's three.
+  await readStage(GRID.lstm, (_, scores) => (w) => (j) => w * scores[j]);
+  const scratch = new Float32Array(n);
+  const neighbourhood = (w: NeighbourhoodWeights) =>
+    cases.forEach((c) => {
+      addNeighbourhood(nb, c.prefix, w, scratch);
+      c.candidates.forEach((j, p) => ((c.votes[p] = scratch[j]), (scratch[j] = 0)));
+    });
   let best = { weights: { lstm: 0, last: 1, decay: 0.5, repeat: 0 }, objective: -1 };
   let tried = 0;
   for (const last of GRID.last)
     for (const decay of GRID.decay)
-      for (const repeat of GRID.repeat)
-        for (const w of GRID.lstm) {
-          const weights = { lstm: w, last, decay, repeat };
-          const at20 = new MetricsAt(20);
-          for (const c of cases) {
-            for (let j = 0; j < out.length; j++) out[j] = w * c.scores[j];
-            addNeighbourhood(nb, c.prefix, weights, out);
-            at20.add(rankOf(out, c.target, pop));
-          }
-          const m = at20.result();
+      for (const repeat of GRID.repeat) {
+        neighbourhood({ last, decay, repeat });
+        GRID.lstm.forEach((w, g) => {
+          const value = objective(g, (c, p) => w * c.lstm[p] + c.votes[p]);
           tried++;
-          if (m.hitrate + m.mrr > best.objective) best = { weights, objective: m.hitrate + m.mrr };
-        }
-  // Then the long-term profile's weight, then the category affinity's, each on top of what came before.
-  const extras: { key: 'long' | 'category'; grid: number[]; add?: (prefix: Int32Array, out: Float32Array) => void }[] = [
-    { key: 'long', grid: LONG_GRID, add: lt && ((prefix, v) => addLongTerm(lt, prefix, 1, v)) },
-    { key: 'category', grid: CATEGORY_GRID, add: cats && ((prefix, v) => addCategoryAffinity(cats, prefix, 1, v)) },
-  ];
+          if (value > best.objective) best = { weights: { lstm: w, last, decay, repeat }, objective: value };
+        });
+      }
   const weights: BlendWeights = { ...best.weights, long: 0, category: 0 };
-  let objective = best.objective;
-  const fixed = cases.map(() => new Float32Array(pop.length)); // the chosen extras so far, per case
-  for (const extra of extras) {
-    if (!extra.add) continue;
-    const vectors = cases.map((c) => {
-      const v = new Float32Array(pop.length);
-      extra.add!(c.prefix, v);
-      return v;
+  let objectiveValue = best.objective;
+  neighbourhood(weights);
+
+  // Then each dense extra's weight on top (long-term profile, category affinity): a stage each.
+  const extras: { key: 'long' | 'category'; grid: number[]; add?: (prefix: Int32Array, weight: number, out: Float32Array) => void }[] = [
+    { key: 'long', grid: LONG_GRID, add: lt && ((prefix, w, out) => addLongTerm(lt, prefix, w, out)) },
+    { key: 'category', grid: CATEGORY_GRID, add: cats && ((prefix, w, out) => addCategoryAffinity(cats, prefix, w, out)) },
+  ];
+  const chosen: { add: (prefix: Int32Array, weight: number, out: Float32Array) => void; weight: number }[] = [];
+  const fixed = new Float32Array(n);
+  const v = new Float32Array(n);
+  for (const { key, grid, add } of extras) {
+    if (!add) continue;
+    const values = grid.slice(1);
+    await readStage(values, (c, scores) => {
+      fixed.fill(0);
+      for (const e of chosen) e.add(c.prefix, e.weight, fixed);
+      v.fill(0);
+      add(c.prefix, 1, v);
+      c.extra = Float32Array.from(c.candidates, (j) => v[j]);
+      return (x) => (j) => weights.lstm * scores[j] + fixed[j] + x * v[j];
     });
-    let chosen = 0;
-    for (const x of extra.grid.slice(1)) {
-      const at20 = new MetricsAt(20);
-      cases.forEach((c, k) => {
-        for (let j = 0; j < out.length; j++) out[j] = weights.lstm * c.scores[j] + fixed[k][j] + x * vectors[k][j];
-        addNeighbourhood(nb, c.prefix, weights, out);
-        at20.add(rankOf(out, c.target, pop));
-      });
-      const m = at20.result();
+    let pick = 0;
+    values.forEach((x, g) => {
+      const value = objective(g, (c, p) => weights.lstm * c.lstm[p] + c.votes[p] + c.fixed[p] + x * c.extra![p]);
       tried++;
-      if (m.hitrate + m.mrr > objective) [chosen, objective] = [x, m.hitrate + m.mrr];
+      if (value > objectiveValue) [pick, objectiveValue] = [x, value];
+    });
+    weights[key] = pick;
+    if (pick) {
+      chosen.push({ add, weight: pick });
+      for (const c of cases) c.extra!.forEach((e, p) => (c.fixed[p] += pick * e));
     }
-    weights[extra.key] = chosen;
-    cases.forEach((_, k) => fixed[k].forEach((_, j) => (fixed[k][j] += chosen * vectors[k][j])));
   }
-  return { weights, objective, tried };
+  return { weights, objective: objectiveValue, tried };
 }

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 /** Event types a log may carry, weakest signal first. */
 export const EVENT_TYPES = ['view', 'click', 'add_to_cart', 'purchase'] as const;
@@ -35,16 +36,49 @@ export class InputError extends Error {
   }
 }
 
-/** Reads a text file the user named; a missing file, a folder or an unreadable one is an InputError saying which. */
+/** A file the user named that cannot be read: missing, a folder, not permitted. */
+function unreadable(file: string, e: unknown): InputError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; expected a file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot be read (${(e as Error).message})`;
+  return new InputError(file, 0, 0, why);
+}
+
+/** Reads a (small) text file the user named; a missing file, a folder or an unreadable one is an InputError saying which. */
 export async function readInput(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; expected a file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot be read (${(e as Error).message})`;
-    throw new InputError(file, 0, 0, why);
+    throw unreadable(file, e);
   }
+}
+
+/**
+ * Streams a UTF-8 text file the user named a line at a time (1-based numbers; "\r\n" or "\n"), holding
+ * one chunk in memory rather than the file: a log may be larger than the longest string V8 allows.
+ */
+export async function readLines(file: string, onLine: (line: string, n: number) => void): Promise<void> {
+  const chunks = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })[Symbol.asyncIterator]();
+  let rest = '';
+  let n = 0;
+  const emit = (line: string) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line, ++n);
+  for (;;) {
+    let next: IteratorResult<string>;
+    try {
+      next = await chunks.next();
+    } catch (e) {
+      throw unreadable(file, e);
+    }
+    if (next.done) break;
+    const text = rest + next.value;
+    let from = 0;
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', from)) {
+      emit(text.slice(from, at));
+      from = at + 1;
+    }
+    rest = text.slice(from);
+  }
+  if (rest !== '' || n === 0) emit(rest);
 }
 
 /** Item ids to dense row numbers, in order of first appearance. */
@@ -83,4 +117,25 @@ export function countCases(set: EncodedSet): number {
   let n = 0;
   set.seqs.forEach((s, k) => (n += Math.max(0, s.length - Math.max(1, set.start[k]))));
   return n;
+}
+
+/**
+ * Every k-th case of a set, at most about `max` of them, each as its own sequence (a view of its prefix
+ * and target, nothing copied): a validation sample whose cost does not grow with the log.
+ */
+export function sampleCases(set: EncodedSet, max: number): EncodedSet {
+  const total = countCases(set);
+  if (total <= max) return set;
+  const every = Math.ceil(total / max);
+  const out: EncodedSet = { seqs: [], types: [], start: [] };
+  let k = 0;
+  set.seqs.forEach((seq, s) => {
+    for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
+      if (k++ % every !== 0) continue;
+      out.seqs.push(seq.subarray(0, i + 1));
+      out.types.push(set.types[s].subarray(0, i + 1));
+      out.start.push(i);
+    }
+  });
+  return out;
 }

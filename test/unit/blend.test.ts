@@ -1,0 +1,69 @@
+import { expect, test } from 'vitest';
+import { cooccurrence, cosineNeighbours, popularity } from '../../src/trainer/baselines.js';
+import { blendScorer, categoryIndex, tuneBlend } from '../../src/trainer/blend.js';
+import { sampleCases, type EncodedSet } from '../../src/trainer/data.js';
+import { evaluate, type Scorer } from '../../src/trainer/evaluate.js';
+import { foldInMatrix } from '../../src/trainer/profile-space.js';
+import { seededRandom } from '../../src/trainer/random.js';
+
+// A catalog of 400 items, sessions that walk small groups (so the neighbourhood means something), a
+// "session model" whose scores are a fixed pseudo-random function of the case plus a pull to the target.
+const n = 400;
+const random = seededRandom(21);
+const session = (): Int32Array => {
+  const group = Math.floor(random() * 40);
+  return Int32Array.from({ length: 2 + Math.floor(random() * 8) }, () => (random() < 0.7 ? group * 10 + Math.floor(random() * 10) : Math.floor(random() * n)));
+};
+const set = (count: number): EncodedSet => {
+  const seqs = Array.from({ length: count }, session);
+  return { seqs, types: seqs.map((s) => new Uint8Array(s.length).fill(1)), start: seqs.map(() => 1) };
+};
+const train = set(800);
+const valid = set(300);
+const pop = popularity(train, n);
+const nb = cosineNeighbours(cooccurrence(train, n), pop, 30);
+const lstm: Scorer = {
+  name: 'lstm',
+  forEachCase(s, visit) {
+    const out = new Float32Array(n);
+    s.seqs.forEach((seq, k) => {
+      for (let i = Math.max(1, s.start[k]); i < seq.length; i++) {
+        const r = seededRandom(seq[i - 1] * 7919 + i);
+        for (let j = 0; j < n; j++) out[j] = Math.log(r()) - 3 * r();
+        out[seq[i]] += 2 * r();
+        visit(k, i, out);
+      }
+    });
+  },
+};
+const d = 8;
+const E = Float32Array.from({ length: n * d }, () => random() - 0.5);
+const longTerm = { E, M: foldInMatrix(E, n, d), d };
+const cats = categoryIndex(Array.from({ length: n }, (_, j) => [`g${Math.floor(j / 10) % 7}`, ...(j % 3 ? [] : ['sale'])]));
+
+test('the tuner\'s objective is the full-ranking evaluation of the blend it picks, on the cases it tuned on', async () => {
+  const tuned = await tuneBlend(lstm, valid, nb, pop, longTerm, cats, 1000);
+  expect(tuned.tried).toBe(4 * 4 * 5 * 7 + 7 + 6);
+  const sample = sampleCases(valid, 1000);
+  const { at20 } = await evaluate(blendScorer('blend', lstm, nb, pop, tuned.weights, longTerm, cats), sample, pop);
+  expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
+  // Something was learned: the pull to the target and the groups both count.
+  expect(tuned.weights.lstm).toBeGreaterThan(0);
+  expect(tuned.objective).toBeGreaterThan(0.3);
+  // Both extras' stages chose a weight here, so their sparse scoring is part of what the evaluation checked.
+  expect(tuned.weights.long).toBeGreaterThan(0);
+  expect(tuned.weights.category).toBeGreaterThan(0);
+});
+
+test('each weighting tried is scored exactly: a blend the grid holds, evaluated densely, never beats the pick', async () => {
+  const tuned = await tuneBlend(lstm, valid, nb, pop, undefined, undefined, 1000);
+  const sample = sampleCases(valid, 1000);
+  for (const w of [
+    { lstm: 0, last: 1, decay: 0.5, repeat: 0 },
+    { lstm: 1, last: 5, decay: 0.9, repeat: 2 },
+    { lstm: 0.2, last: 3, decay: 0.7, repeat: 0.5 },
+  ]) {
+    const { at20 } = await evaluate(blendScorer('blend', lstm, nb, pop, w), sample, pop);
+    expect(at20.hitrate + at20.mrr).toBeLessThanOrEqual(tuned.objective + 1e-9);
+  }
+});
