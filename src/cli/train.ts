@@ -6,7 +6,8 @@ import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
 import { EXPORT_NEIGHBOURS, exportModel, loadModel } from '../trainer/model-io.js';
-import { FORMATS, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
+import { FORMATS, parseTime, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
+import { sampleCases } from '../trainer/data.js';
 import { bprFoldIn, categoryEmbeddings, prototypes } from '../trainer/profile-space.js';
 import { FULL_SOFTMAX_LIMIT, SAMPLING_POWER, SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
 import { splitByTime } from '../trainer/split.js';
@@ -28,6 +29,9 @@ Input:
   --test FILE        a separate test log in the same format (else the latest part of --events is held out)
   --items FILE       item metadata, movies.csv style: id,title,categories (categories separated by |)
   --min-rating R     movielens: ratings >= R are positive interactions (default 4)
+  --since TIME       train on the interactions at or after TIME only (unix seconds or an ISO date such as
+                     2024-05-01): the recent part of a log larger than useful
+  --max-clicks N     train on the most recent N interactions only (sessions format: the last lines)
   --user COL | --session COL, --item COL [--time COL] [--type COL]
                      csv: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
 
@@ -42,17 +46,20 @@ Output:
   --out DIR          the model directory to write: absent, empty, or a model vitrine wrote (replaced
                      atomically); any other folder or file is refused
   --report FILE      the HTML report (default DIR.report.html, beside the model, not in it)
-  --json             print one JSON object with the metrics on stdout; progress stays on stderr
+  --json             print one JSON object with the metrics on stdout, and no progress (errors still go to stderr)
 Training:
   --seed N           random seed (default 1): the same command and seed give the same metrics
   --epochs N         most epochs (default ${SESSION_DEFAULTS.maxEpochs}; early stopping on validation)
   --dim N            embedding size (default ${SESSION_DEFAULTS.dim})
   --hidden N         LSTM state size (default ${SESSION_DEFAULTS.hidden})
   --learning-rate X  Adam's learning rate (default ${SESSION_DEFAULTS.learningRate})
-  --softmax S        the LSTM's output layer: full (every item), sampled (the batch's targets and
-                     ${SESSION_DEFAULTS.negatives} negatives drawn by popularity^${SAMPLING_POWER}, logQ-corrected) or auto (default: full
+  --softmax S        the LSTM's output layer: full (every item), sampled (each target against ${SESSION_DEFAULTS.negatives}
+                     negatives a batch drawn by popularity^${SAMPLING_POWER}, logQ-corrected) or auto (default: full
                      while a batch's logits fit in ${FULL_SOFTMAX_LIMIT / 2 ** 20}M floats, else sampled: memory bounded in the catalog)
   --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})`;
+
+/** Validation cases early stopping scores after each epoch, at most (a HitRate's standard error of about 0.35 points). */
+const VALIDATION_CASES = 20_000;
 
 /** The flags that say how to read a log, shared by train and eval. */
 export const LOG_FLAGS = {
@@ -69,6 +76,8 @@ export const LOG_FLAGS = {
 
 const FLAGS = {
   ...LOG_FLAGS,
+  since: { type: 'string' },
+  'max-clicks': { type: 'string' },
   test: { type: 'string' },
   items: { type: 'string' },
   out: { type: 'string' },
@@ -93,6 +102,22 @@ export function logOptions(values: Record<string, unknown>) {
       ? { user: values.user as string, session: values.session as string, item: values.item as string, time: values.time as string, type: values.type as string }
       : undefined;
   return { format: format as Format, minRating: numberFlag(values['min-rating'] as string, 'min-rating', 4), columns };
+}
+
+/** --since and --max-clicks: which recent part of the log to train on. */
+function recentOptions(values: { since?: string; 'max-clicks'?: string }, format: Format, columns: CsvColumns | undefined): { since?: number; maxClicks?: number } {
+  const maxClicks = values['max-clicks'] === undefined ? undefined : intFlag(values['max-clicks'], 'max-clicks', 0, 1);
+  if (values.since === undefined) return { maxClicks };
+  if (format === 'sessions' || (format === 'csv' && !columns?.time)) {
+    throw new UsageError(`--since needs a log with times; the ${format} format${format === 'csv' ? ' without --time' : ''} has none (use --max-clicks)`);
+  }
+  let since: number;
+  try {
+    since = parseTime(values.since, 0, 0, () => new Error());
+  } catch {
+    throw new UsageError(`--since must be a time (unix seconds or an ISO date such as 2024-05-01), got ${JSON.stringify(values.since)}`);
+  }
+  return { since, maxClicks };
 }
 
 export interface MetricsJson {
@@ -120,6 +145,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   if (!values.events) throw new UsageError(`--events is required\n\n${TRAIN_HELP}`);
   if (!values.out) throw new UsageError(`--out is required\n\n${TRAIN_HELP}`);
   const parse = logOptions(values);
+  const recent = recentOptions(values, parse.format, parse.columns);
   const seed = intFlag(values.seed, 'seed', 1, 0);
   const options = {
     ...SESSION_DEFAULTS,
@@ -135,41 +161,43 @@ export async function train(args: string[], out: (line: string) => void): Promis
   await checkModelDir(values.out, [values.events, values.test, values.items]);
   const reportFile = values.report ?? defaultReport(values.out);
   await checkReportFile(reportFile);
-  const progress = progressLine();
+  const progress = progressLine(process.stderr, { quiet: values.json });
   const log = (line: string) => progress.line(line);
 
   const backend = await startTraining();
-  const events = await readLog(values.events, parse);
-  const testLog = values.test ? await readLog(values.test, parse) : undefined;
-  const meta = values.items ? await readItems(values.items) : undefined;
+  const { events, testLog, meta } = await progress.stage('reading the log', async () => ({
+    events: await readLog(values.events!, { ...parse, ...recent }),
+    testLog: values.test ? await readLog(values.test, parse) : undefined,
+    meta: values.items ? await readItems(values.items) : undefined,
+  }));
   const split = splitByTime(events, testLog);
   const n = split.vocab.size;
   log(`read ${events.events} interactions in ${events.sequences.length} ${events.kind} from ${values.events}`);
   split.lines.forEach(log);
 
   // Count-based parts: fitted on train for tuning on validation, on train + validation for the test.
-  const popTrain = popularity(split.train, n);
-  const nbTrain = cosineNeighbours(cooccurrence(split.train, n), popTrain, EXPORT_NEIGHBOURS);
-  const popFull = popularity(split.full, n);
-  const coFull = cooccurrence(split.full, n);
-  const nbFull = cosineNeighbours(coFull, popFull, EXPORT_NEIGHBOURS);
+  const { popTrain, nbTrain, popFull, coFull, nbFull } = await progress.stage('counting popularity and co-occurrence', () => {
+    const popTrain = popularity(split.train, n);
+    const nbTrain = cosineNeighbours(cooccurrence(split.train, n), popTrain, EXPORT_NEIGHBOURS);
+    const popFull = popularity(split.full, n);
+    const coFull = cooccurrence(split.full, n);
+    return { popTrain, nbTrain, popFull, coFull, nbFull: cosineNeighbours(coFull, popFull, EXPORT_NEIGHBOURS) };
+  });
 
   const trainClicks = split.train.seqs.reduce((a, s) => a + s.length, 0);
-  log(`training the LSTM on ${backend}: ${trainClicks} clicks, d=${options.dim}, h=${options.hidden}, up to ${options.maxEpochs} epochs`);
+  // Early stopping watches at most VALIDATION_CASES cases: the full ranking of each costs a pass over the catalog.
+  const validSample = sampleCases(split.valid, VALIDATION_CASES);
   const model = new SessionModel(n, options);
   const started = performance.now();
-  const history = await model.fit(
-    split.train,
-    async () => (await evaluate(model.scorer(), split.valid, popTrain)).at20.hitrate,
-    (r) => {
-      if (r.batch !== undefined) {
-        const perBatch = r.seconds / Math.max(1, r.batch);
-        const left = perBatch * ((r.batches ?? 0) - r.batch) + perBatch * (r.batches ?? 0) * (options.maxEpochs - r.epoch);
-        progress.update(`epoch ${r.epoch}/${options.maxEpochs}  batch ${r.batch}/${r.batches}  loss ${r.loss.toFixed(3)}  at most ${duration(left)} left`);
-      } else {
-        log(`epoch ${r.epoch}  loss ${r.loss.toFixed(3)}  validation HitRate@20 ${(r.valid * 100).toFixed(2)}%  ${r.seconds.toFixed(1)}s`);
-      }
-    },
+  const history = await progress.stage(`training the LSTM on ${backend} (${trainClicks} clicks, d=${options.dim}, h=${options.hidden}, at most ${options.maxEpochs} epochs)`, (step) =>
+    model.fit(
+      split.train,
+      async () => (await evaluate(model.scorer(), validSample, popTrain)).at20.hitrate,
+      (r) => {
+        if (r.batch !== undefined) step((r.epoch - 1) * r.batches! + r.batch, r.batches! * options.maxEpochs, `epoch ${r.epoch}, loss ${r.loss.toFixed(3)}`);
+        else log(`  epoch ${r.epoch}  loss ${r.loss.toFixed(3)}  validation HitRate@20 ${(r.valid * 100).toFixed(2)}%  ${duration(r.seconds)}`);
+      },
+    ),
   );
   const seconds = (performance.now() - started) / 1000;
   const epochs = history.length;
@@ -177,16 +205,13 @@ export async function train(args: string[], out: (line: string) => void): Promis
 
   const weights = await model.weights();
   const E = weights.item_embeddings;
-  log('fitting the long-term profile (BPR in the item space, then its fold-in map)');
-  const M = bprFoldIn(split.train, E, n, options.dim, { seed });
+  const M = await progress.stage('fitting the long-term profile (BPR in the item space, then its fold-in map)', () => bprFoldIn(split.train, E, n, options.dim, { seed }));
   const longTerm = { E, M, d: options.dim };
   const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
   const cats = categories && categoryIndex(categories);
-  log('tuning the blend on validation');
-  const tuned = await tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm, cats);
+  const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm, cats));
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
 
-  log(`evaluating on ${split.test.seqs.length} test sequences`);
   const scorers: Scorer[] = [
     blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights, longTerm, cats),
     model.scorer(),
@@ -194,11 +219,12 @@ export async function train(args: string[], out: (line: string) => void): Promis
     popScorer(popFull),
     spopScorer(n),
     itemKnnScorer(cosineNeighbours(coFull, popFull), n),
-    // Users return, so their learned factors apply; sessions are new and are folded in.
-    bprScorer(trainBpr(split.full, n, { seed }), events.kind === 'users' && !testLog),
   ];
   const results: Record<string, Evaluation> = {};
-  for (const s of scorers) results[s.name] = await evaluate(s, split.test, popFull);
+  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, split.test, popFull, step));
+  // Users return, so their learned factors apply; sessions are new and are folded in.
+  const bpr = await progress.stage('training the BPR-MF baseline', () => trainBpr(split.full, n, { seed }));
+  results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), split.test, popFull, step));
 
   const catVectors = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
   const metrics = (pick: (e: Evaluation) => Metrics) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
@@ -241,7 +267,9 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const exported = await loadModel(values.out);
   const reread = SessionModel.fromWeights(exported.model.session!, options.window);
   const reLong = { E: exported.model.itemEmbeddings, M: exported.model.foldIn!, d: options.dim };
-  const q = await evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong, cats), split.test, popFull);
+  const q = await progress.stage('evaluating the exported model on the test set', (step) =>
+    evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong, cats), split.test, popFull, step),
+  );
   reread.dispose();
   summary.metrics.quantized = q.at20;
   summary.at10.quantized = q.at10;

@@ -219,16 +219,13 @@ test('an item of --test that training never saw is an error naming the file and 
 });
 
 describe('the sampled softmax', () => {
-  test('draws targets first, then negatives by popularity^0.75, without repeats', async () => {
+  test('draws negatives by popularity^0.75, with replacement, and knows their expected counts (logQ)', async () => {
     const { NegativeSampler, SAMPLING_POWER } = await import('../../src/trainer/session-model.js');
     const counts = [1000, 100, 10, 0];
     const sampler = new NegativeSampler(counts, 3);
     const { seededRandom } = await import('../../src/trainer/random.js');
     const random = seededRandom(3);
-    const { items, labels } = sampler.candidates([2, 3, 2], random);
-    expect(Array.from(items.subarray(0, 2))).toEqual([2, 3]);
-    expect(Array.from(labels)).toEqual([0, 1, 0]);
-    expect(new Set(items).size).toBe(items.length);
+    expect(sampler.negatives(random)).toHaveLength(3);
     const drawn = new Float64Array(4);
     for (let i = 0; i < 100_000; i++) drawn[sampler.draw(random)]++;
     const weight = counts.map((c) => (c + 1) ** SAMPLING_POWER);
@@ -248,3 +245,32 @@ describe('the sampled softmax', () => {
     expect(at10.pop.hitrate).toBeLessThan(0.35);
   }, 240_000);
 });
+
+test('--max-clicks and --since train on the recent part of the log; a bad --since is named', async () => {
+  const run = async (...extra: string[]) => {
+    const lines: string[] = [];
+    const out = await mkdtemp(join(tmpdir(), 'vitrine-recent-'));
+    const code = await main(['train', '--events', join(dir, 'log.tsv'), '--format', 'rsc15', '--out', join(out, 'model'), ...FAST, '--epochs', '1', ...extra], (l) => lines.push(l));
+    return { code, manifest: code === 0 ? JSON.parse(await readFile(join(out, 'model', 'manifest.json'), 'utf8')) : undefined };
+  };
+  const recent = await run('--max-clicks', '3000');
+  expect(recent.code).toBe(0);
+  expect(recent.manifest.training.interactions).toBe(3000);
+  // The planted log has one session a minute from 1,700,000,000: the last 200 sessions start 200 minutes before its end.
+  const since = await run('--since', String(1_700_000_000 + 1000 * 60));
+  expect(since.code).toBe(0);
+  const whole = plantedLog(1200).trimEnd().split('\n').slice(1);
+  expect(since.manifest.training.interactions).toBe(whole.filter((l) => Number(l.split('\t')[2]) >= 1_700_000_000 + 1000 * 60).length);
+
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (m: string) => errors.push(m);
+  try {
+    expect((await run('--since', 'last tuesday')).code).toBe(2);
+    expect(errors.join('\n')).toMatch(/--since must be a time \(unix seconds or an ISO date such as 2024-05-01\), got "last tuesday"/);
+    expect((await run('--max-clicks', '0')).code).toBe(2);
+    expect(errors.join('\n')).toMatch(/--max-clicks must be a whole number of at least 1, got "0"/);
+  } finally {
+    console.error = original;
+  }
+}, 240_000);
