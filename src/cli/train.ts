@@ -33,7 +33,7 @@ Input:
                      2024-05-01): the recent part of a log larger than useful
   --max-clicks N     train on the most recent N interactions only (sessions format: the last lines)
   --user COL | --session COL, --item COL [--time COL] [--type COL]
-                     csv: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
+                     csv, parquet: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
 
 Formats (UTF-8 text; fields may be "quoted", with "" for a quote inside):
   movielens  ratings.csv: userId,movieId,rating,timestamp with a header, comma-separated (or MovieLens
@@ -42,6 +42,8 @@ Formats (UTF-8 text; fields may be "quoted", with "" for a quote inside):
   sessions   one session per line, item ids separated by spaces or tabs, oldest first (line order is time)
   csv        comma-separated with a header naming the columns; times in unix seconds (fractions allowed)
              or ISO 8601 dates such as 2024-05-01T12:30:00Z; without --time, file order is time order
+  parquet    a Parquet file (a warehouse export), columns named as for csv; ids may be strings or integers,
+             times timestamps, unix seconds or ISO strings; Snappy, gzip, Brotli, zstd or LZ4 compressed
 Output:
   --out DIR          the model directory to write: absent, empty, or a model vitrine wrote (replaced
                      atomically); any other folder or file is refused
@@ -98,7 +100,7 @@ export function logOptions(values: Record<string, unknown>) {
     throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
   }
   const columns: CsvColumns | undefined =
-    format === 'csv'
+    format === 'csv' || format === 'parquet'
       ? { user: values.user as string, session: values.session as string, item: values.item as string, time: values.time as string, type: values.type as string }
       : undefined;
   return { format: format as Format, minRating: numberFlag(values['min-rating'] as string, 'min-rating', 4), columns };
@@ -108,8 +110,8 @@ export function logOptions(values: Record<string, unknown>) {
 function recentOptions(values: { since?: string; 'max-clicks'?: string }, format: Format, columns: CsvColumns | undefined): { since?: number; maxClicks?: number } {
   const maxClicks = values['max-clicks'] === undefined ? undefined : intFlag(values['max-clicks'], 'max-clicks', 0, 1);
   if (values.since === undefined) return { maxClicks };
-  if (format === 'sessions' || (format === 'csv' && !columns?.time)) {
-    throw new UsageError(`--since needs a log with times; the ${format} format${format === 'csv' ? ' without --time' : ''} has none (use --max-clicks)`);
+  if (format === 'sessions' || (columns && !columns.time)) {
+    throw new UsageError(`--since needs a log with times; the ${format} format${columns ? ' without --time' : ''} has none (use --max-clicks)`);
   }
   let since: number;
   try {

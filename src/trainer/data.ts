@@ -37,7 +37,7 @@ export class InputError extends Error {
 }
 
 /** A file the user named that cannot be read: missing, a folder, not permitted. */
-function unreadable(file: string, e: unknown): InputError {
+export function unreadable(file: string, e: unknown): InputError {
   const code = (e as NodeJS.ErrnoException).code;
   const why =
     code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder; expected a file' : code === 'EACCES' ? 'not readable (permission denied)' : `cannot be read (${(e as Error).message})`;

@@ -89,7 +89,7 @@ describe('csv', () => {
 });
 
 test('an unknown format, a missing file and a folder are named, with no made-up position', async () => {
-  expect(() => parse('x', { format: 'parquet' as never })).toThrow(/unknown format "parquet"; expected one of movielens, rsc15, sessions, csv/);
+  expect(() => parse('x', { format: 'excel' as never })).toThrow(/unknown format "excel"; expected one of movielens, rsc15, sessions, csv, parquet/);
   await expect(readLog('/no/such/log.csv', { format: 'rsc15' })).rejects.toThrow(/^\/no\/such\/log\.csv: no such file$/);
   const folder = await mkdtemp(join(tmpdir(), 'vitrine-'));
   await expect(readLog(folder, { format: 'rsc15' })).rejects.toThrow(new RegExp(`^${folder}: is a folder; expected a file$`));

@@ -133,7 +133,7 @@ test('bad input exits 2 with the file, line and what was expected, and writes no
     expect(errors.join('\n')).toMatch(/log\.tsv:3:5: expected a unix time \(a number\), got "soon"/);
     await expect(readFile(join(bad, 'model', 'manifest.json'))).rejects.toThrow();
     expect(await main(['train', '--events', join(bad, 'log.tsv'), '--format', 'excel', '--out', join(bad, 'model')], () => {})).toBe(2);
-    expect(errors.join('\n')).toMatch(/--format must be one of movielens, rsc15, sessions, csv, got "excel"/);
+    expect(errors.join('\n')).toMatch(/--format must be one of movielens, rsc15, sessions, csv, parquet, got "excel"/);
   } finally {
     console.error = original;
   }

@@ -1,0 +1,87 @@
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { EVENT_TYPES, InputError, unreadable, type EventType, type Log } from './data.js';
+import type { ParseOptions } from './formats.js';
+import { LogBuilder, parseTime } from './log-builder.js';
+
+/**
+ * Reads a Parquet log (a warehouse export) a row group at a time with hyparquet, the columns named as for
+ * the csv format. Ids may be strings or integers; times timestamps, numbers (unix seconds) or ISO strings.
+ * Mistakes name the file, the row (1-based) and the column.
+ */
+export async function readParquetLog(file: string, options: ParseOptions): Promise<Log> {
+  const c = options.columns;
+  const fail = (row: number, message: string) => new InputError(file, row, 0, message);
+  if (!c?.item || (!c.user && !c.session)) throw fail(0, 'the parquet format needs --item and one of --user or --session naming its columns');
+  if (c.user && c.session) throw fail(0, 'give one of --user or --session, not both');
+  let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  try {
+    buffer = await asyncBufferFromFile(file);
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code) throw unreadable(file, e);
+    throw fail(0, `not a Parquet file (${(e as Error).message})`);
+  }
+  const names = parquetSchema(metadata).children.map((child) => child.element.name);
+  const wanted = [c.user ?? c.session!, c.item, c.time, c.type];
+  const flags = [c.user ? 'user' : 'session', 'item', 'time', 'type'];
+  wanted.forEach((name, k) => {
+    if (name !== undefined && !names.includes(name)) throw fail(0, `--${flags[k]} names column ${JSON.stringify(name)}, but the file has ${names.map((h) => JSON.stringify(h)).join(', ')}`);
+  });
+  const columns = wanted.filter((name): name is string => name !== undefined);
+  const at = (name: string | undefined) => (name === undefined ? -1 : columns.indexOf(name));
+  const [keyAt, itemAt, timeAt, typeAt] = wanted.map(at);
+
+  const builder = new LogBuilder(file, options);
+  builder.kind = c.user ? 'users' : 'sessions';
+  const CLICK = EVENT_TYPES.indexOf('click');
+  const id = (value: unknown, row: number, column: string) => {
+    const v = typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'bigint' ? String(value) : '';
+    if (v === '') throw fail(row, `column ${JSON.stringify(column)}: expected an id (a string or an integer), got ${describe(value)}`);
+    return v;
+  };
+  const time = (value: unknown, row: number, column: string) => {
+    if (value instanceof Date && !Number.isNaN(value.getTime())) return value.getTime() / 1000;
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (typeof value === 'bigint') return Number(value);
+    if (typeof value === 'string') return parseTime(value, row, 0, () => fail(row, `column ${JSON.stringify(column)}: expected a time (unix seconds or an ISO date), got ${describe(value)}`));
+    throw fail(row, `column ${JSON.stringify(column)}: expected a time (a timestamp, unix seconds or an ISO date), got ${describe(value)}`);
+  };
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    await parquetRead({
+      file: buffer,
+      metadata,
+      columns,
+      rowStart,
+      rowEnd,
+      compressors,
+      onComplete: (rows: unknown[][]) => {
+        rows.forEach((r, k) => {
+          const row = rowStart + k + 1;
+          let type = CLICK;
+          if (typeAt >= 0) {
+            type = EVENT_TYPES.indexOf(r[typeAt] as EventType);
+            if (type < 0) throw fail(row, `column ${JSON.stringify(c.type)}: expected an event type (${EVENT_TYPES.join(', ')}), got ${describe(r[typeAt])}`);
+          }
+          builder.row(id(r[keyAt], row, columns[keyAt]), id(r[itemAt], row, columns[itemAt]), timeAt >= 0 ? time(r[timeAt], row, columns[timeAt]) : row, type, row);
+        });
+      },
+    });
+    rowStart = rowEnd;
+  }
+  return builder.finish();
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'an empty value';
+  if (typeof value === 'bigint') return `${value}`;
+  return JSON.stringify(value) ?? String(value);
+}
