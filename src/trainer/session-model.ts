@@ -67,13 +67,69 @@ export interface SessionWeights {
   item_bias: Float32Array;
 }
 
+/** The dense parameters, trained by tfjs's Adam. The item table (embeddings and biases) is an {@link ItemTable}. */
 interface Params {
-  E: tf.Variable; // (n+1)×d, the last row unused padding kept for shape stability
   T: tf.Variable;
   K: tf.Variable;
   b: tf.Variable;
   P: tf.Variable;
-  bias: tf.Variable;
+}
+
+/** Adam's constants, as tf.train.adam has them (its epsilon is the float32 backend's). */
+const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+
+/**
+ * The item table: n rows of d embedding values and the item's bias (row i = [E_i | bias_i]), in plain
+ * memory, trained by a lazy (sparse) Adam that touches only the rows a batch uses. A batch's cost and
+ * memory are those of its rows, whatever the catalog; what grows with the catalog is the table and Adam's
+ * two moments beside it (3 × n × (d+1) floats).
+ */
+export class ItemTable {
+  readonly width: number;
+  readonly values: Float32Array;
+  private _m?: Float32Array;
+  private _v?: Float32Array;
+
+  constructor(
+    readonly rows: number,
+    readonly dim: number,
+  ) {
+    this.width = dim + 1;
+    this.values = new Float32Array(rows * this.width);
+  }
+
+  /** The rows `ids`, in that order, as a tensor [ids.length, d+1]. */
+  gather(ids: ArrayLike<number>): tf.Tensor2D {
+    const w = this.width;
+    const out = new Float32Array(ids.length * w);
+    for (let k = 0; k < ids.length; k++) out.set(this.values.subarray(ids[k] * w, ids[k] * w + w), k * w);
+    return tf.tensor2d(out, [ids.length, w]);
+  }
+
+  /** The whole table as a tensor [n, d+1]. */
+  tensor(): tf.Tensor2D {
+    return tf.tensor2d(this.values, [this.rows, this.width]);
+  }
+
+  /** One Adam step (tf.train.adam's arithmetic, at step `t`) on rows `ids` with their gradients `grad` ([ids.length, d+1]). */
+  adam(ids: ArrayLike<number>, grad: Float32Array, learningRate: number, t: number): void {
+    const w = this.width;
+    const m = (this._m ??= new Float32Array(this.values.length));
+    const v = (this._v ??= new Float32Array(this.values.length));
+    const { beta1, beta2, epsilon } = ADAM;
+    const c1 = 1 - beta1 ** t;
+    const c2 = 1 - beta2 ** t;
+    for (let k = 0; k < ids.length; k++) {
+      const row = ids[k] * w;
+      for (let j = 0; j < w; j++) {
+        const g = grad[k * w + j];
+        const at = row + j;
+        m[at] = beta1 * m[at] + (1 - beta1) * g;
+        v[at] = beta2 * v[at] + (1 - beta2) * g * g;
+        this.values[at] -= (learningRate * (m[at] / c1)) / (Math.sqrt(v[at] / c2) + epsilon);
+      }
+    }
+  }
 }
 
 /** Windows of at most `window` inputs, each with its next-item targets, grouped by exact length. */
@@ -148,11 +204,14 @@ export function lstmStep(K: tf.Tensor2D, b: tf.Tensor1D, x: tf.Tensor2D, c: tf.T
   return [next, tf.mul(tf.tanh(next), tf.sigmoid(o)) as tf.Tensor2D];
 }
 
-/** The LSTM over a batch of equal-length windows: the state after each step, [B*T, h]. */
-function encode(p: Params, items: tf.Tensor2D, types: tf.Tensor2D, hidden: number, training: boolean, seed: number): tf.Tensor2D {
+/**
+ * The LSTM over a batch of equal-length windows: the state after each step, [B*T, h]. `rows` holds the
+ * item rows [E | bias] that `items` index.
+ */
+function encode(p: Params, rows: tf.Tensor2D, items: tf.Tensor2D, types: tf.Tensor2D, hidden: number, training: boolean, seed: number): tf.Tensor2D {
   const [B, T] = items.shape;
-  const d = p.E.shape[1] as number;
-  const x = tf.add(tf.gather(p.E, items), tf.gather(p.T, types)) as tf.Tensor3D;
+  const d = p.T.shape[1] as number;
+  const x = tf.add(tf.gather(tf.slice(rows, [0, 0], [-1, d]), items), tf.gather(p.T, types)) as tf.Tensor3D;
   let c: tf.Tensor2D = tf.zeros([B, hidden]);
   let h: tf.Tensor2D = tf.zeros([B, hidden]);
   const states: tf.Tensor3D[] = [];
@@ -168,14 +227,10 @@ function encode(p: Params, items: tf.Tensor2D, types: tf.Tensor2D, hidden: numbe
   return all;
 }
 
-/** The n item embeddings transposed (d×n), the output layer's matrix. */
-function outputMatrix(p: Params, n: number): tf.Tensor2D {
-  return tf.transpose(tf.slice(p.E, [0, 0], [n, p.E.shape[1] as number])) as tf.Tensor2D;
-}
-
-/** Scores of all n items for each state: (state · P) · Eᵀ + bias, with Et = {@link outputMatrix}. */
-function logits(p: Params, states: tf.Tensor2D, Et: tf.Tensor2D): tf.Tensor2D {
-  return tf.add(matMul(matMul(states, p.P as tf.Tensor2D), Et), p.bias) as tf.Tensor2D;
+/** The scores of the items whose rows [E | bias] are transposed in `Wt` ((d+1)×n) for each state: (state · P | 1) · Wt. */
+function logits(p: Params, states: tf.Tensor2D, Wt: tf.Tensor2D): tf.Tensor2D {
+  const query = matMul(states, p.P as tf.Tensor2D);
+  return matMul(tf.concat([query, tf.ones([query.shape[0], 1])], 1) as tf.Tensor2D, Wt);
 }
 
 /**
@@ -227,10 +282,12 @@ export interface EpochReport {
 
 /**
  * A GRU4Rec-style next-item model: item embeddings (tied between input and output) and an LSTM, trained
- * with full softmax cross-entropy over the catalog, dropout, and early stopping on validation.
+ * with a full or sampled softmax cross-entropy, dropout and early stopping on validation; the item table by
+ * a lazy Adam over the rows each batch uses, the rest by tfjs's Adam.
  */
 export class SessionModel {
   private readonly _p: Params;
+  private readonly _items: ItemTable;
   private readonly _random: () => number;
   /** The output layer the last fit used. */
   softmax: 'full' | 'sampled' | undefined;
@@ -239,14 +296,15 @@ export class SessionModel {
   static fromWeights(w: SessionWeights, window: number): SessionModel {
     const model = new SessionModel(w.itemCount, { ...SESSION_DEFAULTS, dim: w.dim, hidden: w.hidden, window });
     const p = model._p;
-    const E = new Float32Array((w.itemCount + 1) * w.dim);
-    E.set(w.item_embeddings);
-    p.E.assign(tf.tensor(E, p.E.shape));
+    const table = model._items;
+    for (let i = 0; i < w.itemCount; i++) {
+      table.values.set(w.item_embeddings.subarray(i * w.dim, (i + 1) * w.dim), i * table.width);
+      table.values[i * table.width + w.dim] = w.item_bias[i];
+    }
     p.T.assign(tf.tensor(w.type_embeddings, p.T.shape));
     p.K.assign(tf.tensor(w.lstm_kernel, p.K.shape));
     p.b.assign(tf.tensor(w.lstm_bias, p.b.shape));
     p.P.assign(tf.tensor(w.projection, p.P.shape));
-    p.bias.assign(tf.tensor(w.item_bias, p.bias.shape));
     return model;
   }
 
@@ -258,13 +316,19 @@ export class SessionModel {
     this._random = seededRandom(seed);
     const init = (shape: number[], scale: number) =>
       tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (this._random() * 2 - 1) * scale), shape));
+    // Embeddings uniform in ±0.05 (an extra row drawn and dropped: the random sequence of earlier versions), biases 0.
+    this._items = new ItemTable(itemCount, d);
+    for (let i = 0; i <= itemCount; i++) {
+      for (let a = 0; a < d; a++) {
+        const x = (this._random() * 2 - 1) * 0.05;
+        if (i < itemCount) this._items.values[i * (d + 1) + a] = x;
+      }
+    }
     this._p = {
-      E: init([itemCount + 1, d], 0.05),
       T: init([EVENT_TYPE_COUNT, d], 0.05),
       K: init([d + h, 4 * h], Math.sqrt(6 / (d + 5 * h))),
       b: tf.variable(tf.zeros([4 * h])),
       P: init([h, d], Math.sqrt(6 / (h + d))),
-      bias: tf.variable(tf.zeros([itemCount])),
     };
   }
 
@@ -292,9 +356,14 @@ export class SessionModel {
     const sampler = sampled ? new NegativeSampler(counts, Math.min(o.negatives, this.itemCount)) : undefined;
     const logQ = sampler && tf.tensor1d(sampler.logQ);
     this.softmax = sampled ? 'sampled' : 'full';
+    const dense = Object.values(this._p);
+    const everyItem = Int32Array.from({ length: this.itemCount }, (_, i) => i);
+    const local = new Int32Array(this.itemCount).fill(-1);
+    let step = 0;
     const history: EpochReport[] = [];
     let best = -Infinity;
     let bestWeights: tf.Tensor[] | undefined;
+    let bestItems: Float32Array | undefined;
     let stale = 0;
     for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
       const start = performance.now();
@@ -313,34 +382,46 @@ export class SessionModel {
         const seed = Math.floor(this._random() * 2 ** 31);
         const flat = batch.targets.flat();
         const negatives = sampler?.negatives(this._random);
-        const cost = optimizer.minimize(() => {
-          const items = tf.tensor2d(batch.items, undefined, 'int32');
+        // The batch's item rows: the whole catalog under the full softmax, else only those its windows,
+        // targets and negatives use, numbered locally.
+        let ids = everyItem;
+        let at = (i: number) => i;
+        if (negatives) {
+          const list: number[] = [];
+          at = (i) => (local[i] >= 0 ? local[i] : (local[i] = list.push(i) - 1));
+          batch.items.forEach((w) => w.forEach(at));
+          flat.forEach(at);
+          negatives.forEach(at);
+          ids = Int32Array.from(list);
+        }
+        const rows = tf.variable(this._items.gather(ids));
+        const { value, grads } = tf.variableGrads(() => {
+          const items = tf.tensor2d(batch.items.map((w) => w.map(at)), undefined, 'int32');
           const types = tf.tensor2d(batch.types, undefined, 'int32');
-          const states = encode(this._p, items, types, o.hidden, true, seed);
-          const targets = tf.tensor1d(flat, 'int32');
-          // The loss is log Σ exp(candidates' logits) − the target's logit, both with the item bias, which rides
-          // along in the matMul as a column (query | 1) · (E | bias)ᵀ: no pass over rows × candidates but the
-          // product and its normaliser.
+          const states = encode(this._p, rows, items, types, o.hidden, true, seed);
+          const targets = tf.tensor1d(flat.map(at), 'int32');
+          // The loss is log Σ exp(candidates' logits) − the target's logit, the item bias riding along in the
+          // matMul as a column, (query | 1) · (E | bias)ᵀ: no pass over rows × candidates but the product and
+          // its normaliser.
           const query = matMul(states, this._p.P as tf.Tensor2D);
           const withOne = tf.concat([query, tf.ones([query.shape[0], 1])], 1) as tf.Tensor2D;
-          let positive = tf.add(tf.sum(tf.mul(query, tf.gather(this._p.E, targets)), 1), tf.gather(this._p.bias, targets));
-          if (!negatives) {
-            const all = tf.concat([tf.slice(this._p.E, [0, 0], [this.itemCount, o.dim]), tf.reshape(this._p.bias, [-1, 1])], 1);
-            return tf.mean(tf.sub(rowLogSumExp(matMul(withOne, tf.transpose(all) as tf.Tensor2D)), positive)) as tf.Scalar;
-          }
+          const positive = tf.sum(tf.mul(withOne, tf.gather(rows, targets)), 1);
+          if (!negatives) return tf.mean(tf.sub(rowLogSumExp(matMul(withOne, tf.transpose(rows) as tf.Tensor2D)), positive)) as tf.Scalar;
           // Sampled softmax (Jean et al. 2015): each row's target against negatives shared by the batch, every
           // logit less the log of the item's expected count among the draws (logQ), so the loss estimates the
           // full softmax's: rows × negatives floats, whatever the catalog. log(e^pos + Σ e^neg) − pos is
           // softplus(lse(neg) − pos).
-          const c = tf.tensor1d(negatives, 'int32');
-          positive = tf.sub(positive, tf.gather(logQ!, targets));
-          const sampled = tf.concat([tf.gather(this._p.E, c), tf.reshape(tf.sub(tf.gather(this._p.bias, c), tf.gather(logQ!, c)), [-1, 1])], 1);
-          return tf.mean(tf.softplus(tf.sub(rowLogSumExp(matMul(withOne, tf.transpose(sampled) as tf.Tensor2D)), positive))) as tf.Scalar;
-        }, true);
-        const n = batch.targets.length * batch.targets[0].length;
-        lossSum += (await cost!.data())[0] * n;
+          const c = tf.tensor1d(Int32Array.from(negatives, at), 'int32');
+          const negative = rowLogSumExp(tf.sub(matMul(withOne, tf.transpose(tf.gather(rows, c)) as tf.Tensor2D), tf.gather(logQ!, tf.tensor1d(negatives, 'int32'))) as tf.Tensor2D);
+          return tf.mean(tf.softplus(tf.sub(negative, tf.sub(positive, tf.gather(logQ!, tf.tensor1d(flat, 'int32')))))) as tf.Scalar;
+        }, [rows, ...dense]);
+        optimizer.applyGradients(Object.fromEntries(dense.map((v) => [v.name, grads[v.name]])));
+        this._items.adam(ids, grads[rows.name].dataSync() as Float32Array, o.learningRate, ++step);
+        if (negatives) for (const i of ids) local[i] = -1;
+        const n = flat.length;
+        lossSum += value.dataSync()[0] * n;
         count += n;
-        cost!.dispose();
+        tf.dispose([value, rows, ...Object.values(grads)]);
         if (bi % 20 === 0) progress({ epoch, loss: lossSum / count, valid: NaN, seconds: (performance.now() - start) / 1000, batch: bi, batches: batches.length });
       }
       const valid = await validate();
@@ -351,12 +432,14 @@ export class SessionModel {
         best = valid;
         stale = 0;
         tf.dispose(bestWeights);
-        bestWeights = Object.values(this._p).map((v) => tf.clone(v));
+        bestWeights = dense.map((v) => tf.clone(v));
+        bestItems = this._items.values.slice();
       } else if (++stale >= o.patience) break;
     }
     if (bestWeights) {
-      Object.values(this._p).forEach((v, i) => v.assign(bestWeights![i]));
+      dense.forEach((v, i) => v.assign(bestWeights![i]));
       tf.dispose(bestWeights);
+      this._items.values.set(bestItems!);
     }
     optimizer.dispose();
     logQ?.dispose();
@@ -385,19 +468,20 @@ export class SessionModel {
         // The LSTM runs on up to 1024 cases at once (its cost is mostly per step, not per case); the
         // logits over the catalog in slices of about 4M floats, so memory stays bounded whatever the catalog.
         const rows = Math.max(16, Math.floor(4_000_000 / this.itemCount));
-        const Et = tf.tidy(() => outputMatrix(this._p, this.itemCount));
+        const table = this._items.tensor();
+        const Wt = tf.tidy(() => tf.transpose(table) as tf.Tensor2D);
         for (const [len, cases] of byLength) {
           for (let c = 0; c < cases.length; c += 1024) {
             const part = cases.slice(c, c + 1024);
             const queries = tf.tidy(() => {
               const items = tf.tensor2d(part.map(([s, i]) => Array.from(set.seqs[s].subarray(i - len, i))), undefined, 'int32');
               const types = tf.tensor2d(part.map(([s, i]) => Array.from(set.types[s].subarray(i - len, i))), undefined, 'int32');
-              const states = encode(this._p, items, types, o.hidden, false, 0);
+              const states = encode(this._p, table, items, types, o.hidden, false, 0);
               return tf.reshape(states, [part.length, len, o.hidden]).slice([0, len - 1, 0], [part.length, 1, o.hidden]).reshape([part.length, o.hidden]) as tf.Tensor2D;
             });
             for (let r = 0; r < part.length; r += rows) {
               const k = Math.min(rows, part.length - r);
-              const scores = tf.tidy(() => tf.logSoftmax(logits(this._p, tf.slice(queries, [r, 0], [k, o.hidden]), Et)));
+              const scores = tf.tidy(() => tf.logSoftmax(logits(this._p, tf.slice(queries, [r, 0], [k, o.hidden]), Wt)));
               const data = (await scores.data()) as Float32Array;
               scores.dispose();
               for (let j = 0; j < k; j++) visit(part[r + j][0], part[r + j][1], data.subarray(j * this.itemCount, (j + 1) * this.itemCount));
@@ -405,7 +489,7 @@ export class SessionModel {
             queries.dispose();
           }
         }
-        Et.dispose();
+        tf.dispose([table, Wt]);
       },
     };
   }
@@ -414,17 +498,23 @@ export class SessionModel {
   async weights(): Promise<SessionWeights> {
     const { dim, hidden } = this.options;
     const n = this.itemCount;
-    const E = (await this._p.E.data()) as Float32Array;
+    const E = new Float32Array(n * dim);
+    const bias = new Float32Array(n);
+    const w = this._items.width;
+    for (let i = 0; i < n; i++) {
+      E.set(this._items.values.subarray(i * w, i * w + dim), i * dim);
+      bias[i] = this._items.values[i * w + dim];
+    }
     return {
       dim,
       hidden,
       itemCount: n,
-      item_embeddings: E.slice(0, n * dim),
+      item_embeddings: E,
       type_embeddings: (await this._p.T.data()) as Float32Array,
       lstm_kernel: (await this._p.K.data()) as Float32Array,
       lstm_bias: (await this._p.b.data()) as Float32Array,
       projection: (await this._p.P.data()) as Float32Array,
-      item_bias: (await this._p.bias.data()) as Float32Array,
+      item_bias: bias,
     };
   }
 

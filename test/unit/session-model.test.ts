@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest';
-import { lstmStep, matMul, rowLogSumExp } from '../../src/trainer/session-model.js';
+import { ItemTable, lstmStep, matMul, rowLogSumExp } from '../../src/trainer/session-model.js';
 import { startTraining, tf } from '../../src/trainer/tf.js';
 
 beforeAll(startTraining);
@@ -39,4 +39,21 @@ test('lstmStep is tf.basicLSTMCell', () => {
   const [c2, h2] = tf.basicLSTMCell(1, K, bias, x, c, hh);
   close(c1, c2);
   close(h1, h2);
+});
+
+test('the item table\'s lazy Adam is tf.train.adam on the rows a step uses, and leaves the others alone', () => {
+  const [n, d] = [6, 3];
+  const table = new ItemTable(n, d);
+  table.values.set(tf.randomNormal([n * (d + 1)], 0, 1, 'float32', 11).dataSync());
+  const start = table.values.slice();
+  const used = [4, 1, 2];
+  const dense = tf.variable(tf.tensor2d(used.flatMap((i) => Array.from(start.subarray(i * (d + 1), (i + 1) * (d + 1)))), [3, d + 1]));
+  const adam = tf.train.adam(0.01);
+  for (let t = 1; t <= 5; t++) {
+    const grad = tf.randomNormal([3, d + 1], 0, 1, 'float32', 20 + t);
+    adam.applyGradients({ [dense.name]: grad });
+    table.adam(used, grad.dataSync() as Float32Array, 0.01, t);
+  }
+  close(table.gather(used), dense);
+  for (const i of [0, 3, 5]) expect(table.values.subarray(i * (d + 1), (i + 1) * (d + 1))).toEqual(start.subarray(i * (d + 1), (i + 1) * (d + 1)));
 });
