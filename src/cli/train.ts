@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { cooccurrence, cosineNeighbours, itemKnnScorer, neighbourhoodScorer, popScorer, popularity, spopScorer } from '../trainer/baselines.js';
+import { itemKnnScorer, itemNeighbours, neighbourhoodScorer, popScorer, popularity, spopScorer, topNeighbours } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, tuneBlend } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
@@ -59,6 +59,9 @@ Training:
                      negatives a batch drawn by popularity^${SAMPLING_POWER}, logQ-corrected) or auto (default: full
                      while a batch's logits fit in ${FULL_SOFTMAX_LIMIT / 2 ** 20}M floats, else sampled: memory bounded in the catalog)
   --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})`;
+
+/** Neighbours item-kNN keeps per item: more than the 20 its metrics look at, so they are exact. */
+const KNN_NEIGHBOURS = 100;
 
 /** Validation cases early stopping scores after each epoch, at most (a HitRate's standard error of about 0.35 points). */
 const VALIDATION_CASES = 20_000;
@@ -178,12 +181,13 @@ export async function train(args: string[], out: (line: string) => void): Promis
   split.lines.forEach(log);
 
   // Count-based parts: fitted on train for tuning on validation, on train + validation for the test.
-  const { popTrain, nbTrain, popFull, coFull, nbFull } = await progress.stage('counting popularity and co-occurrence', () => {
+  const { popTrain, nbTrain, popFull, knnFull, nbFull } = await progress.stage('counting popularity and co-occurrence', () => {
     const popTrain = popularity(split.train, n);
-    const nbTrain = cosineNeighbours(cooccurrence(split.train, n), popTrain, EXPORT_NEIGHBOURS);
+    const nbTrain = itemNeighbours(split.train, n, popTrain, EXPORT_NEIGHBOURS);
     const popFull = popularity(split.full, n);
-    const coFull = cooccurrence(split.full, n);
-    return { popTrain, nbTrain, popFull, coFull, nbFull: cosineNeighbours(coFull, popFull, EXPORT_NEIGHBOURS) };
+    // item-kNN ranks by its neighbours alone: the best KNN_NEIGHBOURS decide its top 20 as all of them would.
+    const knnFull = itemNeighbours(split.full, n, popFull, KNN_NEIGHBOURS);
+    return { popTrain, nbTrain, popFull, knnFull, nbFull: topNeighbours(knnFull, EXPORT_NEIGHBOURS) };
   });
 
   const trainClicks = split.train.seqs.reduce((a, s) => a + s.length, 0);
@@ -220,7 +224,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
     neighbourhoodScorer(nbFull, n, tuned.weights),
     popScorer(popFull),
     spopScorer(n),
-    itemKnnScorer(cosineNeighbours(coFull, popFull), n),
+    itemKnnScorer(knnFull, n),
   ];
   const results: Record<string, Evaluation> = {};
   for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, split.test, popFull, step));

@@ -8,40 +8,6 @@ export function popularity(set: EncodedSet, itemCount: number): Float32Array {
   return counts;
 }
 
-/** Items that occur together: for each item, its neighbours and in how many sequences they co-occur. */
-export interface Cooccurrence {
-  neighbours: Int32Array[];
-  counts: Float32Array[];
-}
-
-/**
- * Counts, for each pair of items, the sequences in which both occur within `window` positions of each
- * other (a session is short enough that the window covers it; a user's long history is not one context).
- */
-export function cooccurrence(set: EncodedSet, itemCount: number, window = 50): Cooccurrence {
-  const maps: Map<number, number>[] = Array.from({ length: itemCount }, () => new Map());
-  const seen = new Set<number>();
-  for (const seq of set.seqs) {
-    seen.clear();
-    for (let i = 0; i < seq.length; i++) {
-      for (let j = Math.max(0, i - window); j < i; j++) {
-        const a = seq[i];
-        const b = seq[j];
-        if (a === b) continue;
-        const key = a < b ? a * itemCount + b : b * itemCount + a;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        maps[a].set(b, (maps[a].get(b) ?? 0) + 1);
-        maps[b].set(a, (maps[b].get(a) ?? 0) + 1);
-      }
-    }
-  }
-  return {
-    neighbours: maps.map((m) => Int32Array.from(m.keys())),
-    counts: maps.map((m) => Float32Array.from(m.values())),
-  };
-}
-
 /** POP: the most interacted-with items. */
 export function popScorer(pop: Float32Array): Scorer {
   return prefixScorer('pop', pop.length, (_, __, out) => out.set(pop));
@@ -54,24 +20,84 @@ export function spopScorer(itemCount: number): Scorer {
   });
 }
 
-/** For each item, its neighbours and their cosine co-occurrence co(a, b) / sqrt(count(a) · count(b)). */
+/** For each item, its neighbours and their cosine co-occurrence co(a, b) / sqrt(count(a) · count(b)), best first. */
 export interface Neighbours {
   ids: Int32Array[];
   weights: Float32Array[];
 }
 
-/** Cosine neighbours, best first, at most `top` per item (all of them by default). */
-export function cosineNeighbours(co: Cooccurrence, pop: Float32Array, top = Infinity): Neighbours {
-  const ids: Int32Array[] = [];
-  const weights: Float32Array[] = [];
-  co.neighbours.forEach((nb, a) => {
-    const list = Array.from(nb, (b, k) => ({ b, w: co.counts[a][k] / Math.sqrt((pop[a] || 1) * (pop[b] || 1)) }));
-    list.sort((x, y) => y.w - x.w || pop[y.b] - pop[x.b] || x.b - y.b);
-    const kept = list.slice(0, top);
-    ids.push(Int32Array.from(kept, (x) => x.b));
-    weights.push(Float32Array.from(kept, (x) => x.w));
-  });
+/**
+ * Calls `visit(a, b)` once per sequence for each pair of distinct items that occur in it within `window`
+ * positions of each other (a session is short enough that the window covers it; a user's long history is
+ * not one context).
+ */
+function forEachPair(set: EncodedSet, itemCount: number, window: number, visit: (a: number, b: number) => void): void {
+  const seen = new Set<number>();
+  for (const seq of set.seqs) {
+    seen.clear();
+    for (let i = 0; i < seq.length; i++) {
+      for (let j = Math.max(0, i - window); j < i; j++) {
+        const a = seq[i];
+        const b = seq[j];
+        if (a === b) continue;
+        const key = a < b ? a * itemCount + b : b * itemCount + a;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        visit(a, b);
+      }
+    }
+  }
+}
+
+/**
+ * Each item's cosine co-occurrence neighbours, at most `top` (all by default), best first (ties: the more
+ * popular, then the lower row). Co-occurrence counts the sequences holding both items within `window`
+ * positions. Never an items × items matrix, nor an object per pair: the pairs of a range of items are
+ * written as numbers into one typed array of at most `maxPairs`, sorted and counted, and the next range
+ * follows, so memory is bounded whatever the catalog and the log.
+ */
+export function itemNeighbours(set: EncodedSet, itemCount: number, pop: Float32Array, top = Infinity, { window = 50, maxPairs = 1 << 25 } = {}): Neighbours {
+  const n = itemCount;
+  const perItem = new Float64Array(n);
+  forEachPair(set, n, window, (a, b) => (perItem[a]++, perItem[b]++));
+  const ids: Int32Array[] = new Array(n);
+  const weights: Float32Array[] = new Array(n);
+  for (let lo = 0; lo < n; ) {
+    let hi = lo;
+    let size = 0;
+    while (hi < n && (hi === lo || size + perItem[hi] <= maxPairs)) size += perItem[hi++];
+    // Keys (a − lo)·n + b for the pairs whose first item is in [lo, hi): sorted, equal keys are one pair's sequences.
+    const keys = new Float64Array(size);
+    let k = 0;
+    forEachPair(set, n, window, (a, b) => {
+      if (a >= lo && a < hi) keys[k++] = (a - lo) * n + b;
+      if (b >= lo && b < hi) keys[k++] = (b - lo) * n + a;
+    });
+    keys.sort();
+    let at = 0;
+    for (let a = lo; a < hi; a++) {
+      const end = (a - lo + 1) * n;
+      const list: { b: number; w: number }[] = [];
+      while (at < keys.length && keys[at] < end) {
+        const key = keys[at];
+        let count = 0;
+        while (at < keys.length && keys[at] === key) (count++, at++);
+        const b = key - (a - lo) * n;
+        list.push({ b, w: count / Math.sqrt((pop[a] || 1) * (pop[b] || 1)) });
+      }
+      list.sort((x, y) => y.w - x.w || pop[y.b] - pop[x.b] || x.b - y.b);
+      const kept = list.length > top ? list.slice(0, top) : list;
+      ids[a] = Int32Array.from(kept, (x) => x.b);
+      weights[a] = Float32Array.from(kept, (x) => x.w);
+    }
+    lo = hi;
+  }
   return { ids, weights };
+}
+
+/** The first `top` neighbours of each item (they are kept best first). */
+export function topNeighbours(nb: Neighbours, top: number): Neighbours {
+  return { ids: nb.ids.map((x) => x.subarray(0, top)), weights: nb.weights.map((x) => x.subarray(0, top)) };
 }
 
 function addVotes(nb: Neighbours, a: number, weight: number, out: Float32Array): void {

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { addNeighbourhood, cooccurrence, cosineNeighbours, itemKnnScorer, popScorer, popularity, spopScorer } from '../../src/trainer/baselines.js';
+import { addNeighbourhood, itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../../src/trainer/baselines.js';
+import { seededRandom } from '../../src/trainer/random.js';
 import { trainBpr, bprScorer } from '../../src/trainer/bpr.js';
 import type { EncodedSet } from '../../src/trainer/data.js';
 import { evaluate } from '../../src/trainer/evaluate.js';
@@ -19,17 +20,47 @@ test('popularity counts interactions', () => {
 });
 
 test('co-occurrence counts sessions holding both, and cosine divides by sqrt of the counts', () => {
-  const co = cooccurrence(train, 4);
-  const nb = cosineNeighbours(co, pop);
+  const nb = itemNeighbours(train, 4, pop);
   // co(1,0) = 2 sessions, co(1,2) = 2: cos = 2/sqrt(3·2) for both; ties go to the more popular, then lower id.
   expect(Array.from(nb.ids[1])).toEqual([0, 2]);
   expect(nb.weights[1][0]).toBeCloseTo(2 / Math.sqrt(6), 6);
   expect(Array.from(nb.ids[3])).toEqual([]);
-  expect(Array.from(cosineNeighbours(co, pop, 1).ids[1])).toEqual([0]);
+  expect(Array.from(itemNeighbours(train, 4, pop, 1).ids[1])).toEqual([0]);
+  expect(Array.from(topNeighbours(nb, 1).ids[1])).toEqual([0]);
+});
+
+test('neighbours counted a range of items at a time are those of one Map per item, whatever the range', () => {
+  const random = seededRandom(5);
+  const n = 300;
+  const seqs = Array.from({ length: 400 }, () => Array.from({ length: 1 + Math.floor(random() * 12) }, () => Math.floor(random() ** 2 * n)));
+  const log = set(seqs);
+  const counts = popularity(log, n);
+  // The reference: every pair of distinct items within 50 positions, once per sequence, in Maps.
+  const maps = Array.from({ length: n }, () => new Map<number, number>());
+  for (const s of seqs) {
+    const seen = new Set<string>();
+    s.forEach((a, i) => s.slice(Math.max(0, i - 50), i).forEach((b) => {
+      const key = `${Math.min(a, b)},${Math.max(a, b)}`;
+      if (a === b || seen.has(key)) return;
+      seen.add(key);
+      maps[a].set(b, (maps[a].get(b) ?? 0) + 1);
+      maps[b].set(a, (maps[b].get(a) ?? 0) + 1);
+    }));
+  }
+  const expected = maps.map((m, a) =>
+    [...m].map(([b, c]) => ({ b, w: c / Math.sqrt((counts[a] || 1) * (counts[b] || 1)) })).sort((x, y) => y.w - x.w || counts[y.b] - counts[x.b] || x.b - y.b),
+  );
+  for (const maxPairs of [1 << 25, 500, 1]) {
+    const nb = itemNeighbours(log, n, counts, 8, { maxPairs });
+    nb.ids.forEach((ids, a) => {
+      expect(Array.from(ids)).toEqual(expected[a].slice(0, 8).map((x) => x.b));
+      expect(Array.from(nb.weights[a])).toEqual(expected[a].slice(0, 8).map((x) => Math.fround(x.w)));
+    });
+  }
 });
 
 test('the neighbourhood adds recency-weighted votes and a repeat bonus', () => {
-  const nb = cosineNeighbours(cooccurrence(train, 4), pop);
+  const nb = itemNeighbours(train, 4, pop);
   const out = new Float32Array(4);
   addNeighbourhood(nb, Int32Array.from([0, 2]), { last: 2, decay: 0.5, repeat: 1 }, out);
   // last item 2 votes with weight 1: 1 gets 2/sqrt(6), 0 gets 1/sqrt(4)=0.5; item 0 votes with 0.5: 1 gets 0.5·2/sqrt(6), 2 gets 0.5·0.5.
@@ -54,7 +85,7 @@ test('S-POP puts the session items first; item-kNN excludes the last item', asyn
   let seen: number[] = [];
   spop.forEachCase(set([[2, 3]]), (_, __, scores) => (seen = Array.from(scores)));
   expect(seen).toEqual([0, 0, 1, 0]);
-  const knn = itemKnnScorer(cosineNeighbours(cooccurrence(train, 4), pop), 4);
+  const knn = itemKnnScorer(itemNeighbours(train, 4, pop), 4);
   knn.forEachCase(set([[1, 0]]), (_, __, scores) => out.set(scores)); // one case: predict 0 from [1]
   expect(out[1]).toBe(-Infinity);
   expect(out[0]).toBeCloseTo(2 / Math.sqrt(6), 6);

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { cooccurrence, cosineNeighbours, popularity } from '../../src/trainer/baselines.js';
+import { itemNeighbours, popularity } from '../../src/trainer/baselines.js';
 import { blendScorer, categoryIndex, tuneBlend } from '../../src/trainer/blend.js';
 import { sampleCases, type EncodedSet } from '../../src/trainer/data.js';
 import { evaluate, type Scorer } from '../../src/trainer/evaluate.js';
@@ -21,7 +21,7 @@ const set = (count: number): EncodedSet => {
 const train = set(800);
 const valid = set(300);
 const pop = popularity(train, n);
-const nb = cosineNeighbours(cooccurrence(train, n), pop, 30);
+const nb = itemNeighbours(train, n, pop, 30);
 const lstm: Scorer = {
   name: 'lstm',
   forEachCase(s, visit) {

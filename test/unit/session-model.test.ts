@@ -51,7 +51,7 @@ test('the item table\'s lazy Adam is tf.train.adam on the rows a step uses, and 
   const adam = tf.train.adam(0.01);
   for (let t = 1; t <= 5; t++) {
     const grad = tf.randomNormal([3, d + 1], 0, 1, 'float32', 20 + t);
-    adam.applyGradients({ [dense.name]: grad });
+    adam.applyGradients([{ name: dense.name, tensor: grad }]);
     table.adam(used, grad.dataSync() as Float32Array, 0.01, t);
   }
   close(table.gather(used), dense);
