@@ -111,6 +111,8 @@ export interface EncodedSet {
   /** Cases are positions i >= start[s] (and i >= 1): predict seqs[s][i] from seqs[s][0..i-1]. */
   start: number[];
   types: Uint8Array[];
+  /** A sample's sequence s is sequence origin[s] of the set it came from (user factors are looked up by it). */
+  origin?: number[];
 }
 
 export function countCases(set: EncodedSet): number {
@@ -127,7 +129,7 @@ export function sampleCases(set: EncodedSet, max: number): EncodedSet {
   const total = countCases(set);
   if (total <= max) return set;
   const every = Math.ceil(total / max);
-  const out: EncodedSet = { seqs: [], types: [], start: [] };
+  const out: EncodedSet = { seqs: [], types: [], start: [], origin: [] };
   let k = 0;
   set.seqs.forEach((seq, s) => {
     for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
@@ -135,6 +137,7 @@ export function sampleCases(set: EncodedSet, max: number): EncodedSet {
       out.seqs.push(seq.subarray(0, i + 1));
       out.types.push(set.types[s].subarray(0, i + 1));
       out.start.push(i);
+      out.origin!.push(set.origin?.[s] ?? s);
     }
   });
   return out;

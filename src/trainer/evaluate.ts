@@ -23,7 +23,7 @@ export function prefixScorer(
       set.seqs.forEach((seq, s) => {
         for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
           out.fill(0);
-          score(seq.subarray(0, i), set.types[s].subarray(0, i), out, s);
+          score(seq.subarray(0, i), set.types[s].subarray(0, i), out, set.origin?.[s] ?? s);
           visit(s, i, out);
         }
       });

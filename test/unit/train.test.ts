@@ -246,16 +246,20 @@ describe('the sampled softmax', () => {
   }, 240_000);
 });
 
-test('--max-clicks and --since train on the recent part of the log; a bad --since is named', async () => {
+test('--max-clicks and --since train on the recent part of the log, --eval-cases caps the test; a bad --since is named', async () => {
   const run = async (...extra: string[]) => {
     const lines: string[] = [];
     const out = await mkdtemp(join(tmpdir(), 'vitrine-recent-'));
     const code = await main(['train', '--events', join(dir, 'log.tsv'), '--format', 'rsc15', '--out', join(out, 'model'), ...FAST, '--epochs', '1', ...extra], (l) => lines.push(l));
-    return { code, manifest: code === 0 ? JSON.parse(await readFile(join(out, 'model', 'manifest.json'), 'utf8')) : undefined };
+    return { code, json: code === 0 ? JSON.parse(lines.join('\n')) : undefined, manifest: code === 0 ? JSON.parse(await readFile(join(out, 'model', 'manifest.json'), 'utf8')) : undefined };
   };
   const recent = await run('--max-clicks', '3000');
   expect(recent.code).toBe(0);
   expect(recent.manifest.training.interactions).toBe(3000);
+  // --eval-cases: every k-th test case, at most that many.
+  const sampled = await run('--eval-cases', '50');
+  expect(sampled.json.cases).toBeLessThanOrEqual(50);
+  expect(sampled.json.cases).toBeGreaterThan(25);
   // The planted log has one session a minute from 1,700,000,000: the last 200 sessions start 200 minutes before its end.
   const since = await run('--since', String(1_700_000_000 + 1000 * 60));
   expect(since.code).toBe(0);
