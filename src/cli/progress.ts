@@ -9,6 +9,8 @@ export interface Progress {
    * left, then the time it took.
    */
   stage<T>(name: string, run: (step: Step) => T | Promise<T>): Promise<T>;
+  /** Seconds each stage took, by name, in the order they ran. */
+  readonly seconds: Map<string, number>;
 }
 
 export interface ProgressOptions {
@@ -36,8 +38,10 @@ export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }
     last = '';
     write(`${text}\n`);
   };
+  const seconds = new Map<string, number>();
   return {
     line,
+    seconds,
     async stage(name, run) {
       const started = now();
       let printed = started;
@@ -56,7 +60,9 @@ export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }
         }
       };
       const result = await run(step);
-      line(`${name}: done in ${duration((now() - started) / 1000)}`);
+      const took = (now() - started) / 1000;
+      seconds.set(name, (seconds.get(name) ?? 0) + took);
+      line(`${name}: done in ${duration(took)}`);
       return result;
     },
   };

@@ -135,7 +135,15 @@ export interface MetricsJson {
   cases: number;
   metrics: Record<string, Metrics>;
   at10: Record<string, Metrics>;
-  train?: { seconds: number; epochs: number; clicks_per_second: number; peak_rss_mb?: number; softmax?: 'full' | 'sampled' };
+  train?: {
+    seconds: number;
+    epochs: number;
+    clicks_per_second: number;
+    peak_rss_mb?: number;
+    softmax?: 'full' | 'sampled';
+    /** Seconds per stage of the command, by what the progress line calls it. */
+    stages?: Record<string, number>;
+  };
 }
 
 const SOFTMAX = ['auto', 'full', 'sampled'] as const;
@@ -298,6 +306,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
     reportHtml({ title: `Vitrine model: ${values.events}`, split: split.lines, cases: summary.cases, at20: summary.metrics, at10: summary.at10, history, notes }),
   );
   log(`wrote ${values.out} and ${reportFile}`);
+  summary.train!.stages = Object.fromEntries([...progress.seconds].map(([name, t]) => [name, round(t)]));
+  summary.train!.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
   if (values.json) out(JSON.stringify(summary));
   else {
     out(`\n${summary.cases} test cases, full ranking over ${n} items\n`);

@@ -92,8 +92,8 @@ const GRID = {
   repeat: [0, 0.25, 0.5, 1, 2],
 };
 
-/** Validation cases the blend is tuned on, at most. */
-export const TUNE_CASES = 6000;
+/** Validation cases the blend is tuned on, at most: 6,000, fewer for catalogs past 333,000 items (never under 1,000). */
+export const tuneCases = (items: number) => Math.min(6000, Math.max(1000, Math.floor(2e9 / items)));
 /** The objective looks at the top 20 only. */
 const K = 20;
 
@@ -141,7 +141,7 @@ export async function tuneBlend(
   pop: Float32Array,
   lt?: LongTerm,
   cats?: Categories,
-  maxCases = TUNE_CASES,
+  maxCases = tuneCases(pop.length),
 ): Promise<{ weights: BlendWeights; objective: number; tried: number }> {
   const n = pop.length;
   const sample = sampleCases(set, maxCases);
@@ -174,7 +174,7 @@ export async function tuneBlend(
   // grid value's dense score of item j (and may keep the stage's term at the candidates).
   const mark = new Int32Array(n).fill(-1);
   const cases: TuneCase[] = [];
-  const readStage = async (grid: number[], prepare: (c: TuneCase, scores: Float32Array) => (x: number) => (j: number) => number) => {
+  const readStage = async (prepare: (c: TuneCase, scores: Float32Array, top: (score: (j: number) => number) => Outside) => Outside[]) => {
     let k = 0;
     await lstm.forEachCase(sample, (s, i, scores) => {
       let c = cases[k];
@@ -191,8 +191,8 @@ export async function tuneBlend(
         const candidates = Int32Array.from(list);
         c = cases[k] = { prefix, target, candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
       } else c.candidates.forEach((j) => (mark[j] = k));
-      const dense = prepare(c, scores);
-      c.outside = grid.map((x) => topOutside(dense(x), mark, k));
+      const stamp = k;
+      c.outside = prepare(c, scores, (score) => topOutside(score, mark, stamp));
       k++;
     });
   };
@@ -213,7 +213,12 @@ export async function tuneBlend(
   };
 
   // Stage 1: the session model's weight against the neighbourhood's three.
-  await readStage(GRID.lstm, (_, scores) => (w) => (j) => w * scores[j]);
+  // w · score orders the other items alike for every w > 0 (one top K, scaled); w = 0 leaves popularity.
+  await readStage((_, scores, top) => {
+    const byScore = top((j) => scores[j]);
+    const byPopularity = top(() => 0);
+    return GRID.lstm.map((w) => (w === 0 ? byPopularity : { items: byScore.items, scores: byScore.scores.map((x) => w * x) }));
+  });
   const scratch = new Float32Array(n);
   const neighbourhood = (w: NeighbourhoodWeights) =>
     cases.forEach((c) => {
@@ -247,13 +252,13 @@ export async function tuneBlend(
   for (const { key, grid, add } of extras) {
     if (!add) continue;
     const values = grid.slice(1);
-    await readStage(values, (c, scores) => {
+    await readStage((c, scores, top) => {
       fixed.fill(0);
       for (const e of chosen) e.add(c.prefix, e.weight, fixed);
       v.fill(0);
       add(c.prefix, 1, v);
       c.extra = Float32Array.from(c.candidates, (j) => v[j]);
-      return (x) => (j) => weights.lstm * scores[j] + fixed[j] + x * v[j];
+      return values.map((x) => top((j) => weights.lstm * scores[j] + fixed[j] + x * v[j]));
     });
     let pick = 0;
     values.forEach((x, g) => {

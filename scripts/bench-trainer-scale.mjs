@@ -1,0 +1,68 @@
+// The trainer at a shop's scale, on generated logs (scripts/generate-log.mjs): a scaling table with the
+// clicks fixed at 1,000,000 and the catalog at 10k, 100k and 1M items; with --large, also 10,000,000
+// clicks over 1,000,000 items. One epoch each; the test set is capped (--eval-cases) since only the time
+// per case matters here. Writes docs/benchmarks.md between the trainer-scale markers.
+// Usage: npm run build && node scripts/bench-trainer-scale.mjs [--large]   (about 30 minutes; 80 with --large)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateLog } from './generate-log.mjs';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist/cli.js');
+const work = mkdtempSync(join(tmpdir(), 'vitrine-scale-'));
+const EVAL_CASES = 2000;
+
+async function run(clicks, items) {
+  const log = join(work, `log-${clicks}-${items}.txt`);
+  await generateLog(log, { clicks, items, seed: 7 });
+  console.error(`bench: ${clicks} clicks over ${items} items`);
+  const started = Date.now();
+  const out = execFileSync(process.execPath, [cli, 'train', '--events', log, '--format', 'sessions', '--out', join(work, `model-${items}`), '--epochs', '1', '--eval-cases', String(EVAL_CASES), '--json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
+  const json = JSON.parse(out);
+  rmSync(log);
+  const stages = Object.entries(json.train.stages);
+  const sum = (prefix) => stages.filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
+  return {
+    clicks,
+    items,
+    wall: (Date.now() - started) / 1000,
+    epoch: sum('training the LSTM'),
+    evaluation: sum('evaluating'),
+    tuning: sum('tuning'),
+    neighbours: sum('counting'),
+    rss: json.train.peak_rss_mb,
+    cases: json.cases,
+    softmax: json.train.softmax,
+  };
+}
+
+const rows = [];
+for (const items of [10_000, 100_000, 1_000_000]) rows.push(await run(1_000_000, items));
+const large = process.argv.includes('--large') ? await run(10_000_000, 1_000_000) : undefined;
+
+const f = (x) => x.toFixed(0);
+const line = (r) =>
+  `| ${r.clicks.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${f(r.epoch)} | ${f(r.neighbours)} | ${f(r.tuning)} | ${f(r.evaluation)} | ${f(r.wall)} | ${r.rss.toLocaleString('en')} |`;
+const section = `<!-- trainer-scale:start -->
+## Trainer at scale (generated logs)
+
+Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs${large ? ' --large' : ''}\`. Machine: ${process.env.BENCH_MACHINE ?? '2 cores, no GPU'}, Node ${process.version}, tfjs WASM backend. Written ${new Date().toISOString().slice(0, 10)}.
+Logs from \`scripts/generate-log.mjs\` (Zipf popularity, sessions of 1 + geometric length, mean about 5). One epoch
+each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (up to 20,000 cases, each
+ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog. Times in seconds, memory is the process's peak RSS in MB.
+
+| clicks | items | one epoch | neighbours | blend tuning | evaluation | whole command | peak RSS (MB) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${[...rows, ...(large ? [large] : [])].map(line).join('\n')}
+<!-- trainer-scale:end -->`;
+
+const file = join(root, 'docs/benchmarks.md');
+let doc = readFileSync(file, 'utf8');
+doc = doc.includes('<!-- trainer-scale:start -->') ? doc.replace(/<!-- trainer-scale:start -->[\s\S]*<!-- trainer-scale:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
+writeFileSync(file, doc);
+console.error(`bench: wrote ${file}`);
