@@ -70,7 +70,9 @@ export function progressLine(stream: NodeJS.WritableStream & { isTTY?: boolean }
 
 export function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : seconds < 10 ? `${seconds.toFixed(1)}s` : `${s}s`;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  const m = Math.floor(whole / 60);
+  const s = whole % 60;
+  return m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
 }

@@ -41,3 +41,7 @@ test('on a terminal, steps rewrite one line; quiet prints nothing', async () => 
   await silent.stage('evaluating', (step) => step(1, 2));
   expect(quiet.text()).toBe('');
 });
+
+test('durations round to whole seconds past ten, never to "1m60s"', () => {
+  expect([4.25, 59.6, 119.7, 3599.5].map(duration)).toEqual(['4.3s', '1m00s', '2m00s', '60m00s']);
+});
