@@ -5,7 +5,7 @@ import { evaluate, prefixScorer, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
 import { loadModel } from '../trainer/model-io.js';
 import { FORMATS, readLog } from '../trainer/parse.js';
-import { SessionModel } from '../trainer/session-model.js';
+import { embeddingProduct, SessionModel } from '../trainer/session-model.js';
 import { startTraining } from '../trainer/tf.js';
 import { parseFlags } from './args.js';
 import { progressLine } from './progress.js';
@@ -77,9 +77,11 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   const pop = model.popularity ?? new Float32Array(n);
   const scorers: Scorer[] = [];
   let session: SessionModel | undefined;
+  let device: ReturnType<typeof embeddingProduct> | undefined;
   if (model.session && model.neighbours && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
-    const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim };
+    device = embeddingProduct(model.itemEmbeddings, model.dim);
+    const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim, product: device.product };
     const cats = model.categories && categoryIndex(model.categories);
     scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend, longTerm, cats), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
   } else {
@@ -97,6 +99,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
     cases = e.cases;
   }
   session?.dispose();
+  device?.dispose();
   const summary: MetricsJson = { k: 20, cases, metrics: at20, at10 };
   if (values.json) out(JSON.stringify(summary));
   else {

@@ -9,7 +9,7 @@ import { EXPORT_NEIGHBOURS, exportModel, loadModel } from '../trainer/model-io.j
 import { FORMATS, parseTime, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
 import { countCases, sampleCases } from '../trainer/data.js';
 import { bprFoldIn, categoryEmbeddings, prototypes } from '../trainer/profile-space.js';
-import { FULL_SOFTMAX_LIMIT, SAMPLING_POWER, SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
+import { embeddingProduct, FULL_SOFTMAX_LIMIT, SAMPLING_POWER, SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
 import { splitByTime } from '../trainer/split.js';
 import { startTraining } from '../trainer/tf.js';
 import { intFlag, numberFlag, parseFlags } from './args.js';
@@ -227,7 +227,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const weights = await model.weights();
   const E = weights.item_embeddings;
   const M = await progress.stage('fitting the long-term profile (BPR in the item space, then its fold-in map)', () => bprFoldIn(split.train, E, n, options.dim, { seed }));
-  const longTerm = { E, M, d: options.dim };
+  const device = embeddingProduct(E, options.dim);
+  const longTerm = { E, M, d: options.dim, product: device.product };
   const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
   const cats = categories && categoryIndex(categories);
   const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm, cats));
@@ -287,11 +288,14 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // What float16 costs: the exported model, read back through the browser's loader, on the same cases.
   const exported = await loadModel(values.out);
   const reread = SessionModel.fromWeights(exported.model.session!, options.window);
-  const reLong = { E: exported.model.itemEmbeddings, M: exported.model.foldIn!, d: options.dim };
+  device.dispose();
+  const reDevice = embeddingProduct(exported.model.itemEmbeddings, options.dim);
+  const reLong = { E: exported.model.itemEmbeddings, M: exported.model.foldIn!, d: options.dim, product: reDevice.product };
   const q = await progress.stage('evaluating the exported model on the test set', (step) =>
     evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong, cats), testSet, popFull, step),
   );
   reread.dispose();
+  reDevice.dispose();
   summary.metrics.quantized = q.at20;
   summary.at10.quantized = q.at10;
 

@@ -51,6 +51,11 @@ export interface LongTerm {
   E: Float32Array;
   M: Float32Array;
   d: number;
+  /**
+   * E u for a vector u, on a device (the trainer's tfjs): the one product over the catalog. Without it,
+   * plain loops compute it.
+   */
+  product?: (u: Float32Array) => Float32Array;
 }
 
 /** Adds weight · (E u) with u = (Eᵀ r) F, every prefix item weighing 1: the long-term profile's scores. */
@@ -58,6 +63,11 @@ export function addLongTerm(lt: LongTerm, prefix: Int32Array, weight: number, ou
   const { E, M, d } = lt;
   const u = foldIn(M, E, d, prefix);
   for (let a = 0; a < d; a++) u[a] *= weight;
+  if (lt.product) {
+    const scores = lt.product(u);
+    for (let j = 0; j < out.length; j++) out[j] += scores[j];
+    return;
+  }
   for (let j = 0; j < out.length; j++) {
     let s = 0;
     for (let a = 0; a < d; a++) s += E[j * d + a] * u[a];

@@ -1,10 +1,12 @@
 import { expect, test } from 'vitest';
 import { itemNeighbours, popularity } from '../../src/trainer/baselines.js';
-import { blendScorer, categoryIndex, tuneBlend } from '../../src/trainer/blend.js';
+import { addLongTerm, blendScorer, categoryIndex, tuneBlend } from '../../src/trainer/blend.js';
 import { sampleCases, type EncodedSet } from '../../src/trainer/data.js';
 import { evaluate, type Scorer } from '../../src/trainer/evaluate.js';
 import { foldInMatrix } from '../../src/trainer/profile-space.js';
 import { seededRandom } from '../../src/trainer/random.js';
+import { embeddingProduct } from '../../src/trainer/session-model.js';
+import { startTraining } from '../../src/trainer/tf.js';
 
 // A catalog of 400 items, sessions that walk small groups (so the neighbourhood means something), a
 // "session model" whose scores are a fixed pseudo-random function of the case plus a pull to the target.
@@ -66,4 +68,16 @@ test('each weighting tried is scored exactly: a blend the grid holds, evaluated 
     const { at20 } = await evaluate(blendScorer('blend', lstm, nb, pop, w), sample, pop);
     expect(at20.hitrate + at20.mrr).toBeLessThanOrEqual(tuned.objective + 1e-9);
   }
+});
+
+test('the long-term scores on tfjs are the plain loop\'s', async () => {
+  await startTraining();
+  const device = embeddingProduct(E, d);
+  const prefix = Int32Array.from([3, 17, 250]);
+  const [loop, product] = [new Float32Array(n), new Float32Array(n)];
+  addLongTerm(longTerm, prefix, 0.5, loop);
+  addLongTerm({ ...longTerm, product: device.product }, prefix, 0.5, product);
+  device.dispose();
+  product.forEach((x, j) => expect(x).toBeCloseTo(loop[j], 5));
+  expect(Math.max(...loop.map(Math.abs))).toBeGreaterThan(0.01);
 });
