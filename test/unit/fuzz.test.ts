@@ -15,9 +15,9 @@ import { FORMATS, parseLog } from '../../src/trainer/parse.js';
 const RUNS = 500;
 const line = fc.array(fc.oneof(fc.string(), fc.constantFrom('\t', ',', '"', '""', '\n', '\r\n', '1', '4.5', 'userId,movieId,rating,timestamp', 'SessionId\tItemId\tTime')), { maxLength: 30 }).map((parts) => parts.join(''));
 
-test('the log parsers return a log or an InputError naming file, line and column', () => {
+test('the text log parsers return a log or an InputError naming file, line and column', () => {
   fc.assert(
-    fc.property(line, fc.constantFrom(...FORMATS), fc.string(), (text, format, column) => {
+    fc.property(line, fc.constantFrom(...FORMATS.filter((f) => f !== 'parquet')), fc.string(), (text, format, column) => {
       try {
         const log = parseLog(text, 'fuzz.log', { format, columns: { user: column, item: 'item', time: 'time' } });
         expect(log.events).toBeGreaterThan(0);
