@@ -41,11 +41,24 @@ async function run(clicks, items) {
   };
 }
 
+// The output layer, same run: rsc15-sample's full softmax (what auto picks there) against the sampled one.
+const rsc15 = join(root, '../shared/datasets/rsc15-sample');
+const softmax = ['full', 'sampled'].map((kind) => {
+  console.error(`bench: rsc15-sample, --softmax ${kind}`);
+  const out = execFileSync(
+    process.execPath,
+    [cli, 'train', '--events', join(rsc15, 'train.tsv'), '--test', join(rsc15, 'test.tsv'), '--format', 'rsc15', '--out', join(work, `rsc15-${kind}`), '--softmax', kind, '--json'],
+    { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 },
+  );
+  return { kind, json: JSON.parse(out) };
+});
+
 const rows = [];
 for (const items of [10_000, 100_000, 1_000_000]) rows.push(await run(1_000_000, items));
 const large = process.argv.includes('--large') ? await run(10_000_000, 1_000_000) : undefined;
 
 const f = (x) => x.toFixed(0);
+const pct = (x) => (x * 100).toFixed(2);
 const line = (r) =>
   `| ${r.clicks.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${f(r.epoch)} | ${f(r.neighbours)} | ${f(r.tuning)} | ${f(r.evaluation)} | ${f(r.wall)} | ${r.rss.toLocaleString('en')} |`;
 const section = `<!-- trainer-scale:start -->
@@ -55,6 +68,13 @@ Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs${large ? ' --
 Logs from \`scripts/generate-log.mjs\` (Zipf popularity, sessions of 1 + geometric length, mean about 5). One epoch
 each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (up to 20,000 cases, each
 ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog. Times in seconds, memory is the process's peak RSS in MB.
+
+| rsc15-sample, \`--softmax\` | LSTM alone HitRate@20 | MRR@20 | blend HitRate@20 | MRR@20 | epochs | training (s) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${softmax.map(({ kind, json }) => `| ${kind} | ${pct(json.metrics.lstm.hitrate)} | ${pct(json.metrics.lstm.mrr)} | ${pct(json.metrics.model.hitrate)} | ${pct(json.metrics.model.mrr)} | ${json.train.epochs} | ${f(json.train.seconds)} |`).join('\n')}
+
+The sampled softmax (each target against the batch's shared negatives, drawn by popularity and logQ-corrected; see
+\`vitrine train --help\`) is what \`--softmax auto\` uses on large catalogs; on this one, auto keeps the full softmax.
 
 | clicks | items | one epoch | neighbours | blend tuning | evaluation | whole command | peak RSS (MB) |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
