@@ -55,3 +55,11 @@ test("the README's accuracy figures are docs/benchmarks.md's", () => {
   expect(text).toContain(`the LSTM alone ${lstm[0]}% and ${lstm[1]}%`);
   expect(text).toContain(`item-kNN, gives ${knn[0]}% and ${knn[1]}%`);
 });
+
+test("the README's trainer defaults are the CLI's", async () => {
+  const { TRAIN_HELP } = await import('../../src/cli/train.js');
+  const evalCases = TRAIN_HELP.match(/--eval-cases N .*\(every k-th; default (\d+)\)/)![1];
+  expect(readme).toContain(`\`--eval-cases N\` (default ${Number(evalCases).toLocaleString('en')})`);
+  const limit = TRAIN_HELP.match(/fit in (\d+)M floats/)![1];
+  expect(readme).toContain(`fit in ${limit}M floats`);
+});
