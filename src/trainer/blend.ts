@@ -180,8 +180,9 @@ export async function tuneBlend(
     return { items: items.subarray(0, size), scores: scores.subarray(0, size) };
   };
 
-  // Each stage reads the session model's scores once: `prepare` sees a case and its scores and returns each
-  // grid value's dense score of item j (and may keep the stage's term at the candidates).
+  // Each stage reads the session model's scores once: `prepare` sees a case, its scores and a top-K finder,
+  // and returns each grid value's top K outside the candidates (and may keep the stage's term at them). The
+  // scorer visits the cases in the same order every time; case k is the same case in every stage.
   const mark = new Int32Array(n).fill(-1);
   const cases: TuneCase[] = [];
   const readStage = async (prepare: (c: TuneCase, scores: Float32Array, top: (score: (j: number) => number) => Outside) => Outside[]) => {
@@ -200,7 +201,10 @@ export async function tuneBlend(
         for (let p = prefix.length - 1; p >= Math.max(0, prefix.length - lastMost); p--) nb.ids[prefix[p]].forEach(add);
         const candidates = Int32Array.from(list);
         c = cases[k] = { prefix, target, candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
-      } else c.candidates.forEach((j) => (mark[j] = k));
+      } else {
+        if (c.target !== sample.seqs[s][i] || c.prefix.length !== i) throw new Error('tuneBlend: the session model visited the cases in another order');
+        c.candidates.forEach((j) => (mark[j] = k));
+      }
       const stamp = k;
       c.outside = prepare(c, scores, (score) => topOutside(score, mark, stamp));
       k++;
