@@ -227,10 +227,15 @@ function encode(p: Params, rows: tf.Tensor2D, items: tf.Tensor2D, types: tf.Tens
   return all;
 }
 
-/** The scores of the items whose rows [E | bias] are transposed in `Wt` ((d+1)×n) for each state: (state · P | 1) · Wt. */
-function logits(p: Params, states: tf.Tensor2D, Wt: tf.Tensor2D): tf.Tensor2D {
+/** Each state's query in item space with a 1 appended, (state · P | 1): its product with a row [E | bias] is that item's logit. */
+function queries(p: Params, states: tf.Tensor2D): tf.Tensor2D {
   const query = matMul(states, p.P as tf.Tensor2D);
-  return matMul(tf.concat([query, tf.ones([query.shape[0], 1])], 1) as tf.Tensor2D, Wt);
+  return tf.concat([query, tf.ones([query.shape[0], 1])], 1) as tf.Tensor2D;
+}
+
+/** The scores of the items whose rows [E | bias] are transposed in `Wt` ((d+1)×n) for each state. */
+function logits(p: Params, states: tf.Tensor2D, Wt: tf.Tensor2D): tf.Tensor2D {
+  return matMul(queries(p, states), Wt);
 }
 
 /**
@@ -354,7 +359,6 @@ export class SessionModel {
     const counts = new Float64Array(this.itemCount);
     if (sampled) for (const b of buckets.values()) for (const row of b.targets) for (const t of row) counts[t]++;
     const sampler = sampled ? new NegativeSampler(counts, Math.min(o.negatives, this.itemCount)) : undefined;
-    const logQ = sampler && tf.tensor1d(sampler.logQ);
     this.softmax = sampled ? 'sampled' : 'full';
     const dense = Object.values(this._p);
     const everyItem = Int32Array.from({ length: this.itemCount }, (_, i) => i);
@@ -403,8 +407,7 @@ export class SessionModel {
           // The loss is log Σ exp(candidates' logits) − the target's logit, the item bias riding along in the
           // matMul as a column, (query | 1) · (E | bias)ᵀ: no pass over rows × candidates but the product and
           // its normaliser.
-          const query = matMul(states, this._p.P as tf.Tensor2D);
-          const withOne = tf.concat([query, tf.ones([query.shape[0], 1])], 1) as tf.Tensor2D;
+          const withOne = queries(this._p, states);
           const positive = tf.sum(tf.mul(withOne, tf.gather(rows, targets)), 1);
           if (!negatives) return tf.mean(tf.sub(rowLogSumExp(matMul(withOne, tf.transpose(rows) as tf.Tensor2D)), positive)) as tf.Scalar;
           // Sampled softmax (Jean et al. 2015): each row's target against negatives shared by the batch, every
@@ -412,8 +415,9 @@ export class SessionModel {
           // full softmax's: rows × negatives floats, whatever the catalog. log(e^pos + Σ e^neg) − pos is
           // softplus(lse(neg) − pos).
           const c = tf.tensor1d(Int32Array.from(negatives, at), 'int32');
-          const negative = rowLogSumExp(tf.sub(matMul(withOne, tf.transpose(tf.gather(rows, c)) as tf.Tensor2D), tf.gather(logQ!, tf.tensor1d(negatives, 'int32'))) as tf.Tensor2D);
-          return tf.mean(tf.softplus(tf.sub(negative, tf.sub(positive, tf.gather(logQ!, tf.tensor1d(flat, 'int32')))))) as tf.Scalar;
+          const logQ = (ids: ArrayLike<number>) => tf.tensor1d(Float32Array.from(ids, (i) => sampler!.logQ[i]));
+          const negative = rowLogSumExp(tf.sub(matMul(withOne, tf.transpose(tf.gather(rows, c)) as tf.Tensor2D), logQ(negatives)) as tf.Tensor2D);
+          return tf.mean(tf.softplus(tf.sub(negative, tf.sub(positive, logQ(flat))))) as tf.Scalar;
         }, [rows, ...dense]);
         optimizer.applyGradients(Object.fromEntries(dense.map((v) => [v.name, grads[v.name]])));
         this._items.adam(ids, grads[rows.name].dataSync() as Float32Array, o.learningRate, ++step);
@@ -442,7 +446,6 @@ export class SessionModel {
       this._items.values.set(bestItems!);
     }
     optimizer.dispose();
-    logQ?.dispose();
     return history;
   }
 
