@@ -1,6 +1,6 @@
 import { splitLine } from './csv.js';
 import { EVENT_TYPES, InputError, type EventType, type Log, type Sequence } from './data.js';
-import { FORMATS, type ParseOptions } from './formats.js';
+import { FORMATS, type CsvColumns, type ParseOptions } from './formats.js';
 
 /** A growable typed array: rows are kept in columns, a few bytes each, whatever the log's size. */
 class Column<A extends Int32Array | Float64Array | Uint8Array> {
@@ -28,6 +28,28 @@ class Interner {
     if (i === undefined) this._index.set(name, (i = this.names.push(name) - 1));
     return i;
   }
+}
+
+/** Where the csv and parquet formats' column flags point among a log's column `names` (−1: not given). */
+export interface ColumnMap {
+  kind: Log['kind'];
+  key: number;
+  item: number;
+  time: number;
+  type: number;
+}
+
+/** Reads the column flags against the log's column names; a flag that names no column fails through `fail`, naming those there are. */
+export function mapColumns(format: string, c: CsvColumns | undefined, names: string[], where: string, fail: (message: string) => Error): ColumnMap {
+  if (!c?.item || (!c.user && !c.session)) throw fail(`the ${format} format needs --item and one of --user or --session naming columns of ${where}`);
+  if (c.user && c.session) throw fail('give one of --user or --session, not both');
+  const col = (name: string | undefined, flag: string) => {
+    if (name === undefined) return -1;
+    const at = names.indexOf(name);
+    if (at < 0) throw fail(`--${flag} names column ${JSON.stringify(name)}, but ${where} has ${names.map((h) => JSON.stringify(h)).join(', ')}`);
+    return at;
+  };
+  return { kind: c.user ? 'users' : 'sessions', key: col(c.user ?? c.session, c.user ? 'user' : 'session'), item: col(c.item, 'item'), time: col(c.time, 'time'), type: col(c.type, 'type') };
 }
 
 /**
@@ -133,21 +155,10 @@ export class LogBuilder {
           .forEach((item, p) => this.row(key, item, n + p * 1e-6, CLICK, n));
       };
     } else {
-      const c = this._options.columns;
-      if (!c?.item || (!c.user && !c.session)) throw this._fail(1, 1, 'the csv format needs --item and one of --user or --session naming columns of the header');
-      if (c.user && c.session) throw this._fail(1, 1, 'give one of --user or --session, not both');
-      this.kind = c.user ? 'users' : 'sessions';
       const names = split(first, 1, ',').fields.map((h) => h.trim());
-      const col = (name: string | undefined, flag: string) => {
-        if (name === undefined) return -1;
-        const at = names.indexOf(name);
-        if (at < 0) throw this._fail(1, 1, `--${flag} names column ${JSON.stringify(name)}, but the header has ${names.map((h) => JSON.stringify(h)).join(', ')}`);
-        return at;
-      };
-      const keyCol = col(c.user ?? c.session, c.user ? 'user' : 'session');
-      const itemCol = col(c.item, 'item');
-      const timeCol = col(c.time, 'time');
-      const typeCol = col(c.type, 'type');
+      const map = mapColumns('csv', this._options.columns, names, 'the header', (message) => this._fail(1, 1, message));
+      this.kind = map.kind;
+      const { key: keyCol, item: itemCol, time: timeCol, type: typeCol } = map;
       rows = (line, n) => {
         const { fields, columns } = split(line, n, ',');
         if (fields.length < names.length) throw this._fail(n, 1, `expected ${names.length} comma-separated fields as in the header, got ${fields.length}`);

@@ -2,7 +2,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, 
 import { compressors } from 'hyparquet-compressors';
 import { EVENT_TYPES, InputError, unreadable, type EventType, type Log } from './data.js';
 import type { ParseOptions } from './formats.js';
-import { LogBuilder, parseTime } from './log-builder.js';
+import { LogBuilder, mapColumns, parseTime } from './log-builder.js';
 
 /**
  * Reads a Parquet log (a warehouse export) a row group at a time with hyparquet, the columns named as for
@@ -10,10 +10,7 @@ import { LogBuilder, parseTime } from './log-builder.js';
  * Mistakes name the file, the row (1-based) and the column.
  */
 export async function readParquetLog(file: string, options: ParseOptions): Promise<Log> {
-  const c = options.columns;
   const fail = (row: number, message: string) => new InputError(file, row, 0, message);
-  if (!c?.item || (!c.user && !c.session)) throw fail(0, 'the parquet format needs --item and one of --user or --session naming its columns');
-  if (c.user && c.session) throw fail(0, 'give one of --user or --session, not both');
   let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   try {
     buffer = await asyncBufferFromFile(file);
@@ -29,17 +26,14 @@ export async function readParquetLog(file: string, options: ParseOptions): Promi
     throw fail(0, `not a Parquet file (${(e as Error).message})`);
   }
   const names = parquetSchema(metadata).children.map((child) => child.element.name);
-  const wanted = [c.user ?? c.session!, c.item, c.time, c.type];
-  const flags = [c.user ? 'user' : 'session', 'item', 'time', 'type'];
-  wanted.forEach((name, k) => {
-    if (name !== undefined && !names.includes(name)) throw fail(0, `--${flags[k]} names column ${JSON.stringify(name)}, but the file has ${names.map((h) => JSON.stringify(h)).join(', ')}`);
-  });
-  const columns = wanted.filter((name): name is string => name !== undefined);
-  const at = (name: string | undefined) => (name === undefined ? -1 : columns.indexOf(name));
-  const [keyAt, itemAt, timeAt, typeAt] = wanted.map(at);
+  const map = mapColumns('parquet', options.columns, names, 'the file', (message) => fail(0, message));
+  // Only the mapped columns are read; positions below are within that list.
+  const wanted = [map.key, map.item, map.time, map.type];
+  const columns = [...new Set(wanted.filter((k) => k >= 0).map((k) => names[k]))];
+  const [keyAt, itemAt, timeAt, typeAt] = wanted.map((k) => (k < 0 ? -1 : columns.indexOf(names[k])));
 
   const builder = new LogBuilder(file, options);
-  builder.kind = c.user ? 'users' : 'sessions';
+  builder.kind = map.kind;
   const CLICK = EVENT_TYPES.indexOf('click');
   const id = (value: unknown, row: number, column: string) => {
     const v = typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'bigint' ? String(value) : '';
@@ -69,7 +63,7 @@ export async function readParquetLog(file: string, options: ParseOptions): Promi
           let type = CLICK;
           if (typeAt >= 0) {
             type = EVENT_TYPES.indexOf(r[typeAt] as EventType);
-            if (type < 0) throw fail(row, `column ${JSON.stringify(c.type)}: expected an event type (${EVENT_TYPES.join(', ')}), got ${describe(r[typeAt])}`);
+            if (type < 0) throw fail(row, `column ${JSON.stringify(columns[typeAt])}: expected an event type (${EVENT_TYPES.join(', ')}), got ${describe(r[typeAt])}`);
           }
           builder.row(id(r[keyAt], row, columns[keyAt]), id(r[itemAt], row, columns[itemAt]), timeAt >= 0 ? time(r[timeAt], row, columns[timeAt]) : row, type, row);
         });
