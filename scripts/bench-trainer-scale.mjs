@@ -38,6 +38,7 @@ async function run(clicks, items) {
     rss: json.train.peak_rss_mb,
     cases: json.cases,
     softmax: json.train.softmax,
+    validation: json.train.validation_cases,
   };
 }
 
@@ -66,7 +67,7 @@ const section = `<!-- trainer-scale:start -->
 
 Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs${large ? ' --large' : ''}\`. Machine: ${process.env.BENCH_MACHINE ?? '2 cores, no GPU'}, Node ${process.version}, tfjs WASM backend. Written ${new Date().toISOString().slice(0, 10)}.
 Logs from \`scripts/generate-log.mjs\` (Zipf popularity, sessions of 1 + geometric length, mean about 5). One epoch
-each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (up to 20,000 cases, each
+each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (${rows.map((r) => r.validation.toLocaleString('en')).join(', ')} cases, each
 ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog. Times in seconds, memory is the process's peak RSS in MB.
 
 | rsc15-sample, \`--softmax\` | LSTM alone HitRate@20 | MRR@20 | blend HitRate@20 | MRR@20 | epochs | training (s) |

@@ -80,8 +80,8 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   let device: ReturnType<typeof embeddingProduct> | undefined;
   if (model.session && model.neighbours && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
-    device = embeddingProduct(model.itemEmbeddings, model.dim);
-    const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim, product: device.product };
+    device = model.foldIn && embeddingProduct(model.itemEmbeddings, model.dim);
+    const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim, product: device!.product };
     const cats = model.categories && categoryIndex(model.categories);
     scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend, longTerm, cats), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
   } else {

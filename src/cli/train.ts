@@ -141,6 +141,8 @@ export interface MetricsJson {
     clicks_per_second: number;
     peak_rss_mb?: number;
     softmax?: 'full' | 'sampled';
+    /** Validation cases early stopping scored after each epoch. */
+    validation_cases?: number;
     /** Seconds per stage of the command, by what the progress line calls it. */
     stages?: Record<string, number>;
   };
@@ -259,8 +261,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
       seconds: round(seconds),
       epochs,
       clicks_per_second: Math.round((trainClicks * epochs) / seconds),
-      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       softmax: model.softmax,
+      validation_cases: countCases(validSample),
     },
   };
   await exportModel(

@@ -62,7 +62,7 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', stages: expect.any(Object) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', validation_cases: expect.any(Number), stages: expect.any(Object) });
     expect(Object.keys(train.stages)).toEqual(expect.arrayContaining(['reading the log', 'tuning the blend on validation', 'evaluating model on the test set']));
   });
 
