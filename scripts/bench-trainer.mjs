@@ -44,7 +44,7 @@ function generatedLog(clicks) {
 }
 
 const pct = (x) => (x * 100).toFixed(2);
-const NAMES = { model: 'Vitrine model (blend)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', quantized: 'as exported (float16)' };
+const NAMES = { model: 'Vitrine model (blend)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', float32: 'before export (float32)' };
 const table = (r, cols) =>
   [`| | ${cols.map((c) => c[0]).join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
     ...Object.keys(r.json.metrics).map((k) => `| ${NAMES[k] ?? k} | ${cols.map((c) => pct(c[1](r.json, k))).join(' | ')} |`)].join('\n');

@@ -1,9 +1,9 @@
-import { itemKnnScorer, neighbourhoodScorer, popScorer, spopScorer } from '../trainer/baselines.js';
-import { blendScorer, categoryIndex } from '../trainer/blend.js';
+import { itemKnnScorer, popScorer, spopScorer } from '../trainer/baselines.js';
+import { blendScorer, categoryIndex, neighbourhoodScorer } from '../trainer/blend.js';
 import { EVENT_TYPES, countCases, type EncodedSet } from '../trainer/data.js';
 import { evaluate, prefixScorer, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
-import { loadModel } from '../trainer/model-io.js';
+import { loadModel, modelParts } from '../trainer/model-io.js';
 import { FORMATS, readLog } from '../trainer/parse.js';
 import { embeddingProduct, SessionModel } from '../trainer/session-model.js';
 import { startTraining } from '../trainer/tf.js';
@@ -81,9 +81,8 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   if (model.session && model.neighbours && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
     device = model.foldIn && embeddingProduct(model.itemEmbeddings, model.dim);
-    const longTerm = model.foldIn && { E: model.itemEmbeddings, M: model.foldIn, d: model.dim, product: device!.product };
-    const cats = model.categories && categoryIndex(model.categories);
-    scorers.push(blendScorer('model', session.scorer(), model.neighbours, pop, model.blend, longTerm, cats), session.scorer(), neighbourhoodScorer(model.neighbours, n, model.blend));
+    const parts = modelParts(model, device?.product, model.categories && categoryIndex(model.categories));
+    scorers.push(blendScorer('model', session.scorer(), parts, model.blend), session.scorer(), neighbourhoodScorer(parts, model.blend));
   } else {
     scorers.push({ ...embeddingScorer(model.itemEmbeddings, model.dim, n), name: 'model' });
   }

@@ -13,14 +13,14 @@ export interface ReportData {
 }
 
 const NAMES: Record<string, string> = {
-  model: 'Vitrine model (blend)',
+  model: 'Vitrine model (blend, as exported)',
   lstm: 'LSTM alone',
   neighbourhood: 'session neighbourhood alone',
   pop: 'POP',
   spop: 'S-POP',
   itemknn: 'item-kNN',
   bprmf: 'BPR-MF',
-  quantized: 'Vitrine model as exported (float16)',
+  float32: 'the same blend before export (float32)',
 };
 
 const pct = (x: number) => (x * 100).toFixed(2);

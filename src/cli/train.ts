@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { itemKnnScorer, itemNeighbours, neighbourhoodScorer, popScorer, popularity, spopScorer, topNeighbours } from '../trainer/baselines.js';
-import { blendScorer, categoryIndex, tuneBlend } from '../trainer/blend.js';
+import { itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../trainer/baselines.js';
+import { blendScorer, categoryIndex, neighbourhoodScorer, neighbourTable, trainedTypes, tuneBlend, type ModelParts } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import type { Metrics } from '../trainer/metrics.js';
-import { EXPORT_NEIGHBOURS, exportModel, loadModel } from '../trainer/model-io.js';
+import { EXPORT_NEIGHBOURS, exportModel, loadModel, modelParts } from '../trainer/model-io.js';
 import { FORMATS, parseTime, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
-import { countCases, sampleCases } from '../trainer/data.js';
+import { countCases, EVENT_TYPES, sampleCases } from '../trainer/data.js';
 import { bprFoldIn, categoryEmbeddings, prototypes } from '../trainer/profile-space.js';
 import { embeddingProduct, FULL_SOFTMAX_LIMIT, SAMPLING_POWER, SESSION_DEFAULTS, SessionModel } from '../trainer/session-model.js';
 import { splitByTime } from '../trainer/split.js';
@@ -230,16 +230,48 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const E = weights.item_embeddings;
   const M = await progress.stage('fitting the long-term profile (BPR in the item space, then its fold-in map)', () => bprFoldIn(split.train, E, n, options.dim, { seed }));
   const device = embeddingProduct(E, options.dim);
-  const longTerm = { E, M, d: options.dim, product: device.product };
   const categories = meta ? split.vocab.ids.map((id) => meta.get(id)?.categories ?? []) : undefined;
   const cats = categories && categoryIndex(categories);
-  const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, nbTrain, popTrain, longTerm, cats));
+  // The blend is tuned through the scoring core with the parts fitted on train: the same arithmetic the
+  // browser runs, and the same thin-history prototypes (of the training users).
+  const types = { eventTypes: [...EVENT_TYPES], trainedTypes: trainedTypes(split.train), window: options.window };
+  const parts: ModelParts = {
+    n,
+    neighbours: neighbourTable(nbTrain, EXPORT_NEIGHBOURS),
+    long: { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product },
+    categories: cats,
+    session: types,
+  };
+  const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, parts, popTrain));
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
 
+  // The model is written first, then evaluated as the browser will read it: its files through the
+  // browser's decoder (float16 and all), ranked by the scoring core. The manifest gets the figures after.
+  const catVectors = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
+  const trained = {
+    ids: split.vocab.ids,
+    categories,
+    popularity: popFull,
+    session: weights,
+    trainedTypes: types.trainedTypes,
+    neighbours: nbFull,
+    blend: tuned.weights,
+    foldIn: M,
+    prototypes: prototypes(split.full, M, E, options.dim, 16, seed),
+    categoryNames: catVectors?.names,
+    categoryVectors: catVectors?.vectors,
+  };
+  const training = { log: basename(values.events), format: parse.format, kind: events.kind, interactions: events.events, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history };
+  await exportModel(values.out, trained, { window: options.window, training });
+  const exported = (await loadModel(values.out)).model;
+  const shipped = SessionModel.fromWeights(exported.session!, options.window);
+  const shippedDevice = embeddingProduct(exported.itemEmbeddings, options.dim);
+  const shippedParts = modelParts(exported, shippedDevice.product, cats);
+
   const scorers: Scorer[] = [
-    blendScorer('model', model.scorer(), nbFull, popFull, tuned.weights, longTerm, cats),
-    model.scorer(),
-    neighbourhoodScorer(nbFull, n, tuned.weights),
+    blendScorer('model', shipped.scorer(), shippedParts, tuned.weights),
+    shipped.scorer(),
+    neighbourhoodScorer(shippedParts, tuned.weights),
     popScorer(popFull),
     spopScorer(n),
     itemKnnScorer(knnFull, n),
@@ -249,8 +281,14 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // Users return, so their learned factors apply; sessions are new and are folded in.
   const bpr = await progress.stage('training the BPR-MF baseline', () => trainBpr(split.full, n, { seed }));
   results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), testSet, popFull, step));
+  // What float16 costs: the same blend before export (float32, and the neighbours trained on train + validation as exported).
+  const float32Parts: ModelParts = { ...parts, neighbours: neighbourTable(nbFull, EXPORT_NEIGHBOURS), long: { ...parts.long!, prototypes: trained.prototypes } };
+  results.float32 = await progress.stage('evaluating the model before export (float32)', (step) => evaluate(blendScorer('float32', model.scorer(), float32Parts, tuned.weights), testSet, popFull, step));
+  shipped.dispose();
+  shippedDevice.dispose();
+  device.dispose();
+  model.dispose();
 
-  const catVectors = categories ? categoryEmbeddings(categories, E, options.dim) : undefined;
   const metrics = (pick: (e: Evaluation) => Metrics) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
   const summary: MetricsJson = {
     k: 20,
@@ -265,41 +303,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
       validation_cases: countCases(validSample),
     },
   };
-  await exportModel(
-    values.out,
-    {
-      ids: split.vocab.ids,
-      categories,
-      popularity: popFull,
-      session: weights,
-      neighbours: nbFull,
-      blend: tuned.weights,
-      foldIn: M,
-      prototypes: prototypes(split.full, M, E, options.dim, 16, seed),
-      categoryNames: catVectors?.names,
-      categoryVectors: catVectors?.vectors,
-    },
-    {
-      window: options.window,
-      training: { log: basename(values.events), format: parse.format, kind: events.kind, interactions: events.events, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history },
-      metrics: { k: 20, cases: summary.cases, at20: roundAll(summary.metrics), at10: roundAll(summary.at10) },
-    },
-  );
-  model.dispose();
-
-  // What float16 costs: the exported model, read back through the browser's loader, on the same cases.
-  const exported = await loadModel(values.out);
-  const reread = SessionModel.fromWeights(exported.model.session!, options.window);
-  device.dispose();
-  const reDevice = embeddingProduct(exported.model.itemEmbeddings, options.dim);
-  const reLong = { E: exported.model.itemEmbeddings, M: exported.model.foldIn!, d: options.dim, product: reDevice.product };
-  const q = await progress.stage('evaluating the exported model on the test set', (step) =>
-    evaluate(blendScorer('quantized', reread.scorer(), exported.model.neighbours!, popFull, tuned.weights, reLong, cats), testSet, popFull, step),
-  );
-  reread.dispose();
-  reDevice.dispose();
-  summary.metrics.quantized = q.at20;
-  summary.at10.quantized = q.at10;
+  // The same files again (content-addressed: unchanged), and the manifest with the test figures.
+  await exportModel(values.out, trained, { window: options.window, training, metrics: { k: 20, cases: summary.cases, at20: roundAll(summary.metrics), at10: roundAll(summary.at10) } });
 
   const notes = [
     `Trained on ${backend} in ${duration(seconds)} (${epochs} epochs, ${summary.train!.clicks_per_second} clicks/s); seed ${seed}.`,

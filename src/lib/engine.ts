@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
 import { disposeModel, type Model } from './model.js';
-import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from './rerank.js';
-import { addCategoryAffinity, currentSession, profileWeights, pushAwayDislikedCategories, type NormalEvent } from './signals.js';
+import { addTerms, byScore, diversify, keepPinned, longTermInput, readHistory, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
 /** One rank request, its options already checked and filled. */
 export interface RankRequest {
@@ -19,10 +18,12 @@ export interface RankRequest {
   page?: number;
 }
 
-/** What one call reads from the history, computed once: the current session and the long-term weights. */
-interface Signals {
-  session: NormalEvent[];
-  weights: Map<string, number>;
+/** The device's part of a rank: table · q (+ lstm · bias with a session) + shift. */
+interface Query {
+  q: tf.Tensor2D;
+  shift: tf.Scalar;
+  /** Whether the session model takes part (its item bias then does too). */
+  session: boolean;
 }
 
 interface SessionState {
@@ -30,9 +31,6 @@ interface SessionState {
   c: tf.Tensor2D;
   h: tf.Tensor2D;
 }
-
-/** A history of fewer than this many weighted events borrows from the nearest user prototype. */
-const THIN = 3;
 
 /**
  * Ranks with a decoded model. The LSTM state is kept between calls: when the session grows by one event,
@@ -43,7 +41,7 @@ const THIN = 3;
 export class Engine {
   private _state?: SessionState;
   private _queryKey?: string;
-  private _query?: { q: tf.Tensor2D; shift: tf.Scalar };
+  private _query?: Query;
   /** The item bias times the session model's weight, over every row of the table. */
   private _bias?: tf.Tensor1D;
 
@@ -58,6 +56,12 @@ export class Engine {
    * there, and the few shaders that needs are compiled at start-up.
    */
   private readonly _bucketed = tf.getBackend() === 'webgl';
+
+  /** Views enter the session only for a session model that trained on them. */
+  private get _readsViews(): boolean {
+    const types = this.model.session?.trainedTypes;
+    return Boolean(types?.includes('view'));
+  }
 
   private _padded(rows: Int32Array): Int32Array {
     if (!this._bucketed) return rows;
@@ -84,8 +88,8 @@ export class Engine {
   private _advance(session: readonly NormalEvent[]): void {
     const s = this.model.session;
     if (!s) return;
-    const events = session.filter((e) => this.model.index.has(e.id)).slice(-s.window);
-    const key = events.map((e) => `${e.type}:${e.id}`);
+    const input = sessionInput(session, (id) => this.model.index.get(id), s);
+    const key = input.rows.map((row, i) => `${input.types[i]}:${row}`);
     const old = this._state;
     const extends_ = old && old.key.length <= key.length && old.key.every((k, i) => k === key[i]) && key.length <= s.window;
     if (old && extends_ && old.key.length === key.length) return;
@@ -99,9 +103,8 @@ export class Engine {
       [c, h] = [tf.zeros([1, s.hidden]), tf.zeros([1, s.hidden])];
     }
     try {
-      for (let i = from; i < events.length; i++) {
-        const row = this.model.index.get(events[i].id)!;
-        const type = Math.max(0, s.eventTypes.indexOf(events[i].type === 'like' ? 'click' : events[i].type));
+      for (let i = from; i < input.rows.length; i++) {
+        const [row, type] = [input.rows[i], input.types[i]];
         const [c2, h2] = tf.tidy(() => {
           const x = tf.add(tf.gather(this.model.table, [row]), tf.gather(s.T, [type])) as tf.Tensor2D;
           const gates = tf.add(tf.matMul(tf.concat([x, h], 1), s.K), s.b);
@@ -125,18 +128,18 @@ export class Engine {
    * The query column q (d×1) and a constant shift such that table · q + lstm·bias + shift is the
    * device's part of every score: lstm · log_softmax(session) + long · (u · E).
    */
-  private _signals(events: readonly NormalEvent[], now: number): Signals {
-    return { session: currentSession(events, now, this._gapMs), weights: profileWeights(events, now) };
+  private _signals(events: readonly NormalEvent[], now: number): Signals<string> {
+    return readHistory(events, now, this._gapMs, this._readsViews);
   }
 
-  private _queryFor(signals: Signals): { q: tf.Tensor2D; shift: tf.Scalar } | undefined {
+  private _queryFor(signals: Signals<string>): Query | undefined {
     const m = this.model;
     const w = m.scoring;
     this._advance(signals.session);
-    const weights = [...signals.weights].filter(([id, v]) => m.index.has(id) && v !== 0);
+    const r = longTermInput(signals.weights, (id) => m.index.get(id));
     const useSession = Boolean(m.session && this._state && this._state.key.length > 0 && w.lstm !== 0);
-    const useLong = weights.length > 0 && w.long !== 0;
-    const key = `${useSession ? this._state!.key.join(',') : ''}|${useLong ? weights.map(([id, v]) => `${id}=${v.toFixed(3)}`).join(',') : ''}`;
+    const useLong = r.rows.length > 0 && w.long !== 0;
+    const key = `${useSession ? this._state!.key.join(',') : ''}|${useLong ? r.rows.map((row, i) => `${row}=${r.values[i].toFixed(3)}`).join(',') : ''}`;
     if (key === this._queryKey) return this._query;
     if (this._query) tf.dispose([this._query.q, this._query.shift]);
     this._queryKey = key;
@@ -155,20 +158,19 @@ export class Engine {
         shift = tf.mul(tf.logSumExp(logits), -w.lstm) as tf.Scalar;
       }
       if (useLong) {
-        const rows = this._padded(Int32Array.from(weights, ([id]) => m.index.get(id)!));
-        const r = tf.tensor2d(Float32Array.from(rows, (_, i) => weights[i]?.[1] ?? 0), [1, rows.length]);
+        const rows = this._padded(Int32Array.from(r.rows));
+        const values = tf.tensor2d(Float32Array.from(rows, (_, i) => r.values[i] ?? 0), [1, rows.length]);
         // u = (Eᵀ r)ᵀ F, with F the model's fold-in map; a model without one uses Eᵀ r.
-        let u = tf.matMul(r, tf.gather(m.table, rows)) as tf.Tensor2D;
+        let u = tf.matMul(values, tf.gather(m.table, rows)) as tf.Tensor2D;
         if (m.foldIn) u = tf.matMul(u, m.foldIn);
-        const mass = weights.reduce((a, [, v]) => a + Math.abs(v), 0);
-        if (mass < THIN && m.prototypes) {
+        if (r.prototype > 0 && m.prototypes) {
           // A thin history borrows from the nearest of the trained users' prototypes.
           const nearest = tf.argMax(tf.reshape(tf.matMul(m.prototypes, tf.transpose(u)), [-1]));
-          u = tf.add(u, tf.mul(tf.gather(m.prototypes, tf.reshape(nearest, [1])), 1 - mass / THIN)) as tf.Tensor2D;
+          u = tf.add(u, tf.mul(tf.gather(m.prototypes, tf.reshape(nearest, [1])), r.prototype)) as tf.Tensor2D;
         }
         q = tf.add(q, tf.mul(tf.transpose(u), w.long)) as tf.Tensor2D;
       }
-      return { q: tf.keep(q), shift: tf.keep(shift) };
+      return { q: tf.keep(q), shift: tf.keep(shift), session: useSession };
     });
     return this._query;
   }
@@ -179,18 +181,22 @@ export class Engine {
     return this._bias;
   }
 
-  /** The device's part of the scores of `rows` (then padding, on WebGL). */
-  private _deviceScores(rows: Int32Array, query: { q: tf.Tensor2D; shift: tf.Scalar }): tf.Tensor1D {
+  /** The device's part of the scores of `rows` (then padding, on WebGL). The item bias belongs to the session model's logits. */
+  private _deviceScores(rows: Int32Array, query: Query): tf.Tensor1D {
     const m = this.model;
-    const bias = this._scaledBias();
     const padded = this._padded(rows);
-    return tf.tidy(() => tf.add(tf.add(tf.reshape(tf.matMul(tf.gather(m.table, padded), query.q), [padded.length]), tf.gather(bias, padded)), query.shift));
+    return tf.tidy(() => {
+      const scores = tf.reshape(tf.matMul(tf.gather(m.table, padded), query.q), [padded.length]);
+      return tf.add(query.session ? tf.add(scores, tf.gather(this._scaledBias(), padded)) : scores, query.shift);
+    });
   }
 
   /** The device's part of the score of every row of the table (its shift left out: it orders nothing). */
-  private _catalogScores(query: { q: tf.Tensor2D }): tf.Tensor1D {
-    const bias = this._scaledBias();
-    return tf.tidy(() => tf.add(tf.reshape(tf.matMul(this.model.table, query.q), [-1]), bias));
+  private _catalogScores(query: Query): tf.Tensor1D {
+    return tf.tidy(() => {
+      const scores = tf.reshape(tf.matMul(this.model.table, query.q), [-1]);
+      return (query.session ? tf.add(scores, this._scaledBias()) : scores) as tf.Tensor1D;
+    });
   }
 
   /** For each of `rows`, which of `others` is most similar in the model. */
@@ -203,14 +209,14 @@ export class Engine {
     return this._rank(req, this._signals(req.events, req.now));
   }
 
-  private async _rank(req: RankRequest, signals: Signals): Promise<Ranked[]> {
+  private async _rank(req: RankRequest, signals: Signals<string>): Promise<Ranked[]> {
     const m = this.model;
     const w = m.scoring;
     const ids = req.ids.filter((id) => !req.exclude.has(id));
     if (ids.length === 0) return [];
     const rows = this._rows(ids, req.categories);
     const query = this._queryFor(signals);
-    const scores = pagePrior(ids.length, req.page ?? w.page);
+    const scores = new Float32Array(ids.length);
     if (query) {
       const device = this._deviceScores(rows, query);
       let values: Float32Array | Int32Array | Uint8Array;
@@ -219,29 +225,29 @@ export class Engine {
       } finally {
         device.dispose();
       }
-      for (let i = 0; i < scores.length; i++) scores[i] += values[i];
+      for (let i = 0; i < scores.length; i++) scores[i] = values[i];
     }
-    const session = signals.session.map((e) => m.index.get(e.id)).filter((r): r is number => r !== undefined);
-    const votes = neighbourhoodVotes(m.neighbours, session, rows, w);
-    const negative = profileWeights(req.events.filter((e) => e.type === 'dislike' || e.type === 'dismiss' || e.type === 'bounce'), req.now);
-    for (let i = 0; i < scores.length; i++) scores[i] += votes.votes[i] + Math.min(0, negative.get(ids[i]) ?? 0);
     const categoriesOf = (id: string) => req.categories.get(id) ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
-    if (w.category) addCategoryAffinity(scores, ids, signals.weights, categoriesOf, w.category);
-    pushAwayDislikedCategories(scores, ids, req.events, categoriesOf);
+    const positions = new Map<string, number[]>();
+    ids.forEach((id, i) => positions.get(id)?.push(i) ?? positions.set(id, [i]));
+    const space = { rowOf: (id: string) => m.index.get(id), idOf: (row: number) => m.ids[row], categoriesOf, neighbours: m.neighbours };
+    const votes = addTerms(scores, ids, (id) => positions.get(id), signals, space, w, req.page ?? w.page);
 
     let ranked: Ranked[] = ids.map((id, i) => ({ id, score: scores[i] }));
     if (req.explain) await this._explain(ranked, rows, votes, req.events);
-    ranked = ranked.map((r, i) => ({ r, i })).sort((a, b) => b.r.score - a.r.score || a.i - b.i).map((x) => x.r);
+    ranked = byScore(ranked);
     if (req.diversity > 0) ranked = diversify(ranked, categoriesOf, req.diversity);
     return keepPinned(ids, ranked, req.pinned);
   }
 
   /** Reasons: the session item whose vote counted most, else the history item most similar in the model. */
-  private async _explain(ranked: Ranked[], rows: Int32Array, votes: ReturnType<typeof neighbourhoodVotes>, events: readonly NormalEvent[]) {
+  private async _explain(ranked: Ranked[], rows: Int32Array, votesByRow: Map<number, Vote>, events: readonly NormalEvent[]) {
     const m = this.model;
+    // Votes go to items the model knows (a cold-start item's row is its category's).
+    const votes = Array.from(rows, (row) => (row < m.n ? votesByRow.get(row) : undefined));
     const positive = [...new Set(events.filter((e) => e.type !== 'dislike' && e.type !== 'dismiss' && e.type !== 'bounce' && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
-    if (positive.length > 0 && ranked.some((_, i) => votes.by[i] < 0)) {
+    if (positive.length > 0 && ranked.some((_, i) => !votes[i])) {
       const t = this._mostSimilar(rows, positive.map((id) => m.index.get(id)!));
       try {
         similar = (await t.data()) as Int32Array;
@@ -250,7 +256,8 @@ export class Engine {
       }
     }
     ranked.forEach((r, i) => {
-      if (votes.by[i] >= 0) r.reason = { item: m.ids[votes.by[i]], kind: votes.kind[i] === 2 ? 'seen' : 'together' };
+      const vote = votes[i];
+      if (vote) r.reason = { item: m.ids[vote.by], kind: vote.kind === 2 ? 'seen' : 'together' };
       else if (similar && rows[i] < m.n) r.reason = { item: positive[similar[i]], kind: 'similar' };
     });
   }
@@ -313,6 +320,8 @@ export class Engine {
       () => this._advance(signals.session),
       () => void (query = this._queryFor(signals)),
       ...[16, 32, 64].map((n) => () => query && this._deviceScores(new Int32Array(n), query)),
+      // A history with no current session (a returning visitor): the long-term part alone, no bias.
+      () => query && this._deviceScores(new Int32Array(16), { ...query, session: false }),
       () => query && this._catalogScores(query),
       () => query && this._mostSimilar(new Int32Array(2), [0]),
       () => this.dispose(),

@@ -16,7 +16,7 @@ import type {
 import { CONSENT_STATES, checkRankArgs, checkRecommendArgs, resolveOptions, show } from './options.js';
 import { manifestUrl, requestFile, type FetchedModel } from './fetch-model.js';
 import type { Engine } from './engine.js';
-import { normalise, type NormalEvent } from './signals.js';
+import { normalise, type NormalEvent } from '../scoring/events.js';
 import { Profile } from './profile/profile.js';
 import { autoTrack } from './profile/auto-track.js';
 

@@ -1,26 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FetchedModel } from './fetch-model.js';
 import type { Manifest } from './manifest.js';
-import type { NeighbourTable } from './rerank.js';
+import type { NeighbourTable, ScoringWeights } from '../scoring/index.js';
 import { decodeWeights, storedBytes, type DecodedWeight } from './weights.js';
 
-/** How the parts of a score are mixed (docs/model-format.md, Scoring). */
-export interface ScoringWeights {
-  /** Session model log-probability. */
-  lstm: number;
-  /** How many of the session's last items vote with their neighbours. */
-  last: number;
-  /** Per step back in the session. */
-  decay: number;
-  /** Bonus for items the session already holds. */
-  repeat: number;
-  /** Long-term profile: u · E. */
-  long: number;
-  /** The page's own order: −page · log₂(1 + position). */
-  page: number;
-  /** Affinity to the categories of what the visitor chose (the content-based part). */
-  category: number;
-}
+export type { ScoringWeights };
 
 /** The LSTM's weights, resident on the backend. */
 export interface SessionWeights {
@@ -32,6 +16,8 @@ export interface SessionWeights {
   window: number;
   /** The event types `T`'s rows stand for. */
   eventTypes: string[];
+  /** The types training saw (the other rows are untrained); absent in older models: all. */
+  trainedTypes?: string[];
 }
 
 /** A model ready to rank: tensors on the backend, small parts on the CPU. */
@@ -71,7 +57,7 @@ export async function decodeModel(
   const specs = manifest.weights.flatMap((g) => g.weights);
   const n = manifest.itemCount;
   const d = manifest.dim;
-  const session = manifest.session as { hidden?: number; window?: number; eventTypes?: string[] } | undefined;
+  const session = manifest.session as { hidden?: number; window?: number; eventTypes?: string[]; trainedTypes?: string[] } | undefined;
   const h = session?.hidden ?? 0;
   const categoryNames = Array.isArray(manifest.categories) ? (manifest.categories as string[]) : [];
   // Keyed by the model's weight names: prototype-free, so a name such as "constructor" is no lookup.
@@ -152,6 +138,7 @@ export async function decodeModel(
             hidden: h,
             window: session!.window ?? 20,
             eventTypes: session!.eventTypes ?? [],
+            ...(Array.isArray(session!.trainedTypes) && { trainedTypes: session!.trainedTypes }),
           }
         : undefined,
       neighbours: nb && { ids: Int32Array.from(w.neighbour_ids!.values), weights: Float32Array.from(w.neighbour_weights!.values), top: w.neighbour_ids!.shape[1] },

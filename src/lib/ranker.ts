@@ -8,7 +8,7 @@ import { setWasmPaths } from './kernels.js';
 import { decodeModel, type ScoringWeights } from './model.js';
 import { Engine } from './engine.js';
 import { sha256Hex } from './hash.js';
-import { interestsByCategory, profileWeights, type NormalEvent } from './signals.js';
+import { interestsByCategory, profileWeights, type NormalEvent } from '../scoring/index.js';
 
 export { webglContextLost };
 export { debugPanel } from './dom/debug.js';

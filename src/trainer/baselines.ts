@@ -114,30 +114,3 @@ export function itemKnnScorer(nb: Neighbours, itemCount: number): Scorer {
     out[last] = -Infinity;
   });
 }
-
-/** Weights of the session-neighbourhood scorer, tuned on validation. */
-export interface NeighbourhoodWeights {
-  /** How many of the last items vote with their neighbours. */
-  last: number;
-  /** Each step back in the sequence multiplies an item's vote by this. */
-  decay: number;
-  /** Bonus for items already in the sequence, scaled by recency in the same way. */
-  repeat: number;
-}
-
-/**
- * The session-neighbourhood hybrid: co-occurrence with the last few items (recency-weighted) plus the
- * items the sequence already holds. No learned model, and on public session benchmarks a strong one.
- */
-export function addNeighbourhood(nb: Neighbours, prefix: Int32Array, w: NeighbourhoodWeights, out: Float32Array): void {
-  let weight = 1;
-  for (let k = prefix.length - 1, used = 0; k >= 0 && used < w.last; k--, used++, weight *= w.decay) {
-    addVotes(nb, prefix[k], weight, out);
-  }
-  weight = 1;
-  for (let k = prefix.length - 1; k >= 0 && weight > 1e-4; k--, weight *= w.decay) out[prefix[k]] += w.repeat * weight;
-}
-
-export function neighbourhoodScorer(nb: Neighbours, itemCount: number, w: NeighbourhoodWeights): Scorer {
-  return prefixScorer('neighbourhood', itemCount, (prefix, _, out) => addNeighbourhood(nb, prefix, w, out));
-}

@@ -1,18 +1,15 @@
-import { addNeighbourhood, type NeighbourhoodWeights, type Neighbours } from './baselines.js';
-import { sampleCases, type EncodedSet } from './data.js';
-import type { Scorer } from './evaluate.js';
-import { foldIn } from './profile-space.js';
+import type { Ranked } from '../types/index.js';
+import { addTerms, byScore, longTermInput, readHistory, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
+import { sampleCases, EVENT_TYPES, type EncodedSet } from './data.js';
+import { prefixScorer, type Scorer } from './evaluate.js';
 import { MetricsAt } from './metrics.js';
 
+// The trainer's side of the scoring core (src/scoring): a test case's prefix becomes a history, the core
+// reads it and adds its terms, exactly as the browser does; the device part (the session model's
+// log-probabilities, the long-term profile's E u) is computed here on plain arrays and the trainer's tfjs.
+
 /** How the parts of a score are mixed; tuned on validation and exported in the manifest. */
-export interface BlendWeights extends NeighbourhoodWeights {
-  /** Weight of the session model's log-probability (0: the neighbourhood alone). */
-  lstm: number;
-  /** Weight of the long-term profile's similarity u · E (0: none). */
-  long?: number;
-  /** Weight of the affinity to the categories of what the visitor chose (0: none). */
-  category?: number;
-}
+export type BlendWeights = Omit<ScoringWeights, 'page' | 'long' | 'category'> & { long?: number; category?: number };
 
 /** Each item's category numbers, and how many categories there are. */
 export interface Categories {
@@ -27,30 +24,13 @@ export function categoryIndex(categories: readonly (readonly string[])[]): Categ
   return { of, count: ids.size };
 }
 
-/**
- * Adds weight × the share of the visitor's choices that fall in each item's categories (the mean over an
- * item's categories): the content-based part of the hybrid, which carries over to items the sequence
- * models know little about.
- */
-export function addCategoryAffinity(cats: Categories, prefix: Int32Array, weight: number, out: Float32Array): void {
-  const share = new Float32Array(cats.count);
-  let total = 0;
-  for (const item of prefix) for (const c of cats.of[item]) (share[c]++, total++);
-  if (total === 0) return;
-  for (let j = 0; j < out.length; j++) {
-    const cs = cats.of[j];
-    if (cs.length === 0) continue;
-    let s = 0;
-    for (const c of cs) s += share[c];
-    out[j] += (weight * s) / total / cs.length;
-  }
-}
-
-/** What the long-term profile needs: the item embeddings E (n×d) and the fold-in map F (d×d, u = yF). */
+/** What the long-term profile needs: the item embeddings E (n×d), the fold-in map F (d×d, u = yF), the user prototypes. */
 export interface LongTerm {
   E: Float32Array;
   M: Float32Array;
   d: number;
+  /** The user prototypes (k×d) a thin history borrows from, as exported. */
+  prototypes?: Float32Array;
   /**
    * E u for a vector u, on a device (the trainer's tfjs): the one product over the catalog. Without it,
    * plain loops compute it.
@@ -58,10 +38,83 @@ export interface LongTerm {
   product?: (u: Float32Array) => Float32Array;
 }
 
-/** Adds weight · (E u) with u = (Eᵀ r) F, every prefix item weighing 1: the long-term profile's scores. */
-export function addLongTerm(lt: LongTerm, prefix: Int32Array, weight: number, out: Float32Array): void {
+/** The parts of a model the browser ranks with, as the trainer holds them. */
+export interface ModelParts {
+  /** Items in the catalog. */
+  n: number;
+  neighbours: NeighbourTable;
+  long?: LongTerm;
+  categories?: Categories;
+  /** The session model's event types (which were trained) and window. */
+  session: SessionTypes;
+}
+
+/** Neighbour lists as the exported n×N table (ids padded with -1). */
+export function neighbourTable(nb: { ids: Int32Array[]; weights: Float32Array[] }, top: number): NeighbourTable {
+  const n = nb.ids.length;
+  const ids = new Int32Array(n * top).fill(-1);
+  const weights = new Float32Array(n * top);
+  nb.ids.forEach((list, a) => {
+    ids.set(list.subarray(0, top), a * top);
+    weights.set(nb.weights[a].subarray(0, top), a * top);
+  });
+  return { ids, weights, top };
+}
+
+/** Event types of each row of EVENT_TYPES the training log holds: the rows the session model learned. */
+export function trainedTypes(set: EncodedSet): string[] {
+  const seen = new Set<number>();
+  for (const t of set.types) for (const x of t) seen.add(x);
+  return EVENT_TYPES.filter((_, i) => seen.has(i));
+}
+
+const identity = (row: number) => row;
+
+/** The item space of the core over model rows: every item is a candidate, at its own row. */
+function rowSpace(parts: ModelParts): ItemSpace<number> {
+  const cats = parts.categories;
+  return { rowOf: identity, idOf: identity, categoriesOf: (row) => cats?.of[row], neighbours: parts.neighbours };
+}
+
+/**
+ * A case's prefix as the browser would hold it: one event per item, all in the current session (a
+ * session log's cases have no gaps the trainer could see), read by the core.
+ */
+export function caseSignals(parts: ModelParts, prefix: Int32Array, types: Uint8Array): Signals<number> {
+  const events = Array.from(prefix, (id, k) => ({ id, type: EVENT_TYPES[types[k]] ?? 'click', time: 0 }));
+  return readHistory(events, 0, 1, parts.session.trainedTypes?.includes('view') ?? false);
+}
+
+/** The user vector u = (Eᵀ r) F of a history, plus the nearest prototype's share for a thin one (as the engine does). */
+export function userVector<K>(lt: LongTerm, signals: Signals<K>, rowOf: (id: K) => number | undefined): Float32Array | undefined {
+  const r = longTermInput(signals.weights, rowOf);
+  if (r.rows.length === 0) return undefined;
   const { E, M, d } = lt;
-  const u = foldIn(M, E, d, prefix);
+  const y = new Float32Array(d);
+  r.rows.forEach((row, k) => {
+    for (let a = 0; a < d; a++) y[a] += r.values[k] * E[row * d + a];
+  });
+  const u = new Float32Array(d);
+  for (let b = 0; b < d; b++) if (y[b] !== 0) for (let a = 0; a < d; a++) u[a] += y[b] * M[b * d + a];
+  const P = lt.prototypes;
+  if (r.prototype > 0 && P && P.length >= d) {
+    let best = 0;
+    let bestDot = -Infinity;
+    for (let k = 0; k < P.length / d; k++) {
+      let dot = 0;
+      for (let a = 0; a < d; a++) dot += P[k * d + a] * u[a];
+      if (dot > bestDot) [best, bestDot] = [k, dot];
+    }
+    for (let a = 0; a < d; a++) u[a] += r.prototype * P[best * d + a];
+  }
+  return u;
+}
+
+/** Adds weight · (E u) for the history's user vector: the long-term profile's part of the device scores. */
+export function addLongTerm<K>(lt: LongTerm, signals: Signals<K>, weight: number, out: Float32Array, rowOf: (id: K) => number | undefined = identity as never): void {
+  const u = userVector(lt, signals, rowOf);
+  if (!u) return;
+  const { E, d } = lt;
   for (let a = 0; a < d; a++) u[a] *= weight;
   if (lt.product) {
     const scores = lt.product(u);
@@ -75,22 +128,79 @@ export function addLongTerm(lt: LongTerm, prefix: Int32Array, weight: number, ou
   }
 }
 
-/** The blended score: the session model's log-probability, the session neighbourhood's votes and the long-term profile. */
-export function blendScorer(name: string, lstm: Scorer, nb: Neighbours, pop: Float32Array, w: BlendWeights, lt?: LongTerm, cats?: Categories): Scorer {
-  const out = new Float32Array(pop.length);
+/** A blend's weights with everything it leaves out at 0 (and no page: the trainer ranks the catalog). */
+const full = (w: BlendWeights): ScoringWeights => ({ long: 0, category: 0, page: 0, ...w });
+
+/**
+ * The device part of every item's score, as the engine computes it on its backend: lstm × the session
+ * model's log-probability (`logProbs`, when the session has an item the model knows) + long × u · E.
+ */
+export function deviceScores<K>(parts: ModelParts, w: ScoringWeights, signals: Signals<K>, rowOf: (id: K) => number | undefined, logProbs: Float32Array | undefined, out: Float32Array): void {
+  if (logProbs && w.lstm && sessionInput(signals.session, rowOf, parts.session).rows.length) for (let j = 0; j < out.length; j++) out[j] = w.lstm * logProbs[j];
+  else out.fill(0);
+  if (parts.long && w.long) addLongTerm(parts.long, signals, w.long, out, rowOf);
+}
+
+/**
+ * The blended score of every item for every case, through the scoring core as the browser computes it:
+ * the device part (deviceScores), then the core's terms (addTerms) over the whole catalog.
+ */
+export function blendScorer(name: string, lstm: Scorer | undefined, parts: ModelParts, w: BlendWeights): Scorer {
+  const out = new Float32Array(parts.n);
+  const space = rowSpace(parts);
+  const weights = full(w);
+  const all = Int32Array.from({ length: parts.n }, (_, j) => j);
+  const score = (prefix: Int32Array, types: Uint8Array, logProbs: Float32Array | undefined) => {
+    const signals = caseSignals(parts, prefix, types);
+    deviceScores(parts, weights, signals, identity, logProbs, out);
+    addTerms(out, all, identity, signals, space, weights, 0);
+  };
+  if (!lstm) return prefixScorer(name, parts.n, (prefix, types, o) => (score(prefix, types, undefined), o.set(out)));
   return {
     name,
     forEachCase: (set, visit) =>
       lstm.forEachCase(set, (s, i, scores) => {
-        for (let j = 0; j < out.length; j++) out[j] = w.lstm * scores[j];
-        const prefix = set.seqs[s].subarray(0, i);
-        addNeighbourhood(nb, prefix, w, out);
-        if (lt && w.long) addLongTerm(lt, prefix, w.long, out);
-        if (cats && w.category) addCategoryAffinity(cats, prefix, w.category, out);
+        score(set.seqs[s].subarray(0, i), set.types[s].subarray(0, i), scores);
         visit(s, i, out);
       }),
   };
 }
+
+/**
+ * A page list ranked for any history (several sessions, event types, negatives, times) by the trainer's
+ * path: the core reads the history, the trainer's session model and arrays compute the device part, the
+ * core adds its terms and orders. What the browser's engine must reproduce (the property test).
+ * `ids` are the model's item ids in row order; every page item must be one of them.
+ */
+export async function rankHistory(
+  parts: ModelParts,
+  ids: readonly string[],
+  session: { logProbs(rows: number[], types: number[]): Promise<Float32Array> } | undefined,
+  w: ScoringWeights,
+  events: readonly NormalEvent[],
+  now: number,
+  gapMs: number,
+  page: readonly string[],
+): Promise<Ranked[]> {
+  const index = new Map(ids.map((id, row) => [id, row]));
+  const rowOf = (id: string) => index.get(id);
+  const signals = readHistory(events, now, gapMs, parts.session.trainedTypes?.includes('view') ?? false);
+  const input = sessionInput(signals.session, rowOf, parts.session);
+  const logProbs = session && input.rows.length ? await session.logProbs(input.rows, input.types) : undefined;
+  const device = new Float32Array(parts.n);
+  deviceScores(parts, w, signals, rowOf, logProbs, device);
+  const scores = Float32Array.from(page, (id) => device[index.get(id)!]);
+  const positions = new Map<string, number[]>();
+  page.forEach((id, i) => positions.get(id)?.push(i) ?? positions.set(id, [i]));
+  const cats = parts.categories;
+  const space = { rowOf, idOf: (row: number) => ids[row], categoriesOf: (id: string) => (index.has(id) ? cats?.of[index.get(id)!] : undefined), neighbours: parts.neighbours };
+  addTerms(scores, page, (id) => positions.get(id), signals, space, w, w.page);
+  return byScore(page.map((id, i) => ({ id, score: scores[i] })));
+}
+
+/** The session neighbourhood alone (the blend without its learned parts): one part's contribution. */
+export const neighbourhoodScorer = (parts: ModelParts, w: NeighbourhoodWeights): Scorer =>
+  blendScorer('neighbourhood', undefined, { ...parts, long: undefined, categories: undefined }, { ...w, lstm: 0 });
 
 const LONG_GRID = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const CATEGORY_GRID = [0, 0.05, 0.1, 0.2, 0.5, 1, 2];
@@ -118,9 +228,11 @@ interface Outside {
 
 /** One validation case as the tuner keeps it: the items whose score the grid moves, and the rest's top K. */
 interface TuneCase {
-  prefix: Int32Array;
+  /** The case's history as the core reads it, and its session's rows. */
+  signals: Signals<number>;
+  session: Int32Array;
   target: number;
-  /** The target first, then the prefix's items and the neighbours of its last GRID.last items: all the neighbourhood touches. */
+  /** The target first, then the session's items and the neighbours of its last GRID.last items: all the neighbourhood touches. */
   candidates: Int32Array;
   /** Session-model scores of the candidates. */
   lstm: Float32Array;
@@ -135,7 +247,8 @@ interface TuneCase {
 }
 
 /**
- * Grid search of the blend on (up to `maxCases`) validation cases, maximising HitRate@20 + MRR@20: first
+ * Grid search of the blend on (up to `maxCases`) validation cases, maximising HitRate@20 + MRR@20, with
+ * the scoring core's terms (the same functions the browser and blendScorer call): first
  * the session model against the neighbourhood, then the long-term profile's weight, then the category
  * affinity's, each on top of what came before.
  *
@@ -147,10 +260,8 @@ interface TuneCase {
 export async function tuneBlend(
   lstm: Scorer,
   set: EncodedSet,
-  nb: Neighbours,
+  parts: ModelParts,
   pop: Float32Array,
-  lt?: LongTerm,
-  cats?: Categories,
   maxCases = tuneCases(pop.length),
 ): Promise<{ weights: BlendWeights; objective: number; tried: number }> {
   const n = pop.length;
@@ -190,19 +301,23 @@ export async function tuneBlend(
     await lstm.forEachCase(sample, (s, i, scores) => {
       let c = cases[k];
       if (!c) {
-        const prefix = sample.seqs[s].subarray(0, i);
+        const signals = caseSignals(parts, sample.seqs[s].subarray(0, i), sample.types[s].subarray(0, i));
+        const session = Int32Array.from(signals.session, (e) => e.id);
         const target = sample.seqs[s][i];
         const list: number[] = [];
         const add = (j: number) => {
           if (mark[j] !== k) (mark[j] = k), list.push(j);
         };
         add(target);
-        prefix.forEach(add);
-        for (let p = prefix.length - 1; p >= Math.max(0, prefix.length - lastMost); p--) nb.ids[prefix[p]].forEach(add);
+        session.forEach(add);
+        const { ids, top } = parts.neighbours;
+        for (let p = session.length - 1; p >= Math.max(0, session.length - lastMost); p--) {
+          for (let j = 0; j < top && ids[session[p] * top + j] >= 0; j++) add(ids[session[p] * top + j]);
+        }
         const candidates = Int32Array.from(list);
-        c = cases[k] = { prefix, target, candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
+        c = cases[k] = { signals, session, target, candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
       } else {
-        if (c.target !== sample.seqs[s][i] || c.prefix.length !== i) throw new Error('tuneBlend: the session model visited the cases in another order');
+        if (c.target !== sample.seqs[s][i] || c.signals.session.length > i) throw new Error('tuneBlend: the session model visited the cases in another order');
         c.candidates.forEach((j) => (mark[j] = k));
       }
       const stamp = k;
@@ -233,11 +348,10 @@ export async function tuneBlend(
     const byPopularity = top(() => 0);
     return GRID.lstm.map((w) => (w === 0 ? byPopularity : { items: byScore.items, scores: byScore.scores.map((x) => w * x) }));
   });
-  const scratch = new Float32Array(n);
   const neighbourhood = (w: NeighbourhoodWeights) =>
     cases.forEach((c) => {
-      addNeighbourhood(nb, c.prefix, w, scratch);
-      c.candidates.forEach((j, p) => ((c.votes[p] = scratch[j]), (scratch[j] = 0)));
+      const votes = sessionVotes(parts.neighbours, c.session, w);
+      c.candidates.forEach((j, p) => (c.votes[p] = votes.get(j)?.value ?? 0));
     });
   let best = { weights: { lstm: 0, last: 1, decay: 0.5, repeat: 0 }, objective: -1 };
   let tried = 0;
@@ -256,11 +370,17 @@ export async function tuneBlend(
   neighbourhood(weights);
 
   // Then each dense extra's weight on top (long-term profile, category affinity): a stage each.
-  const extras: { key: 'long' | 'category'; grid: number[]; add?: (prefix: Int32Array, weight: number, out: Float32Array) => void }[] = [
-    { key: 'long', grid: LONG_GRID, add: lt && ((prefix, w, out) => addLongTerm(lt, prefix, w, out)) },
-    { key: 'category', grid: CATEGORY_GRID, add: cats && ((prefix, w, out) => addCategoryAffinity(cats, prefix, w, out)) },
+  type Add = (signals: Signals<number>, weight: number, out: Float32Array) => void;
+  const space = rowSpace(parts);
+  const all = Int32Array.from({ length: n }, (_, j) => j);
+  const off = { lstm: 0, long: 0, category: 0, page: 0, last: 0, decay: 0, repeat: 0 };
+  const lt = parts.long;
+  const extras: { key: 'long' | 'category'; grid: number[]; add?: Add }[] = [
+    { key: 'long', grid: LONG_GRID, add: lt && ((signals, w, out) => addLongTerm(lt, signals, w, out)) },
+    // The core's category term alone: every other weight off, and no negatives in a training log.
+    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, category: w }, 0)) },
   ];
-  const chosen: { add: (prefix: Int32Array, weight: number, out: Float32Array) => void; weight: number }[] = [];
+  const chosen: { add: Add; weight: number }[] = [];
   const fixed = new Float32Array(n);
   const v = new Float32Array(n);
   for (const { key, grid, add } of extras) {
@@ -268,9 +388,9 @@ export async function tuneBlend(
     const values = grid.slice(1);
     await readStage((c, scores, top) => {
       fixed.fill(0);
-      for (const e of chosen) e.add(c.prefix, e.weight, fixed);
+      for (const e of chosen) e.add(c.signals, e.weight, fixed);
       v.fill(0);
-      add(c.prefix, 1, v);
+      add(c.signals, 1, v);
       c.extra = Float32Array.from(c.candidates, (j) => v[j]);
       return values.map((x) => top((j) => weights.lstm * scores[j] + fixed[j] + x * v[j]));
     });

@@ -4,11 +4,12 @@ import { writeModel, type ExportTensor } from '../cli/write-model.js';
 import { fileFetch } from '../cli/file-fetch.js';
 import { fetchModel } from '../lib/fetch-model.js';
 import type { Manifest } from '../lib/manifest.js';
+import { decodeWeights } from '../lib/weights.js';
+import type { NeighbourTable, SessionTypes } from '../scoring/index.js';
 import { InputError, EVENT_TYPES } from './data.js';
 import type { Neighbours } from './baselines.js';
-import type { BlendWeights } from './blend.js';
+import { neighbourTable, type BlendWeights, type ModelParts } from './blend.js';
 import type { SessionWeights } from './session-model.js';
-import { tf } from './tf.js';
 
 /** Neighbours kept per item in the exported model. */
 export const EXPORT_NEIGHBOURS = 30;
@@ -18,6 +19,8 @@ export interface TrainedModel {
   categories?: string[][];
   popularity: Float32Array;
   session: SessionWeights;
+  /** The event types the training log held (the rows of the type embeddings that learned something). */
+  trainedTypes: string[];
   /** Neighbour lists, already cut to what is exported. */
   neighbours: Neighbours;
   blend: BlendWeights;
@@ -36,28 +39,31 @@ export interface LoadedModel {
   itemEmbeddings: Float32Array;
   session?: SessionWeights & { window: number };
   neighbours?: Neighbours;
+  /** The same neighbours as the n×N table the browser reads. */
+  neighbourTable?: NeighbourTable;
   blend?: BlendWeights;
   /** The fold-in matrix M (d×d), when the model has one. */
   foldIn?: Float32Array;
+  prototypes?: Float32Array;
+  /** The session model's event types, as the browser reads them from the manifest. */
+  types?: SessionTypes;
 }
 
-
-/** Packs neighbour lists into n×N arrays, padding with id -1. */
-function packNeighbours(nb: Neighbours, top: number): { ids: Int32Array; weights: Float32Array } {
-  const n = nb.ids.length;
-  const ids = new Int32Array(n * top).fill(-1);
-  const weights = new Float32Array(n * top);
-  nb.ids.forEach((list, a) => {
-    ids.set(list.subarray(0, top), a * top);
-    weights.set(nb.weights[a].subarray(0, top), a * top);
-  });
-  return { ids, weights };
+/** The parts of a loaded trained model the scoring core ranks with (blendScorer), E u on `product` when given. */
+export function modelParts(m: LoadedModel, product?: (u: Float32Array) => Float32Array, categories?: ModelParts['categories']): ModelParts {
+  return {
+    n: m.ids.length,
+    neighbours: m.neighbourTable ?? { ids: new Int32Array(0), weights: new Float32Array(0), top: 0 },
+    long: m.foldIn && { E: m.itemEmbeddings, M: m.foldIn, d: m.dim, prototypes: m.prototypes, product },
+    categories,
+    session: m.types ?? { eventTypes: [...EVENT_TYPES], window: m.session?.window ?? 20 },
+  };
 }
 
 /** Writes the model directory; float tensors that are large are stored as float16. */
 export async function exportModel(out: string, m: TrainedModel, extra: Record<string, unknown>): Promise<Manifest> {
   const { dim: d, hidden: h, itemCount: n } = m.session;
-  const nb = packNeighbours(m.neighbours, EXPORT_NEIGHBOURS);
+  const nb = neighbourTable(m.neighbours, EXPORT_NEIGHBOURS);
   const tensors: Record<string, ExportTensor> = {
     item_embeddings: { values: m.session.item_embeddings, shape: [n, d], float16: true },
     item_bias: { values: m.session.item_bias, shape: [n], float16: true },
@@ -79,7 +85,7 @@ export async function exportModel(out: string, m: TrainedModel, extra: Record<st
     popularity: Array.from(m.popularity),
     tensors,
     extra: {
-      session: { hidden: h, window: extra.window, forgetBias: 1, cell: 'tf.basicLSTMCell', eventTypes: EVENT_TYPES },
+      session: { hidden: h, window: extra.window, forgetBias: 1, cell: 'tf.basicLSTMCell', eventTypes: EVENT_TYPES, trainedTypes: m.trainedTypes },
       scoring: m.blend,
       ...(m.categoryNames && { categories: m.categoryNames }),
       ...extra,
@@ -96,8 +102,9 @@ export async function loadModel(dir: string): Promise<{ manifest: Manifest; mode
   const fetched = await fetchModel(pathToFileURL(join(resolve(dir), 'manifest.json')), { timeoutMs: 60_000, fetch: fileFetch });
   if (!fetched.ok) throw new InputError(where, 0, 0, fetched.error.message);
   const { manifest, items, shards } = fetched.value;
-  const named = tf.io.decodeWeights(shards, manifest.weights.flatMap((g) => g.weights));
-  const read = (name: string) => named[name]?.dataSync() as Float32Array | undefined;
+  // The browser's own decoder (src/lib/weights.ts): the trainer evaluates the numbers the browser will hold.
+  const named = new Map([...decodeWeights(shards, manifest.weights.flatMap((g) => g.weights))].map((w) => [w.name, w.values]));
+  const read = (name: string) => named.get(name) as Float32Array | undefined;
   const d = manifest.dim;
   const n = manifest.itemCount;
   const model: LoadedModel = {
@@ -107,16 +114,18 @@ export async function loadModel(dir: string): Promise<{ manifest: Manifest; mode
     dim: d,
     itemEmbeddings: read('item_embeddings')!,
   };
-  const session = manifest.session as { hidden: number; window: number } | undefined;
+  const session = manifest.session as { hidden: number; window: number; eventTypes?: string[]; trainedTypes?: string[] } | undefined;
   const parts = ['type_embeddings', 'lstm_kernel', 'lstm_bias', 'projection', 'item_bias'].map(read);
   if (session && parts.every(Boolean)) {
     const [type_embeddings, lstm_kernel, lstm_bias, projection, item_bias] = parts as Float32Array[];
+    model.types = { eventTypes: session.eventTypes ?? [...EVENT_TYPES], ...(session.trainedTypes && { trainedTypes: session.trainedTypes }), window: session.window };
     model.session = { dim: d, hidden: session.hidden, window: session.window, itemCount: n, item_embeddings: model.itemEmbeddings, type_embeddings, lstm_kernel, lstm_bias, projection, item_bias };
   }
   const ids = read('neighbour_ids') as unknown as Int32Array | undefined;
   const weights = read('neighbour_weights');
   if (ids && weights) {
     const top = ids.length / n;
+    model.neighbourTable = { ids, weights, top };
     model.neighbours = { ids: [], weights: [] };
     for (let a = 0; a < n; a++) {
       let len = 0;
@@ -127,6 +136,6 @@ export async function loadModel(dir: string): Promise<{ manifest: Manifest; mode
   }
   if (manifest.scoring) model.blend = manifest.scoring as BlendWeights;
   model.foldIn = read('fold_in');
-  tf.dispose(Object.values(named));
+  model.prototypes = read('user_prototypes');
   return { manifest, model };
 }

@@ -497,6 +497,14 @@ export class SessionModel {
     };
   }
 
+  /** The log-probability of every item after one session: its rows and type rows, oldest first (at most `window`). */
+  async logProbs(rows: number[], types: number[]): Promise<Float32Array> {
+    const set = { seqs: [Int32Array.from([...rows, 0])], types: [Uint8Array.from([...types, 0])], start: [rows.length] };
+    let out = new Float32Array(0);
+    await this.scorer().forEachCase(set, (_, __, scores) => (out = scores.slice()));
+    return out;
+  }
+
   /** The weights as arrays, for export. */
   async weights(): Promise<SessionWeights> {
     const { dim, hidden } = this.options;

@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
-import { addNeighbourhood, itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../../src/trainer/baselines.js';
+import { sessionVotes } from '../../src/scoring/index.js';
+import { neighbourTable } from '../../src/trainer/blend.js';
+import { itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../../src/trainer/baselines.js';
 import { seededRandom } from '../../src/trainer/random.js';
 import { trainBpr, bprScorer } from '../../src/trainer/bpr.js';
 import type { EncodedSet } from '../../src/trainer/data.js';
@@ -61,8 +63,8 @@ test('neighbours counted a range of items at a time are those of one Map per ite
 
 test('the neighbourhood adds recency-weighted votes and a repeat bonus', () => {
   const nb = itemNeighbours(train, 4, pop);
-  const out = new Float32Array(4);
-  addNeighbourhood(nb, Int32Array.from([0, 2]), { last: 2, decay: 0.5, repeat: 1 }, out);
+  const votes = sessionVotes(neighbourTable(nb, 4), [0, 2], { last: 2, decay: 0.5, repeat: 1 });
+  const out = [0, 1, 2, 3].map((row) => votes.get(row)?.value ?? 0);
   // last item 2 votes with weight 1: 1 gets 2/sqrt(6), 0 gets 1/sqrt(4)=0.5; item 0 votes with 0.5: 1 gets 0.5·2/sqrt(6), 2 gets 0.5·0.5.
   // repeat: 2 gets 1, 0 gets 0.5.
   expect(out[1]).toBeCloseTo(1.5 * (2 / Math.sqrt(6)), 6);

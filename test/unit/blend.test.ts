@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { itemNeighbours, popularity } from '../../src/trainer/baselines.js';
-import { addLongTerm, blendScorer, categoryIndex, tuneBlend } from '../../src/trainer/blend.js';
+import { addLongTerm, blendScorer, caseSignals, categoryIndex, neighbourTable, tuneBlend, type ModelParts } from '../../src/trainer/blend.js';
 import { sampleCases, type EncodedSet } from '../../src/trainer/data.js';
 import { evaluate, type Scorer } from '../../src/trainer/evaluate.js';
 import { foldInMatrix } from '../../src/trainer/profile-space.js';
@@ -42,12 +42,15 @@ const d = 8;
 const E = Float32Array.from({ length: n * d }, () => random() - 0.5);
 const longTerm = { E, M: foldInMatrix(E, n, d), d };
 const cats = categoryIndex(Array.from({ length: n }, (_, j) => [`g${Math.floor(j / 10) % 7}`, ...(j % 3 ? [] : ['sale'])]));
+const types = { eventTypes: ['view', 'click', 'add_to_cart', 'purchase'], trainedTypes: ['click'], window: 20 };
+const parts: ModelParts = { n, neighbours: neighbourTable(nb, 30), long: longTerm, categories: cats, session: types };
+const bare: ModelParts = { n, neighbours: parts.neighbours, session: types };
 
 test('the tuner\'s objective is the full-ranking evaluation of the blend it picks, on the cases it tuned on', async () => {
-  const tuned = await tuneBlend(lstm, valid, nb, pop, longTerm, cats, 1000);
+  const tuned = await tuneBlend(lstm, valid, parts, pop, 1000);
   expect(tuned.tried).toBe(4 * 4 * 5 * 7 + 7 + 6);
   const sample = sampleCases(valid, 1000);
-  const { at20 } = await evaluate(blendScorer('blend', lstm, nb, pop, tuned.weights, longTerm, cats), sample, pop);
+  const { at20 } = await evaluate(blendScorer('blend', lstm, parts, tuned.weights), sample, pop);
   expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
   // Something was learned: the pull to the target and the groups both count.
   expect(tuned.weights.lstm).toBeGreaterThan(0);
@@ -58,14 +61,14 @@ test('the tuner\'s objective is the full-ranking evaluation of the blend it pick
 });
 
 test('each weighting tried is scored exactly: a blend the grid holds, evaluated densely, never beats the pick', async () => {
-  const tuned = await tuneBlend(lstm, valid, nb, pop, undefined, undefined, 1000);
+  const tuned = await tuneBlend(lstm, valid, bare, pop, 1000);
   const sample = sampleCases(valid, 1000);
   for (const w of [
     { lstm: 0, last: 1, decay: 0.5, repeat: 0 },
     { lstm: 1, last: 5, decay: 0.9, repeat: 2 },
     { lstm: 0.2, last: 3, decay: 0.7, repeat: 0.5 },
   ]) {
-    const { at20 } = await evaluate(blendScorer('blend', lstm, nb, pop, w), sample, pop);
+    const { at20 } = await evaluate(blendScorer('blend', lstm, bare, w), sample, pop);
     expect(at20.hitrate + at20.mrr).toBeLessThanOrEqual(tuned.objective + 1e-9);
   }
 });
@@ -73,10 +76,10 @@ test('each weighting tried is scored exactly: a blend the grid holds, evaluated 
 test('the long-term scores on tfjs are the plain loop\'s', async () => {
   await startTraining();
   const device = embeddingProduct(E, d);
-  const prefix = Int32Array.from([3, 17, 250]);
+  const signals = caseSignals(parts, Int32Array.from([3, 17, 250]), Uint8Array.from([1, 1, 1]));
   const [loop, product] = [new Float32Array(n), new Float32Array(n)];
-  addLongTerm(longTerm, prefix, 0.5, loop);
-  addLongTerm({ ...longTerm, product: device.product }, prefix, 0.5, product);
+  addLongTerm(longTerm, signals, 0.5, loop);
+  addLongTerm({ ...longTerm, product: device.product }, signals, 0.5, product);
   device.dispose();
   product.forEach((x, j) => expect(x).toBeCloseTo(loop[j], 5));
   expect(Math.max(...loop.map(Math.abs))).toBeGreaterThan(0.01);

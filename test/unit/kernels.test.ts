@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, test } from 'vitest';
 import { chooseBackend } from '../../src/lib/backend.js';
 import { fetchModel } from '../../src/lib/fetch-model.js';
-import type { NormalEvent } from '../../src/lib/signals.js';
+import type { NormalEvent } from '../../src/scoring/index.js';
 import { dirUrl, engineFor, fileFetch } from './model-files.js';
 
 // The browser build registers only the kernels listed in src/lib/kernels.ts. Here the engine runs every

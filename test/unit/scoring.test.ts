@@ -1,6 +1,19 @@
 import { expect, test } from 'vitest';
-import { currentSession, normalise, profileWeights } from '../../src/lib/signals.js';
-import { diversify, keepPinned, neighbourhoodVotes, pagePrior } from '../../src/lib/rerank.js';
+import {
+  addTerms,
+  categoryShares,
+  currentSession,
+  diversify,
+  keepPinned,
+  normalise,
+  pagePrior,
+  profileWeights,
+  readHistory,
+  sessionInput,
+  sessionVotes,
+  shareOf,
+  type ScoringWeights,
+} from '../../src/scoring/index.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -51,19 +64,18 @@ test('long-term weights grow with the event type, halve every 14 days, and go ne
 test('neighbourhood votes decay with recency, repeat rewards what the session holds, and name the voter', () => {
   // Row 0's neighbours: 1 (0.5), 2 (0.2); row 1's: 2 (0.4); N = 2, -1 pads.
   const table = { ids: Int32Array.from([1, 2, 2, -1, -1, -1]), weights: Float32Array.from([0.5, 0.2, 0.4, 0, 0, 0]), top: 2 };
-  const r = neighbourhoodVotes(table, [0, 1], Int32Array.from([2, 1, 0]), { last: 2, decay: 0.5, repeat: 1 });
+  const votes = sessionVotes(table, [0, 1], { last: 2, decay: 0.5, repeat: 1 });
   // 2: from 1 (weight 1) 0.4 + from 0 (weight 0.5) 0.1; 1: from 0: 0.25, repeat 1; 0: repeat 0.5.
-  expect(r.votes[0]).toBeCloseTo(0.5, 6);
-  expect(r.votes[1]).toBeCloseTo(1.25, 6);
-  expect(r.votes[2]).toBeCloseTo(0.5, 6);
-  expect(Array.from(r.by)).toEqual([1, 1, 0]);
-  expect(Array.from(r.kind)).toEqual([1, 2, 2]);
-  expect(neighbourhoodVotes(table, [], Int32Array.from([2]), { last: 2, decay: 0.5, repeat: 1 }).votes[0]).toBe(0);
+  expect(votes.get(2)!.value).toBeCloseTo(0.5, 6);
+  expect(votes.get(1)!.value).toBeCloseTo(1.25, 6);
+  expect(votes.get(0)!.value).toBeCloseTo(0.5, 6);
+  expect([2, 1, 0].map((r) => votes.get(r)!.by)).toEqual([1, 1, 0]);
+  expect([2, 1, 0].map((r) => votes.get(r)!.kind)).toEqual([1, 2, 2]);
+  expect(sessionVotes(table, [], { last: 2, decay: 0.5, repeat: 1 }).size).toBe(0);
 });
 
 test('the page prior falls slowly with position', () => {
-  const prior = pagePrior(4, 1);
-  [0, -1, -Math.log2(3), -2].forEach((v, i) => expect(prior[i]).toBeCloseTo(v, 6));
+  [0, -1, -Math.log2(3), -2].forEach((v, i) => expect(pagePrior(i, 1)).toBeCloseTo(v, 6));
 });
 
 test('pinned items keep their page slots; the rest fill around them in ranked order', () => {
@@ -82,25 +94,39 @@ test('diversity stops one category taking the top', () => {
   expect(diversify(ranked, (id) => cats[id], 1).map((r) => r.id)).toEqual(['a1', 'b1', 'a2', 'a3']);
 });
 
-test('category affinity: the share of the visitor’s weight in each candidate’s categories, as the trainer computes it', async () => {
-  const { addCategoryAffinity, profileWeights } = await import('../../src/lib/signals.js');
-  const trainer = await import('../../src/trainer/blend.js');
+const W: ScoringWeights = { lstm: 0, long: 0, last: 3, decay: 0.5, repeat: 0, page: 0, category: 2 };
+
+test('category affinity: the share of the visitor’s weight in each candidate’s categories', () => {
   const cats: Record<string, string[]> = { a: ['SciFi'], b: ['SciFi', 'Action'], c: ['Drama'], d: [] };
+  const shares = categoryShares(profileWeights(normalise(['a', 'b'], 0), 0), (id) => cats[id])!;
+  // Interests: SciFi 2, Action 1 (total 3). a: 2/3; b: ((2+1)/3)/2; c, d: 0.
+  expect(['a', 'b', 'c', 'd'].map((id) => +shareOf(shares, cats[id]).toFixed(5))).toEqual([+(2 / 3).toFixed(5), 0.5, 0, 0]);
   const scores = new Float32Array(4);
-  const history = normalise(['a', 'b'], 0);
-  addCategoryAffinity(scores, ['a', 'b', 'c', 'd'], profileWeights(history, 0), (id) => cats[id], 2);
-  // Interests: SciFi 2, Action 1 (total 3). a: 2·(2/3); b: 2·((2+1)/3)/2; c, d: 0.
+  const ids = ['a', 'b', 'c', 'd'];
+  const space = { rowOf: () => undefined, idOf: () => '', categoriesOf: (id: string) => cats[id] };
+  addTerms(scores, ids, (id) => ids.indexOf(id), readHistory(normalise(['a', 'b'], 0), 0, 1), space, W, 0);
   expect(Array.from(scores).map((x) => +x.toFixed(5))).toEqual([+(4 / 3).toFixed(5), 1, 0, 0]);
-  const index = trainer.categoryIndex(['a', 'b', 'c', 'd'].map((id) => cats[id]));
-  const out = new Float32Array(4);
-  trainer.addCategoryAffinity(index, Int32Array.from([0, 1]), 2, out);
-  expect(Array.from(out)).toEqual(Array.from(scores));
 });
 
-test('a dislike or dismissal pushes down the items of its categories, not others', async () => {
-  const { pushAwayDislikedCategories } = await import('../../src/lib/signals.js');
+test('a dislike or dismissal pushes down the items of its categories, and the item itself', () => {
   const cats: Record<string, string[]> = { bad: ['Horror'], h2: ['Horror'], mix: ['Horror', 'Comedy'], c: ['Comedy'] };
-  const scores = new Float32Array(4);
-  pushAwayDislikedCategories(scores, ['h2', 'mix', 'c', 'unknown'], normalise([{ id: 'bad', type: 'dismiss' }, { id: 'c', type: 'click' }], 0), (id) => cats[id], 0.3);
-  expect(Array.from(scores).map((x) => +x.toFixed(4))).toEqual([-0.3, -0.15, 0, 0]);
+  const ids = ['h2', 'mix', 'c', 'unknown', 'bad'];
+  const scores = new Float32Array(ids.length);
+  const space = { rowOf: () => undefined, idOf: () => '', categoriesOf: (id: string) => cats[id] };
+  const history = readHistory(normalise([{ id: 'bad', type: 'dismiss' }, { id: 'c', type: 'click' }], 0), 0, 1);
+  addTerms(scores, ids, (id) => ids.indexOf(id), history, space, { ...W, category: 0 }, 0);
+  expect(Array.from(scores).map((x) => +x.toFixed(4))).toEqual([-0.3, -0.15, 0, 0, -2.3]);
+});
+
+test('the session model reads untrained event types as clicks, likes as clicks, and views only when trained', () => {
+  const types = { eventTypes: ['view', 'click', 'add_to_cart', 'purchase'], window: 20 };
+  const events = normalise([{ id: 'a', type: 'view' }, { id: 'b', type: 'add_to_cart' }, { id: 'c', type: 'like' }, 'd'], 0);
+  const rowOf = (id: string) => 'abcd'.indexOf(id);
+  // A model trained on a log of clicks only: its add_to_cart row never learned anything.
+  expect(sessionInput(currentSession(events, 0, 1), rowOf, { ...types, trainedTypes: ['click'] })).toEqual({ rows: [1, 2, 3], types: [1, 1, 1] });
+  // A log with views and carts: both are read with their own rows.
+  const all = { ...types, trainedTypes: ['view', 'click', 'add_to_cart'] };
+  expect(sessionInput(currentSession(events, 0, 1, true), rowOf, all)).toEqual({ rows: [0, 1, 2, 3], types: [0, 2, 1, 1] });
+  // An older model that does not say which types it trained: every row is taken as trained.
+  expect(sessionInput(currentSession(events, 0, 1), rowOf, types).types).toEqual([2, 1, 1]);
 });
