@@ -2,15 +2,15 @@ import { itemKnnScorer, popScorer, spopScorer } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, neighbourhoodScorer } from '../trainer/blend.js';
 import { EVENT_TYPES, countCases, type EncodedSet } from '../trainer/data.js';
 import { evaluate, prefixScorer, type Scorer } from '../trainer/evaluate.js';
-import type { Metrics } from '../trainer/metrics.js';
+import type { Intent, Metrics } from '../trainer/metrics.js';
 import { loadModel, modelParts } from '../trainer/model-io.js';
 import { FORMATS, readLog } from '../trainer/parse.js';
 import { embeddingProduct, SessionModel } from '../trainer/session-model.js';
 import { startTraining } from '../trainer/tf.js';
 import { parseFlags } from './args.js';
 import { progressLine } from './progress.js';
-import { metricsTable } from './report.js';
-import { LOG_FLAGS, logOptions, type MetricsJson } from './train.js';
+import { beyondTable, metricsTable } from './report.js';
+import { LOG_FLAGS, logOptions, round, roundIntent, type MetricsJson } from './train.js';
 import { UsageError } from './usage-error.js';
 
 export const EVAL_HELP = `Usage: vitrine eval --model DIR --events FILE --format F [--json]
@@ -75,13 +75,14 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   progress.line(`${countCases(set)} cases from ${set.seqs.length} ${log.kind}${dropped ? `; ${dropped} events of items the model does not know dropped` : ''}`);
 
   const pop = model.popularity ?? new Float32Array(n);
+  const cats = model.categories && categoryIndex(model.categories);
   const scorers: Scorer[] = [];
   let session: SessionModel | undefined;
   let device: ReturnType<typeof embeddingProduct> | undefined;
   if (model.session && model.neighbours && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
     device = model.foldIn && embeddingProduct(model.itemEmbeddings, model.dim);
-    const parts = modelParts(model, device?.product, model.categories && categoryIndex(model.categories));
+    const parts = modelParts(model, device?.product, cats);
     scorers.push(blendScorer('model', session.scorer(), parts, model.blend), session.scorer(), neighbourhoodScorer(parts, model.blend));
   } else {
     scorers.push({ ...embeddingScorer(model.itemEmbeddings, model.dim, n), name: 'model' });
@@ -90,22 +91,28 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   if (model.neighbours) scorers.push(itemKnnScorer(model.neighbours, n));
   const at20: Record<string, Metrics> = {};
   const at10: Record<string, Metrics> = {};
+  const popularity: Record<string, number> = {};
+  const intent: Record<string, Intent> = {};
   let cases = 0;
   for (const s of scorers) {
-    const e = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step));
+    const e = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step, cats?.of));
     at20[s.name] = e.at20;
     at10[s.name] = e.at10;
+    popularity[s.name] = round(e.popularity);
+    if (e.intent) intent[s.name] = roundIntent(e.intent);
     cases = e.cases;
   }
   session?.dispose();
   device?.dispose();
-  const summary: MetricsJson = { k: 20, cases, metrics: at20, at10 };
+  const summary: MetricsJson = { k: 20, cases, metrics: at20, at10, popularity, ...(cats && { intent }) };
   if (values.json) out(JSON.stringify(summary));
   else {
     out(`${cases} cases, full ranking over ${n} items (item-kNN uses the model's exported top neighbours)\n`);
     out(metricsTable(at20, 20));
     out('');
     out(metricsTable(at10, 10));
+    out('');
+    out(beyondTable(summary));
   }
   return 0;
 }

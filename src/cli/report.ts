@@ -1,5 +1,5 @@
 import { REPORT_MARK } from './output-dir.js';
-import type { Metrics } from '../trainer/metrics.js';
+import { INTENT_EVENTS, type Intent, type Metrics } from '../trainer/metrics.js';
 import type { EpochReport } from '../trainer/session-model.js';
 
 export interface ReportData {
@@ -9,6 +9,8 @@ export interface ReportData {
   at20: Record<string, Metrics>;
   at10: Record<string, Metrics>;
   history: EpochReport[];
+  /** Each ranking's top-20 popularity percentile and, with categories, its intent share. */
+  beyond: { popularity: Record<string, number>; intent?: Record<string, Intent> };
   notes: string[];
 }
 
@@ -32,6 +34,23 @@ export function metricsTable(at: Record<string, Metrics>, k: number): string {
     ([name, m]) => `| ${NAMES[name] ?? name} | ${pct(m.hitrate)} | ${pct(m.mrr)} | ${pct(m.ndcg)} | ${pct(m.precision)} | ${pct(m.recall)} | ${pct(m.f1)} |`,
   );
   return [`| @${k} (%) | HitRate | MRR | NDCG | Precision | Recall | F1 |`, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n');
+}
+
+/**
+ * Beyond accuracy, as a Markdown table: the top 20's mean popularity percentile (popularity bias) and,
+ * for cases whose last items share a category, that category's share of the top 10 and 20.
+ */
+export function beyondTable(b: ReportData['beyond']): string {
+  const intent = b.intent && Object.values(b.intent)[0];
+  const head = intent
+    ? `| ranking | top-20 popularity percentile | intent share @10 (%) | intent share @20 (%) |\n| --- | ---: | ---: | ---: |`
+    : `| ranking | top-20 popularity percentile |\n| --- | ---: |`;
+  const rows = Object.entries(b.popularity).map(([name, p]) => {
+    const i = b.intent?.[name];
+    return `| ${NAMES[name] ?? name} | ${pct(p)} |${i ? ` ${pct(i.at10)} | ${pct(i.at20)} |` : ''}`;
+  });
+  const note = intent ? `\n\nIntent: ${intent.cases} cases whose last ${INTENT_EVENTS} items share a category; the catalog's share in those categories is ${pct(intent.catalog)}%.` : '';
+  return `${head}\n${rows.join('\n')}${note}`;
 }
 
 /** An SVG line chart of training loss and validation HitRate@20 per epoch. */
@@ -79,6 +98,8 @@ ${r.history.map((h) => `<tr><th>${h.epoch}</th><td>${h.loss.toFixed(3)}</td><td>
 <h2>Test: ${r.cases} next-item predictions, full ranking over all items</h2>
 ${table(r.at20, 20)}
 ${table(r.at10, 10)}
+<h2>Beyond accuracy</h2>
+<pre>${escape(beyondTable(r.beyond))}</pre>
 ${r.notes.map((n) => `<p>${escape(n)}</p>`).join('\n')}
 </body></html>
 `;

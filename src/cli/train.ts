@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../trainer/baselines.js';
-import { blendScorer, categoryIndex, neighbourhoodScorer, neighbourTable, trainedTypes, tuneBlend, type ModelParts } from '../trainer/blend.js';
+import { blendScorer, categoryIndex, neighbourhoodScorer, neighbourTable, trainedTypes, tuneBlend, type BlendChoice, type ModelParts } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
-import type { Metrics } from '../trainer/metrics.js';
+import type { Intent, Metrics } from '../trainer/metrics.js';
 import { EXPORT_NEIGHBOURS, exportModel, loadModel, modelParts } from '../trainer/model-io.js';
 import { FORMATS, parseTime, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
 import { countCases, EVENT_TYPES, sampleCases } from '../trainer/data.js';
@@ -14,7 +14,7 @@ import { splitByTime } from '../trainer/split.js';
 import { startTraining } from '../trainer/tf.js';
 import { intFlag, numberFlag, parseFlags } from './args.js';
 import { duration, progressLine } from './progress.js';
-import { metricsTable, reportHtml } from './report.js';
+import { beyondTable, metricsTable, reportHtml } from './report.js';
 import { checkModelDir, checkReportFile, defaultReport } from './output-dir.js';
 import { UsageError } from './usage-error.js';
 
@@ -135,6 +135,10 @@ export interface MetricsJson {
   cases: number;
   metrics: Record<string, Metrics>;
   at10: Record<string, Metrics>;
+  /** Mean popularity percentile of each ranking's top 20 (0: the least popular items; 1: the most). */
+  popularity: Record<string, number>;
+  /** With item categories: how each ranking's top follows a session's evident intent. */
+  intent?: Record<string, Intent>;
   train?: {
     seconds: number;
     epochs: number;
@@ -244,6 +248,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
   };
   const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, parts, popTrain));
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
+  const choices = tuned.choices.filter((c) => c.weight !== c.best.weight).map(choiceLine);
+  choices.forEach(log);
 
   // The model is written first, then evaluated as the browser will read it: its files through the
   // browser's decoder (float16 and all), ranked by the scoring core. The manifest gets the figures after.
@@ -277,13 +283,13 @@ export async function train(args: string[], out: (line: string) => void): Promis
     itemKnnScorer(knnFull, n),
   ];
   const results: Record<string, Evaluation> = {};
-  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, testSet, popFull, step));
+  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, testSet, popFull, step, cats?.of));
   // Users return, so their learned factors apply; sessions are new and are folded in.
   const bpr = await progress.stage('training the BPR-MF baseline', () => trainBpr(split.full, n, { seed }));
-  results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), testSet, popFull, step));
+  results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), testSet, popFull, step, cats?.of));
   // What float16 costs: the same blend before export (float32, and the neighbours trained on train + validation as exported).
   const float32Parts: ModelParts = { ...parts, neighbours: neighbourTable(nbFull, EXPORT_NEIGHBOURS), long: { ...parts.long!, prototypes: trained.prototypes } };
-  results.float32 = await progress.stage('evaluating the model before export (float32)', (step) => evaluate(blendScorer('float32', model.scorer(), float32Parts, tuned.weights), testSet, popFull, step));
+  results.float32 = await progress.stage('evaluating the model before export (float32)', (step) => evaluate(blendScorer('float32', model.scorer(), float32Parts, tuned.weights), testSet, popFull, step, cats?.of));
   shipped.dispose();
   shippedDevice.dispose();
   device.dispose();
@@ -295,6 +301,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
     cases: results.model.cases,
     metrics: metrics((e) => e.at20),
     at10: metrics((e) => e.at10),
+    popularity: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, round(e.popularity)])),
+    ...(cats && { intent: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, roundIntent(e.intent!)])) }),
     train: {
       seconds: round(seconds),
       epochs,
@@ -309,12 +317,13 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const notes = [
     `Trained on ${backend} in ${duration(seconds)} (${epochs} epochs, ${summary.train!.clicks_per_second} clicks/s); seed ${seed}.`,
     `Blend tuned on validation: ${JSON.stringify(tuned.weights)}. "LSTM alone" and "session neighbourhood alone" show each part's contribution.`,
+    ...choices,
     'Ties in every ranking go to the more popular item. Precision@K = hits/K with one target per case; F1 is the harmonic mean of mean precision and mean recall.',
   ];
   await mkdir(dirname(reportFile), { recursive: true });
   await writeFile(
     reportFile,
-    reportHtml({ title: `Vitrine model: ${values.events}`, split: split.lines, cases: summary.cases, at20: summary.metrics, at10: summary.at10, history, notes }),
+    reportHtml({ title: `Vitrine model: ${values.events}`, split: split.lines, cases: summary.cases, at20: summary.metrics, at10: summary.at10, beyond: summary, history, notes }),
   );
   log(`wrote ${values.out} and ${reportFile}`);
   summary.train!.stages = Object.fromEntries([...progress.seconds].map(([name, t]) => [name, round(t)]));
@@ -325,11 +334,20 @@ export async function train(args: string[], out: (line: string) => void): Promis
     out(metricsTable(summary.metrics, 20));
     out('');
     out(metricsTable(summary.at10, 10));
+    out('');
+    out(beyondTable(summary));
   }
   return 0;
 }
 
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
+/** Says what an intent-aware pick of a blend weight cost and gained on validation. */
+function choiceLine(c: BlendChoice): string {
+  const pts = (x: number) => (x * 100).toFixed(2);
+  return `${c.key} weight ${c.weight} rather than ${c.best.weight}: validation HitRate@20 + MRR@20 ${pts(c.objective)} against ${pts(c.best.objective)} (within its standard error, ${pts(c.best.se)}), intent share of the top 20 ${pts(c.intent!)}% against ${pts(c.best.intent!)}%`;
+}
+
+export const roundIntent = (i: Intent): Intent => ({ cases: i.cases, at10: round(i.at10), at20: round(i.at20), catalog: round(i.catalog) });
+export const round = (x: number) => Math.round(x * 1e4) / 1e4;
 function roundAll(at: Record<string, Metrics>) {
   return Object.fromEntries(Object.entries(at).map(([k, m]) => [k, Object.fromEntries(Object.entries(m).map(([f, v]) => [f, round(v)]))]));
 }

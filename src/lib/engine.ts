@@ -237,7 +237,15 @@ export class Engine {
     if (req.explain) await this._explain(ranked, rows, votes, req.events);
     ranked = byScore(ranked);
     if (req.diversity > 0) ranked = diversify(ranked, categoriesOf, req.diversity);
-    return keepPinned(ids, ranked, req.pinned);
+    ranked = keepPinned(ids, ranked, req.pinned);
+    // On a page list, a reason explains a move up: an item the history left in place or pushed down keeps
+    // none ("because you viewed X" on an item shown lower than the shop put it would be false).
+    if (req.explain && req.page === undefined) {
+      const at = new Map<string, number>();
+      ids.forEach((id, i) => at.has(id) || at.set(id, i));
+      ranked.forEach((r, i) => i >= at.get(r.id)! && delete r.reason);
+    }
+    return ranked;
   }
 
   /** Reasons: the session item whose vote counted most, else the history item most similar in the model. */

@@ -2,7 +2,7 @@ import type { Ranked } from '../types/index.js';
 import { addTerms, byScore, longTermInput, readHistory, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
 import { sampleCases, EVENT_TYPES, type EncodedSet } from './data.js';
 import { prefixScorer, type Scorer } from './evaluate.js';
-import { MetricsAt } from './metrics.js';
+import { IntentMeter, MetricsAt } from './metrics.js';
 
 // The trainer's side of the scoring core (src/scoring): a test case's prefix becomes a history, the core
 // reads it and adds its terms, exactly as the browser does; the device part (the session model's
@@ -244,6 +244,8 @@ interface TuneCase {
   outside: Outside[];
   /** The current stage's dense term at the candidates. */
   extra?: Float32Array;
+  /** The categories the case's last items share (an evident intent), else empty. */
+  intent: number[];
 }
 
 /**
@@ -263,7 +265,7 @@ export async function tuneBlend(
   parts: ModelParts,
   pop: Float32Array,
   maxCases = tuneCases(pop.length),
-): Promise<{ weights: BlendWeights; objective: number; tried: number }> {
+): Promise<{ weights: BlendWeights; objective: number; tried: number; choices: BlendChoice[] }> {
   const n = pop.length;
   const sample = sampleCases(set, maxCases);
   const lastMost = Math.max(...GRID.last);
@@ -296,6 +298,7 @@ export async function tuneBlend(
   // scorer visits the cases in the same order every time; case k is the same case in every stage.
   const mark = new Int32Array(n).fill(-1);
   const cases: TuneCase[] = [];
+  const meter = parts.categories && new IntentMeter(parts.categories.of);
   const readStage = async (prepare: (c: TuneCase, scores: Float32Array, top: (score: (j: number) => number) => Outside) => Outside[]) => {
     let k = 0;
     await lstm.forEachCase(sample, (s, i, scores) => {
@@ -315,7 +318,7 @@ export async function tuneBlend(
           for (let j = 0; j < top && ids[session[p] * top + j] >= 0; j++) add(ids[session[p] * top + j]);
         }
         const candidates = Int32Array.from(list);
-        c = cases[k] = { signals, session, target, candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
+        c = cases[k] = { signals, session, target, intent: meter ? meter.shared(session) : [], candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
       } else {
         if (c.target !== sample.seqs[s][i] || c.signals.session.length > i) throw new Error('tuneBlend: the session model visited the cases in another order');
         c.candidates.forEach((j) => (mark[j] = k));
@@ -339,6 +342,34 @@ export async function tuneBlend(
     }
     const m = at20.result();
     return m.hitrate + m.mrr;
+  };
+
+  /**
+   * One weighting of an extras stage measured: HitRate@20 + MRR@20 with its standard error over the cases,
+   * and, with categories, the intent share of the top 20 over the cases that show an intent.
+   */
+  const measure = (g: number, score: (c: TuneCase, p: number) => number): Measured => {
+    let [sum, squares, share, intents] = [0, 0, 0, 0];
+    for (const c of cases) {
+      const st = score(c, 0);
+      const o = c.outside[g];
+      let above = 0;
+      for (let p = 1; p < c.candidates.length && above < K; p++) if (beats(score(c, p), c.candidates[p], st, c.target)) above++;
+      for (let m = 0; m < o.items.length && above < K && beats(o.scores[m], o.items[m], st, c.target); m++) above++;
+      const x = above < K ? 1 + 1 / (above + 1) : 0;
+      sum += x;
+      squares += x * x;
+      if (c.intent.length && parts.categories) {
+        // The top 20: the candidates and the best outside them, merged.
+        const pool = [...Array.from(c.candidates, (j, p) => ({ j, s: score(c, p) })), ...Array.from(o.items, (j, m) => ({ j, s: o.scores[m] }))];
+        pool.sort((a, b) => (beats(a.s, a.j, b.s, b.j) ? -1 : beats(b.s, b.j, a.s, a.j) ? 1 : 0));
+        const top = pool.slice(0, K);
+        share += top.filter(({ j }) => parts.categories!.of[j].some((cat) => c.intent.includes(cat))).length / top.length;
+        intents++;
+      }
+    }
+    const mean = sum / cases.length;
+    return { objective: mean, se: Math.sqrt(Math.max(0, squares / cases.length - mean * mean) / cases.length), intent: intents ? share / intents : undefined };
   };
 
   // Stage 1: the session model's weight against the neighbourhood's three.
@@ -383,9 +414,10 @@ export async function tuneBlend(
   const chosen: { add: Add; weight: number }[] = [];
   const fixed = new Float32Array(n);
   const v = new Float32Array(n);
+  const choices: BlendChoice[] = [];
   for (const { key, grid, add } of extras) {
     if (!add) continue;
-    const values = grid.slice(1);
+    const values = grid;
     await readStage((c, scores, top) => {
       fixed.fill(0);
       for (const e of chosen) e.add(c.signals, e.weight, fixed);
@@ -394,17 +426,38 @@ export async function tuneBlend(
       c.extra = Float32Array.from(c.candidates, (j) => v[j]);
       return values.map((x) => top((j) => weights.lstm * scores[j] + fixed[j] + x * v[j]));
     });
-    let pick = 0;
-    values.forEach((x, g) => {
-      const value = objective(g, (c, p) => weights.lstm * c.lstm[p] + c.votes[p] + c.fixed[p] + x * c.extra![p]);
+    const results = values.map((x, g) => {
       tried++;
-      if (value > objectiveValue) [pick, objectiveValue] = [x, value];
+      return { x, ...measure(g, (c, p) => weights.lstm * c.lstm[p] + c.votes[p] + c.fixed[p] + x * c.extra![p]) };
     });
+    // The best objective; or, where the cases show intents, the weighting within one standard error of it
+    // whose top 20 follows the intent most: a difference in accuracy the validation data cannot tell apart.
+    const best = results.reduce((a, r) => (r.objective > a.objective ? r : a));
+    const eligible = best.intent === undefined ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
+    const chosenResult = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
+    const pick = chosenResult.x;
+    objectiveValue = chosenResult.objective;
+    choices.push({ key, weight: pick, objective: chosenResult.objective, intent: chosenResult.intent, best: { weight: best.x, objective: best.objective, se: best.se, intent: best.intent } });
     weights[key] = pick;
     if (pick) {
       chosen.push({ add, weight: pick });
       for (const c of cases) c.extra!.forEach((e, p) => (c.fixed[p] += pick * e));
     }
   }
-  return { weights, objective: objectiveValue, tried };
+  return { weights, objective: objectiveValue, tried, choices };
+}
+
+interface Measured {
+  objective: number;
+  se: number;
+  intent?: number;
+}
+
+/** How an extras stage chose its weight: against the weighting of best objective, and their intent shares. */
+export interface BlendChoice {
+  key: 'long' | 'category';
+  weight: number;
+  objective: number;
+  intent?: number;
+  best: { weight: number } & Measured;
 }

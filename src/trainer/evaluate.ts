@@ -1,5 +1,5 @@
 import { countCases, type EncodedSet } from './data.js';
-import { MetricsAt, rankOf, type Metrics } from './metrics.js';
+import { IntentMeter, MetricsAt, popularityPercentiles, rankOf, topK, type Intent, type Metrics } from './metrics.js';
 
 /**
  * Scores the whole catalog for every case of a set: position i of sequence s, seeing only s[0..i-1].
@@ -35,21 +35,40 @@ export interface Evaluation {
   cases: number;
   at20: Metrics;
   at10: Metrics;
+  /** Mean popularity percentile of the top 20 (0: the least popular items, 1: the most): popularity bias. */
+  popularity: number;
+  /** How the top follows an evident intent, when the items have categories. */
+  intent?: Intent;
 }
 
 /**
- * Full-ranking evaluation: every case ranks all items; ties go to the more popular item. `step` hears the
- * cases done so far and the total, every 256 cases.
+ * Full-ranking evaluation: every case ranks all items; ties go to the more popular item. Besides accuracy,
+ * the top 20's popularity bias, and with `categories` (item j's category numbers) how it follows an
+ * evident intent. `step` hears the cases done so far and the total, every 256 cases.
  */
-export async function evaluate(scorer: Scorer, set: EncodedSet, popularity: Float32Array, step?: (done: number, total: number) => void): Promise<Evaluation> {
+export async function evaluate(
+  scorer: Scorer,
+  set: EncodedSet,
+  popularity: Float32Array,
+  step?: (done: number, total: number) => void,
+  categories?: readonly Int32Array[],
+): Promise<Evaluation> {
   const at20 = new MetricsAt(20);
   const at10 = new MetricsAt(10);
+  const percentile = popularityPercentiles(popularity);
+  const intent = categories && new IntentMeter(categories);
+  let popular = 0;
   const total = step ? countCases(set) : 0;
   await scorer.forEachCase(set, (s, i, scores) => {
     const rank = rankOf(scores, set.seqs[s][i], popularity);
     at20.add(rank);
     at10.add(rank);
+    const top = topK(scores, 20, popularity);
+    let p = 0;
+    for (const j of top) p += percentile[j];
+    popular += p / top.length;
+    intent?.add(set.seqs[s].subarray(0, i), top);
     if (step && at20.cases % 256 === 0) step(at20.cases, total);
   });
-  return { cases: at20.cases, at20: at20.result(), at10: at10.result() };
+  return { cases: at20.cases, at20: at20.result(), at10: at10.result(), popularity: popular / Math.max(1, at20.cases), ...(intent && { intent: intent.result() }) };
 }

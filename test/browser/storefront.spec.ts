@@ -38,13 +38,22 @@ test('three science-fiction clicks move science fiction up; a reload keeps it; e
   expect(await page.evaluate(async () => (await window.vitrine.ready)?.backend)).toBe('wasm');
   const original = await order(page, grid);
   expect(original).toHaveLength(48);
-  const before = await sciFiShare(page, grid);
   const rail = '[data-vitrine-list="for-you"]';
   const coldRail = await order(page, rail);
   await shot(page, info, 'home, first visit');
   const clicked = await clickThreeSciFi(page);
   expect(new Set(clicked).size).toBe(3);
-  await expect.poll(() => sciFiShare(page, grid)).toBeGreaterThan(before);
+  // Beyond the films just clicked (the model knows a film once watched is rarely watched again, and
+  // moves them down): more science fiction in the top 12 than the first visit's order had.
+  const beforeUnclicked = await page.evaluate(
+    ([ids, skip]) => {
+      const byId = new Map([...document.querySelectorAll<HTMLElement>('[data-vitrine-item]')].map((e) => [e.dataset.vitrineItem, e.dataset.vitrineCategory ?? '']));
+      const shown = (ids as string[]).slice(0, 12).filter((id) => !(skip as string[]).includes(id));
+      return shown.filter((id) => (byId.get(id) ?? '').split('|').includes('Sci-Fi')).length / shown.length;
+    },
+    [original, clicked] as const,
+  );
+  await expect.poll(() => sciFiShare(page, grid, 12, clicked)).toBeGreaterThan(beforeUnclicked);
   // The rail, beyond the films just clicked (a film once watched is rarely watched again, and the model
   // knows it): more science fiction than the first visit's rail had.
   const railBefore = await page.evaluate(
@@ -57,12 +66,12 @@ test('three science-fiction clicks move science fiction up; a reload keeps it; e
   );
   await expect.poll(() => sciFiShare(page, rail, 12, clicked)).toBeGreaterThan(railBefore);
   await shot(page, info, 'home, after three science-fiction films');
-  const after = await sciFiShare(page, grid);
+  const after = await sciFiShare(page, grid, 12, clicked);
 
   await page.reload();
   await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached({ timeout: 20_000 });
-  expect(await sciFiShare(page, grid)).toBeGreaterThanOrEqual(after - 1 / 12);
-  expect(await sciFiShare(page, grid)).toBeGreaterThan(before);
+  expect(await sciFiShare(page, grid, 12, clicked)).toBeGreaterThanOrEqual(after - 1 / 12);
+  expect(await sciFiShare(page, grid, 12, clicked)).toBeGreaterThan(beforeUnclicked);
 
   await page.getByRole('button', { name: 'Your profile' }).click();
   // The panel lists what the visitor did: the three clicks, newest first, by title.
@@ -119,4 +128,30 @@ test('the holdout arm keeps the page order, loads no engine, WASM or model, and 
   expect(api).toEqual({ arm: 'holdout', ranked: ['318', '356', '296'], recommended: [] });
   expect(fetched.filter((p) => p.endsWith('/vitrine-engine.js') || p.endsWith('.wasm') || p.startsWith('/demo/model/'))).toEqual([]);
   await shot(page, info, 'holdout arm');
+});
+
+test('a visitor’s evident intent shows: after three films of one genre, the grid’s top 12 holds more of it, and reasons explain moves up only', async ({ page }) => {
+  await home(page);
+  const original = await order(page, grid);
+  const genre = (page: Page) =>
+    page.locator(`${grid} > [data-vitrine-item]`).evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.vitrineItem!, (e as HTMLElement).dataset.vitrineCategory!.split('|')])));
+  const categories: Record<string, string[]> = await genre(page);
+  const share = (ids: string[], skip: string[]) => {
+    const shown = ids.slice(0, 12).filter((id) => !skip.includes(id));
+    return shown.filter((id) => categories[id].includes('Sci-Fi')).length / shown.length;
+  };
+  const clicked = await clickThreeSciFi(page);
+  // The page's own list, ranked with reasons from the stored profile (the three clicks).
+  const ranked = await page.evaluate(async (ids) => (await window.vitrine.ready)!.rank(ids, { explain: true }), original);
+  const ids = ranked.map((r) => r.id);
+  expect(share(ids, clicked)).toBeGreaterThan(share(original, clicked));
+  // Every reason stands on an item the history moved up, and names an item of the history.
+  const from = new Map(original.map((id, i) => [id, i]));
+  const explained = ranked.filter((r, i) => r.reason && i < from.get(r.id)!);
+  expect(ranked.filter((r, i) => r.reason && i >= from.get(r.id)!).map((r) => r.id)).toEqual([]);
+  for (const r of explained) expect(clicked).toContain(r.reason!.item);
+  // The science fiction that rose into the top 12 says why.
+  const risen = ranked.slice(0, 12).filter((r) => from.get(r.id)! >= 12 && categories[r.id].includes('Sci-Fi'));
+  expect(risen.length).toBeGreaterThan(0);
+  expect(risen.filter((r) => r.reason).length).toBeGreaterThan(0);
 });

@@ -48,10 +48,17 @@ const bare: ModelParts = { n, neighbours: parts.neighbours, session: types };
 
 test('the tuner\'s objective is the full-ranking evaluation of the blend it picks, on the cases it tuned on', async () => {
   const tuned = await tuneBlend(lstm, valid, parts, pop, 1000);
-  expect(tuned.tried).toBe(4 * 4 * 5 * 7 + 7 + 6);
+  expect(tuned.tried).toBe(4 * 4 * 5 * 7 + 8 + 7);
   const sample = sampleCases(valid, 1000);
-  const { at20 } = await evaluate(blendScorer('blend', lstm, parts, tuned.weights), sample, pop);
+  const { at20, intent } = await evaluate(blendScorer('blend', lstm, parts, tuned.weights), sample, pop, undefined, cats.of);
   expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
+  // The intent share the tuner measured for its final pick is the evaluation's, exactly; and each stage's
+  // pick is within one standard error of the best objective it saw.
+  const last = tuned.choices.at(-1)!;
+  expect(last.key).toBe('category');
+  expect(intent!.cases).toBeGreaterThan(50);
+  expect(last.intent).toBeCloseTo(intent!.at20, 9);
+  for (const c of tuned.choices) expect(c.objective).toBeGreaterThanOrEqual(c.best.objective - c.best.se);
   // Something was learned: the pull to the target and the groups both count.
   expect(tuned.weights.lstm).toBeGreaterThan(0);
   expect(tuned.objective).toBeGreaterThan(0.3);

@@ -26,3 +26,33 @@ test('rankOf breaks ties by popularity, then by row', () => {
   expect(rankOf(scores, 3, pop)).toBe(4);
   expect(rankOf(scores, 4, pop)).toBe(5);
 });
+
+test('topK is the head of the full order, ties to the more popular item and then the lower row', async () => {
+  const { topK, rankOf } = await import('../../src/trainer/metrics.js');
+  const scores = Float32Array.from([0.5, 0.9, 0.5, 0.1, 0.9, 0.5, 0.3]);
+  const pop = Float32Array.from([1, 2, 3, 1, 2, 3, 9]);
+  const top = Array.from(topK(scores, 4, pop));
+  expect(top).toEqual([1, 4, 2, 5]);
+  // The same order rankOf gives each item.
+  top.forEach((j, i) => expect(rankOf(scores, j, pop)).toBe(i + 1));
+  expect(Array.from(topK(scores, 20, pop))).toHaveLength(7);
+});
+
+test('popularity percentiles: the share of the catalog strictly less popular', async () => {
+  const { popularityPercentiles } = await import('../../src/trainer/metrics.js');
+  expect(Array.from(popularityPercentiles(Float32Array.from([5, 1, 5, 3])))).toEqual([0.5, 0, 0.5, 0.25]);
+});
+
+test('intent share: cases whose last three items share a category, and that category\'s share of the top', async () => {
+  const { IntentMeter } = await import('../../src/trainer/metrics.js');
+  // Items 0-9: category 0 for items 0-4, category 1 for 5-9; item 4 holds both.
+  const cats = Array.from({ length: 10 }, (_, j) => Int32Array.from(j === 4 ? [0, 1] : [j < 5 ? 0 : 1]));
+  const meter = new IntentMeter(cats);
+  expect(meter.shared(Int32Array.from([0, 1]))).toEqual([]); // too short
+  expect(meter.shared(Int32Array.from([5, 0, 1, 4]))).toEqual([0]);
+  expect(meter.shared(Int32Array.from([0, 6, 1]))).toEqual([]); // no common category
+  const top20 = Int32Array.from([0, 1, 5, 6, 7, 8, 9, 2, 3, 4]); // a top "20" of ten items: 0, 1, 2, 3, 4 in category 0
+  meter.add(Int32Array.from([0, 1, 2]), top20);
+  meter.add(Int32Array.from([0, 6, 1]), top20); // no intent: not counted
+  expect(meter.result()).toEqual({ cases: 1, at10: 0.5, at20: 0.5, catalog: 0.5 });
+});
