@@ -44,11 +44,11 @@ function generatedLog(clicks) {
 }
 
 const pct = (x) => (x * 100).toFixed(2);
-const NAMES = { model: 'Vitrine model (blend)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', float32: 'before export (float32)' };
+const NAMES = { model: 'Vitrine model (blend, as exported)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', float32: 'before export (float32)' };
 const table = (r, cols) =>
   [`| | ${cols.map((c) => c[0]).join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
     ...Object.keys(r.json.metrics).map((k) => `| ${NAMES[k] ?? k} | ${cols.map((c) => pct(c[1](r.json, k))).join(' | ')} |`)].join('\n');
-const trainLine = (r) => `${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
+const trainLine = (r) => `blend ${JSON.stringify(r.json.train.blend)}${r.json.train.choices?.length ? ` (${r.json.train.choices.join('; ')})` : ''}; ${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
 const sizeLine = (r) => `weights ${(r.bytes / 1024).toFixed(0)} KB for ${r.items} items (${(r.bytes / r.items).toFixed(0)} B per item, float32 would be ${(r.float32 / r.items).toFixed(0)} B), items ${(r.itemsJson / 1024).toFixed(0)} KB`;
 
 const rsc = train('rsc15', ['--events', join(data, 'rsc15-sample/train.tsv'), '--test', join(data, 'rsc15-sample/test.tsv'), '--format', 'rsc15']);
@@ -73,7 +73,7 @@ Reproduce: \`npm run bench:trainer\` (builds nothing; run \`npm run build\` firs
 
 ### rsc15-sample (train.tsv, test.tsv): ${rsc.json.cases} test cases, full ranking over ${rsc.items} items
 
-${table(rsc, [['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr], ['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg]])}
+${table(rsc, [['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr], ['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg], ['top-20 popularity percentile', (j, k) => j.popularity[k]]])}
 
 Reference baselines on this split (datasets README): POP 8.94 / 2.64, S-POP 38.13 / 26.55, item-kNN 38.56 / 17.85,
 the recency-weighted neighbourhood hybrid 66.88 / 32.86 (HitRate@20 / MRR@20). ${referenceLine(rsc)}
@@ -82,13 +82,15 @@ Training: ${trainLine(rsc)}. ${sizeLine(rsc)}.
 
 ### ml-latest-small (ratings >= 4, each user's last 20% by time held out): ${ml.json.cases} test cases over ${ml.items} items
 
-${table(ml, [['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg], ['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr]])}
+${table(ml, [['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg], ['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr], ['top-20 popularity percentile', (j, k) => j.popularity[k]], ['intent share @10', (j, k) => j.intent[k].at10], ['intent share @20', (j, k) => j.intent[k].at20]])}
+
+Intent share: over the ${ml.json.intent.model.cases} test cases whose last 3 items share a genre, that genre's share of the top 10 / 20 (the catalog's own share: ${pct(ml.json.intent.model.catalog)}%). Popularity percentile: the mean share of the catalog less popular than a top-20 item.
 
 Training: ${trainLine(ml)}. ${sizeLine(ml)}.
 
 ### tmall-sessions (train.txt, test.txt): ${tmall.json.cases} test cases, full ranking over ${tmall.items} items
 
-${table(tmall, [['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr], ['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg]])}
+${table(tmall, [['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr], ['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg], ['top-20 popularity percentile', (j, k) => j.popularity[k]]])}
 
 Reference figures on this split (datasets README, HitRate@20 / MRR@20): POP 1.97 / 0.90, S-POP 45.78 / 22.74, item-kNN 8.83 / 2.98,
 the co-occurrence + repeat hybrid 49.60 / 23.42; published SR-GNN 27.57 / 13.72, GCE-GNN 33.42 / 15.42.

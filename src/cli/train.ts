@@ -149,6 +149,9 @@ export interface MetricsJson {
     validation_cases?: number;
     /** Seconds per stage of the command, by what the progress line calls it. */
     stages?: Record<string, number>;
+    /** The blend tuned on validation, and what an intent-aware pick traded. */
+    blend?: Record<string, number | undefined>;
+    choices?: string[];
   };
 }
 
@@ -309,6 +312,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
       clicks_per_second: Math.round((trainClicks * epochs) / seconds),
       softmax: model.softmax,
       validation_cases: countCases(validSample),
+      blend: { ...tuned.weights },
+      choices,
     },
   };
   // The same files again (content-addressed: unchanged), and the manifest with the test figures.

@@ -61,7 +61,11 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', validation_cases: expect.any(Number), stages: expect.any(Object) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', validation_cases: expect.any(Number), stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array) });
+    // Beyond accuracy: each ranking's popularity bias; no intent share without item categories.
+    for (const name of ['model', 'pop', 'itemknn']) expect(first.json.popularity[name]).toBeGreaterThanOrEqual(0);
+    expect(first.json.popularity.pop).toBeGreaterThan(first.json.popularity.model);
+    expect(first.json.intent).toBeUndefined();
     expect(Object.keys(train.stages)).toEqual(expect.arrayContaining(['reading the log', 'tuning the blend on validation', 'evaluating model on the test set']));
   });
 
