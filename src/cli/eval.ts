@@ -10,7 +10,7 @@ import { startTraining } from '../trainer/tf.js';
 import { parseFlags } from './args.js';
 import { progressLine } from './progress.js';
 import { beyondTable, metricsTable } from './report.js';
-import { LOG_FLAGS, logOptions, round, roundIntent, type MetricsJson } from './train.js';
+import { LOG_FLAGS, logOptions, round, roundIntent, visitorsJson, type MetricsJson } from './train.js';
 import { UsageError } from './usage-error.js';
 
 export const EVAL_HELP = `Usage: vitrine eval --model DIR --events FILE --format F [--json]
@@ -55,21 +55,24 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   const log = await readLog(values.events, parse);
   const index = new Map(model.ids.map((id, i) => [id, i]));
   const n = model.ids.length;
-  const set: EncodedSet = { seqs: [], types: [], start: [] };
+  const set: EncodedSet = { seqs: [], types: [], start: [], ...(log.kind === 'users' && { times: [] }) };
   let dropped = 0;
   for (const s of log.sequences) {
     const rows: number[] = [];
+    const times: number[] = [];
     const types: number[] = [];
     s.items.forEach((id, i) => {
       const row = index.get(id);
       if (row === undefined) return void dropped++;
       rows.push(row);
       types.push(EVENT_TYPES.indexOf(s.types[i]));
+      times.push(s.times[i]);
     });
     if (rows.length < 2) continue;
     set.seqs.push(Int32Array.from(rows));
     set.types.push(Uint8Array.from(types));
     set.start.push(1);
+    set.times?.push(Float64Array.from(times));
   }
   if (countCases(set) === 0) throw new UsageError(`${values.events}: no sequence has two items the model knows; nothing to evaluate`);
   progress.line(`${countCases(set)} cases from ${set.seqs.length} ${log.kind}${dropped ? `; ${dropped} events of items the model does not know dropped` : ''}`);
@@ -93,6 +96,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   const at10: Record<string, Metrics> = {};
   const popularity: Record<string, number> = {};
   const intent: Record<string, Intent> = {};
+  const visitors: NonNullable<MetricsJson['visitors']> = {};
   let cases = 0;
   for (const s of scorers) {
     const e = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step, cats?.of));
@@ -100,11 +104,12 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
     at10[s.name] = e.at10;
     popularity[s.name] = round(e.popularity);
     if (e.intent) intent[s.name] = roundIntent(e.intent);
+    if (e.visitors) visitors[s.name] = visitorsJson(e);
     cases = e.cases;
   }
   session?.dispose();
   device?.dispose();
-  const summary: MetricsJson = { k: 20, cases, metrics: at20, at10, popularity, ...(cats && { intent }) };
+  const summary: MetricsJson = { k: 20, cases, metrics: at20, at10, popularity, ...(cats && { intent }), ...(set.times && { visitors }) };
   if (values.json) out(JSON.stringify(summary));
   else {
     out(`${cases} cases, full ranking over ${n} items (item-kNN uses the model's exported top neighbours)\n`);

@@ -10,7 +10,7 @@ export interface ReportData {
   at10: Record<string, Metrics>;
   history: EpochReport[];
   /** Each ranking's top-20 popularity percentile and, with categories, its intent share. */
-  beyond: { popularity: Record<string, number>; intent?: Record<string, Intent> };
+  beyond: { popularity: Record<string, number>; intent?: Record<string, Intent>; visitors?: Record<string, Record<'returning' | 'first', { cases: number; hitrate: number; mrr: number }>> };
   notes: string[];
 }
 
@@ -22,6 +22,7 @@ const NAMES: Record<string, string> = {
   spop: 'S-POP',
   itemknn: 'item-kNN',
   bprmf: 'BPR-MF',
+  longterm: 'long-term profile alone',
   float32: 'the same blend before export (float32)',
 };
 
@@ -50,7 +51,14 @@ export function beyondTable(b: ReportData['beyond']): string {
     return `| ${NAMES[name] ?? name} | ${pct(p)} |${i ? ` ${pct(i.at10)} | ${pct(i.at20)} |` : ''}`;
   });
   const note = intent ? `\n\nIntent: ${intent.cases} cases whose last ${INTENT_EVENTS} items share a category; the catalog's share in those categories is ${pct(intent.catalog)}%.` : '';
-  return `${head}\n${rows.join('\n')}${note}`;
+  return `${head}\n${rows.join('\n')}${note}${b.visitors ? `\n\n${visitorsTable(b.visitors)}` : ''}`;
+}
+
+/** Returning visitors' cases apart from first sessions', HitRate@20 / MRR@20 (%). */
+function visitorsTable(v: NonNullable<ReportData['beyond']['visitors']>): string {
+  const any = Object.values(v)[0];
+  const rows = Object.entries(v).map(([name, x]) => `| ${NAMES[name] ?? name} | ${pct(x.returning.hitrate)} / ${pct(x.returning.mrr)} | ${pct(x.first.hitrate)} / ${pct(x.first.mrr)} |`);
+  return [`| @20 (%) | returning visitors (${any.returning.cases} cases) | first sessions (${any.first.cases} cases) |`, '| --- | ---: | ---: |', ...rows].join('\n');
 }
 
 /** An SVG line chart of training loss and validation HitRate@20 per epoch. */

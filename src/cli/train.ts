@@ -17,6 +17,7 @@ import { duration, progressLine } from './progress.js';
 import { beyondTable, metricsTable, reportHtml } from './report.js';
 import { checkModelDir, checkReportFile, defaultReport } from './output-dir.js';
 import { UsageError } from './usage-error.js';
+import { HALF_LIFE_DAYS } from '../scoring/index.js';
 
 /** Test cases evaluated by default, at most: a HitRate's standard error is then under 0.16 points. */
 const EVAL_CASES = 100_000;
@@ -68,7 +69,10 @@ Training:
   --softmax S        the LSTM's output layer: full (every item), sampled (each target against ${SESSION_DEFAULTS.negatives}
                      negatives a batch drawn by popularity^${SAMPLING_POWER}, logQ-corrected) or auto (default: full
                      while a batch's logits fit in ${FULL_SOFTMAX_LIMIT / 2 ** 20}M floats, else sampled: memory bounded in the catalog)
-  --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})`;
+  --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})
+Scoring:
+  --half-life-days D days over which a long-term event loses half its weight (default ${HALF_LIFE_DAYS}); written in
+                     the model, so the browser reads histories the same way`;
 
 /** The flags that say how to read a log, shared by train and eval. */
 export const LOG_FLAGS = {
@@ -99,6 +103,7 @@ const FLAGS = {
   'learning-rate': { type: 'string' },
   softmax: { type: 'string' },
   negatives: { type: 'string' },
+  'half-life-days': { type: 'string' },
 } as const;
 
 /** Reads the log flags shared by train and eval. */
@@ -139,6 +144,8 @@ export interface MetricsJson {
   popularity: Record<string, number>;
   /** With item categories: how each ranking's top follows a session's evident intent. */
   intent?: Record<string, Intent>;
+  /** Users' histories: HitRate@20 and MRR@20 of returning visitors' cases apart from first sessions'. */
+  visitors?: Record<string, VisitorsJson>;
   train?: {
     seconds: number;
     epochs: number;
@@ -172,6 +179,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
   if (!values.events) throw new UsageError(`--events is required\n\n${TRAIN_HELP}`);
   if (!values.out) throw new UsageError(`--out is required\n\n${TRAIN_HELP}`);
   const parse = logOptions(values);
+  const halfLife = numberFlag(values['half-life-days'], 'half-life-days', HALF_LIFE_DAYS);
+  if (!(halfLife > 0)) throw new UsageError(`--half-life-days must be a positive number of days, got ${JSON.stringify(values['half-life-days'])}`);
   const recent = recentOptions(values, parse.format, parse.columns);
   const seed = intFlag(values.seed, 'seed', 1, 0);
   const options = {
@@ -243,6 +252,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // browser runs, and the same thin-history prototypes (of the training users).
   const types = { eventTypes: [...EVENT_TYPES], trainedTypes: trainedTypes(split.train), window: options.window };
   const parts: ModelParts = {
+    halfLife,
     n,
     neighbours: neighbourTable(nbTrain, EXPORT_NEIGHBOURS),
     long: { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product },
@@ -264,7 +274,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
     session: weights,
     trainedTypes: types.trainedTypes,
     neighbours: nbFull,
-    blend: tuned.weights,
+    blend: { ...tuned.weights, halfLife },
     foldIn: M,
     prototypes: prototypes(split.full, M, E, options.dim, 16, seed),
     categoryNames: catVectors?.names,
@@ -285,6 +295,9 @@ export async function train(args: string[], out: (line: string) => void): Promis
     spopScorer(n),
     itemKnnScorer(knnFull, n),
   ];
+  // Users return: the long-term profile alone (u · E over the whole history, as the browser folds it in)
+  // shows what it adds, beside BPR-MF's learned user vectors.
+  if (testSet.times && shippedParts.long) scorers.push(blendScorer('longterm', undefined, shippedParts, { lstm: 0, last: 0, decay: 0, repeat: 0, long: 1 }));
   const results: Record<string, Evaluation> = {};
   for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, testSet, popFull, step, cats?.of));
   // Users return, so their learned factors apply; sessions are new and are folded in.
@@ -306,6 +319,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
     at10: metrics((e) => e.at10),
     popularity: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, round(e.popularity)])),
     ...(cats && { intent: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, roundIntent(e.intent!)])) }),
+    ...(testSet.times && { visitors: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, visitorsJson(e)])) }),
     train: {
       seconds: round(seconds),
       epochs,
@@ -349,6 +363,12 @@ export async function train(args: string[], out: (line: string) => void): Promis
 function choiceLine(c: BlendChoice): string {
   const pts = (x: number) => (x * 100).toFixed(2);
   return `${c.key} weight ${c.weight} rather than ${c.best.weight}: validation HitRate@20 + MRR@20 ${pts(c.objective)} against ${pts(c.best.objective)} (within its standard error, ${pts(c.best.se)}), intent share of the top 20 ${pts(c.intent!)}% against ${pts(c.best.intent!)}%`;
+}
+
+type VisitorsJson = Record<'returning' | 'first', { cases: number; hitrate: number; mrr: number }>;
+export function visitorsJson(e: Evaluation): VisitorsJson {
+  const part = (p: { cases: number; at20: Metrics }) => ({ cases: p.cases, hitrate: round(p.at20.hitrate), mrr: round(p.at20.mrr) });
+  return { returning: part(e.visitors!.returning), first: part(e.visitors!.first) };
 }
 
 export const roundIntent = (i: Intent): Intent => ({ cases: i.cases, at10: round(i.at10), at20: round(i.at20), catalog: round(i.catalog) });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
 import { disposeModel, type Model } from './model.js';
-import { addTerms, byScore, diversify, keepPinned, longTermInput, readHistory, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
+import { addTerms, byScore, diversify, EVENT_WEIGHTS, keepPinned, longTermInput, readHistory, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
 /** One rank request, its options already checked and filled. */
 export interface RankRequest {
@@ -129,7 +129,7 @@ export class Engine {
    * device's part of every score: lstm · log_softmax(session) + long · (u · E).
    */
   private _signals(events: readonly NormalEvent[], now: number): Signals<string> {
-    return readHistory(events, now, this._gapMs, this._readsViews);
+    return readHistory(events, now, { gapMs: this._gapMs, views: this._readsViews, halfLife: this.model.scoring.halfLife });
   }
 
   private _queryFor(signals: Signals<string>): Query | undefined {
@@ -253,7 +253,9 @@ export class Engine {
     const m = this.model;
     // Votes go to items the model knows (a cold-start item's row is its category's).
     const votes = Array.from(rows, (row) => (row < m.n ? votesByRow.get(row) : undefined));
-    const positive = [...new Set(events.filter((e) => e.type !== 'dislike' && e.type !== 'dismiss' && e.type !== 'bounce' && m.index.has(e.id)).map((e) => e.id))];
+    // What the visitor chose: an item merely shown on screen (a view) explains nothing, unless the model learned views.
+    const chosen = (e: NormalEvent) => EVENT_WEIGHTS[e.type] > 0 && (e.type !== 'view' || this._readsViews);
+    const positive = [...new Set(events.filter((e) => chosen(e) && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
     if (positive.length > 0 && ranked.some((_, i) => !votes[i])) {
       const t = this._mostSimilar(rows, positive.map((id) => m.index.get(id)!));

@@ -123,7 +123,7 @@ export function parseManifest(json: unknown): Result<Manifest> {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category', 'halfLife'];
 
 /** The optional parts the engine reads: the session model's shape, the scoring blend, category names. */
 function checkOptional(m: Record<string, unknown>): string | undefined {
@@ -146,6 +146,8 @@ function checkOptional(m: Record<string, unknown>): string | undefined {
     if (last !== undefined && !(Number.isInteger(last) && (last as number) >= 0 && (last as number) <= 1000)) {
       return `scoring.last is ${show(last)}, expected a whole number of session items in 0..1000`;
     }
+    const halfLife = m.scoring.halfLife;
+    if (halfLife !== undefined && !((halfLife as number) > 0)) return `scoring.halfLife is ${show(halfLife)}, expected a positive number of days`;
   }
   if (m.categories !== undefined && !(Array.isArray(m.categories) && m.categories.every((c) => typeof c === 'string'))) {
     return `categories is ${show(m.categories)}, expected an array of category names`;

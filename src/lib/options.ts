@@ -18,7 +18,7 @@ const KNOWN_OPTIONS = [
 ];
 const LOAD_MODEL = ['now', 'idle', 'manual'];
 export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'category', 'halfLife'];
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
 /** Options with every default filled in. */
@@ -64,6 +64,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   for (const [k, v] of Object.entries(scoring)) {
     if (!SCORING_KEYS.includes(k)) throw new TypeError(`vitrine: unknown options.scoring.${k}; expected one of ${SCORING_KEYS.join(', ')}`);
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`vitrine: options.scoring.${k} must be a finite number, got ${show(v)}`);
+  }
+  if (scoring.halfLife !== undefined && !((scoring.halfLife as number) > 0)) {
+    throw new TypeError(`vitrine: options.scoring.halfLife must be a positive number of days, got ${show(scoring.halfLife)}`);
   }
   const sessionTimeoutMinutes = o.sessionTimeoutMinutes ?? 30;
   if (typeof sessionTimeoutMinutes !== 'number' || !(sessionTimeoutMinutes > 0)) {

@@ -48,12 +48,12 @@ export function currentSession<K>(events: readonly NormalEvent<K>[], now: number
   return positive.slice(start);
 }
 
-/** Long-term weights per item: type weight × age decay, summed over the item's events. */
-export function profileWeights<K>(events: readonly NormalEvent<K>[], now: number): Map<K, number> {
+/** Long-term weights per item: type weight × age decay (halving every `halfLife` days), summed over the item's events. */
+export function profileWeights<K>(events: readonly NormalEvent<K>[], now: number, halfLife = HALF_LIFE_DAYS): Map<K, number> {
   const weights = new Map<K, number>();
   for (const e of events) {
     const age = Math.max(0, now - e.time) / DAY;
-    const w = EVENT_WEIGHTS[e.type] * 0.5 ** (age / HALF_LIFE_DAYS);
+    const w = EVENT_WEIGHTS[e.type] * 0.5 ** (age / halfLife);
     weights.set(e.id, (weights.get(e.id) ?? 0) + w);
   }
   return weights;
@@ -71,15 +71,22 @@ export interface Signals<K> {
   against: K[];
 }
 
-export function readHistory<K>(events: readonly NormalEvent<K>[], now: number, gapMs: number, views = false): Signals<K> {
-  const negative = profileWeights(
-    events.filter((e) => isNegative(e.type)),
-    now,
-  );
+/** How a history is read: the session gap, whether views enter the session, the long-term half-life in days. */
+export interface Reading {
+  gapMs: number;
+  views?: boolean;
+  halfLife?: number;
+}
+
+export function readHistory<K>(events: readonly NormalEvent<K>[], now: number, { gapMs, views = false, halfLife = HALF_LIFE_DAYS }: Reading): Signals<K> {
   return {
     session: currentSession(events, now, gapMs, views),
-    weights: profileWeights(events, now),
-    negative,
+    weights: profileWeights(events, now, halfLife),
+    negative: profileWeights(
+      events.filter((e) => isNegative(e.type)),
+      now,
+      halfLife,
+    ),
     against: events.filter((e) => e.type === 'dislike' || e.type === 'dismiss').map((e) => e.id),
   };
 }

@@ -11,6 +11,8 @@ export interface ScoringWeights extends NeighbourhoodWeights {
   page: number;
   /** Affinity to the categories of what the visitor chose (the content-based part). */
   category: number;
+  /** Days over which a long-term event loses half its weight (HALF_LIFE_DAYS unless the model says). */
+  halfLife?: number;
 }
 
 /** How far an explicit "dislike" or "not interested" pushes the items of its categories down. */

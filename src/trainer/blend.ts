@@ -1,7 +1,7 @@
 import type { Ranked } from '../types/index.js';
 import { addTerms, byScore, longTermInput, readHistory, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
-import { sampleCases, EVENT_TYPES, type EncodedSet } from './data.js';
-import { prefixScorer, type Scorer } from './evaluate.js';
+import { sampleCases, EVENT_TYPES, SESSION_GAP, type EncodedSet } from './data.js';
+import type { Scorer } from './evaluate.js';
 import { IntentMeter, MetricsAt } from './metrics.js';
 
 // The trainer's side of the scoring core (src/scoring): a test case's prefix becomes a history, the core
@@ -47,6 +47,8 @@ export interface ModelParts {
   categories?: Categories;
   /** The session model's event types (which were trained) and window. */
   session: SessionTypes;
+  /** Days over which a long-term event loses half its weight (HALF_LIFE_DAYS by default). */
+  halfLife?: number;
 }
 
 /** Neighbour lists as the exported n×N table (ids padded with -1). */
@@ -70,6 +72,9 @@ export function trainedTypes(set: EncodedSet): string[] {
 
 const identity = (row: number) => row;
 
+/** How the browser reads a history for this model. */
+const reading = (parts: ModelParts, gapMs: number) => ({ gapMs, views: parts.session.trainedTypes?.includes('view') ?? false, halfLife: parts.halfLife });
+
 /** The item space of the core over model rows: every item is a candidate, at its own row. */
 function rowSpace(parts: ModelParts): ItemSpace<number> {
   const cats = parts.categories;
@@ -77,12 +82,14 @@ function rowSpace(parts: ModelParts): ItemSpace<number> {
 }
 
 /**
- * A case's prefix as the browser would hold it: one event per item, all in the current session (a
- * session log's cases have no gaps the trainer could see), read by the core.
+ * Case i of sequence s as the browser would hold its history: the prefix's events at their times, read
+ * at the target's time (a user's history: the current session apart from the rest); a session log's
+ * sequence has no times, and all of its prefix is the current session.
  */
-export function caseSignals(parts: ModelParts, prefix: Int32Array, types: Uint8Array): Signals<number> {
-  const events = Array.from(prefix, (id, k) => ({ id, type: EVENT_TYPES[types[k]] ?? 'click', time: 0 }));
-  return readHistory(events, 0, 1, parts.session.trainedTypes?.includes('view') ?? false);
+export function caseSignals(parts: ModelParts, set: EncodedSet, s: number, i: number): Signals<number> {
+  const [prefix, types, times] = [set.seqs[s], set.types[s], set.times?.[s]];
+  const events = Array.from(prefix.subarray(0, i), (id, k) => ({ id, type: EVENT_TYPES[types[k]] ?? 'click', time: times ? times[k] * 1000 : 0 }));
+  return readHistory(events, times ? times[i] * 1000 : 0, reading(parts, SESSION_GAP * 1000));
 }
 
 /** The user vector u = (Eᵀ r) F of a history, plus the nearest prototype's share for a thin one (as the engine does). */
@@ -150,17 +157,25 @@ export function blendScorer(name: string, lstm: Scorer | undefined, parts: Model
   const space = rowSpace(parts);
   const weights = full(w);
   const all = Int32Array.from({ length: parts.n }, (_, j) => j);
-  const score = (prefix: Int32Array, types: Uint8Array, logProbs: Float32Array | undefined) => {
-    const signals = caseSignals(parts, prefix, types);
+  const score = (set: EncodedSet, s: number, i: number, logProbs: Float32Array | undefined) => {
+    const signals = caseSignals(parts, set, s, i);
     deviceScores(parts, weights, signals, identity, logProbs, out);
     addTerms(out, all, identity, signals, space, weights, 0);
   };
-  if (!lstm) return prefixScorer(name, parts.n, (prefix, types, o) => (score(prefix, types, undefined), o.set(out)));
+  if (!lstm) {
+    return {
+      name,
+      forEachCase: (set, visit) =>
+        set.seqs.forEach((seq, s) => {
+          for (let i = Math.max(1, set.start[s]); i < seq.length; i++) (score(set, s, i, undefined), visit(s, i, out));
+        }),
+    };
+  }
   return {
     name,
     forEachCase: (set, visit) =>
       lstm.forEachCase(set, (s, i, scores) => {
-        score(set.seqs[s].subarray(0, i), set.types[s].subarray(0, i), scores);
+        score(set, s, i, scores);
         visit(s, i, out);
       }),
   };
@@ -184,7 +199,7 @@ export async function rankHistory(
 ): Promise<Ranked[]> {
   const index = new Map(ids.map((id, row) => [id, row]));
   const rowOf = (id: string) => index.get(id);
-  const signals = readHistory(events, now, gapMs, parts.session.trainedTypes?.includes('view') ?? false);
+  const signals = readHistory(events, now, { ...reading(parts, gapMs), halfLife: w.halfLife ?? parts.halfLife });
   const input = sessionInput(signals.session, rowOf, parts.session);
   const logProbs = session && input.rows.length ? await session.logProbs(input.rows, input.types) : undefined;
   const device = new Float32Array(parts.n);
@@ -304,7 +319,7 @@ export async function tuneBlend(
     await lstm.forEachCase(sample, (s, i, scores) => {
       let c = cases[k];
       if (!c) {
-        const signals = caseSignals(parts, sample.seqs[s].subarray(0, i), sample.types[s].subarray(0, i));
+        const signals = caseSignals(parts, sample, s, i);
         const session = Int32Array.from(signals.session, (e) => e.id);
         const target = sample.seqs[s][i];
         const list: number[] = [];

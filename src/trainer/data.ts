@@ -113,6 +113,27 @@ export interface EncodedSet {
   types: Uint8Array[];
   /** A sample's sequence s is sequence origin[s] of the set it came from (user factors are looked up by it). */
   origin?: number[];
+  /**
+   * Event times in seconds, for users' histories: a case then sees its history as the browser would,
+   * the current session apart from the rest (sessionStart). A session log's sequences have none: each
+   * is one session.
+   */
+  times?: Float64Array[];
+}
+
+/** A gap longer than this (seconds) ends a session: the browser's default `sessionTimeoutMinutes`, 30. */
+export const SESSION_GAP = 1800;
+
+/**
+ * Where the current session of case i begins in `times` (event i is the one to predict, at its time):
+ * the first of the trailing events before i with no gap over SESSION_GAP, the last within SESSION_GAP of
+ * event i. i itself when the session is over (an empty session), 0 when it spans the whole prefix.
+ */
+export function sessionStart(times: Float64Array, i: number): number {
+  if (i === 0 || times[i] - times[i - 1] > SESSION_GAP) return i;
+  let k = i - 1;
+  while (k > 0 && times[k] - times[k - 1] <= SESSION_GAP) k--;
+  return k;
 }
 
 export function countCases(set: EncodedSet): number {
@@ -129,13 +150,14 @@ export function sampleCases(set: EncodedSet, max: number): EncodedSet {
   const total = countCases(set);
   if (total <= max) return set;
   const every = Math.ceil(total / max);
-  const out: EncodedSet = { seqs: [], types: [], start: [], origin: [] };
+  const out: EncodedSet = { seqs: [], types: [], start: [], origin: [], ...(set.times && { times: [] }) };
   let k = 0;
   set.seqs.forEach((seq, s) => {
     for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
       if (k++ % every !== 0) continue;
       out.seqs.push(seq.subarray(0, i + 1));
       out.types.push(set.types[s].subarray(0, i + 1));
+      out.times?.push(set.times![s].subarray(0, i + 1));
       out.start.push(i);
       out.origin!.push(set.origin?.[s] ?? s);
     }

@@ -1,4 +1,4 @@
-import { countCases, type EncodedSet } from './data.js';
+import { countCases, sessionStart, type EncodedSet } from './data.js';
 import { IntentMeter, MetricsAt, popularityPercentiles, rankOf, topK, type Intent, type Metrics } from './metrics.js';
 
 /**
@@ -39,6 +39,11 @@ export interface Evaluation {
   popularity: number;
   /** How the top follows an evident intent, when the items have categories. */
   intent?: Intent;
+  /**
+   * For users' histories (times known): the cases of returning visitors (events before the current
+   * session) apart from those whose whole history is the current session.
+   */
+  visitors?: { returning: { cases: number; at20: Metrics }; first: { cases: number; at20: Metrics } };
 }
 
 /**
@@ -58,11 +63,13 @@ export async function evaluate(
   const percentile = popularityPercentiles(popularity);
   const intent = categories && new IntentMeter(categories);
   let popular = 0;
+  const [returning, first] = [new MetricsAt(20), new MetricsAt(20)];
   const total = step ? countCases(set) : 0;
   await scorer.forEachCase(set, (s, i, scores) => {
     const rank = rankOf(scores, set.seqs[s][i], popularity);
     at20.add(rank);
     at10.add(rank);
+    if (set.times) (sessionStart(set.times[s], i) > 0 ? returning : first).add(rank);
     const top = topK(scores, 20, popularity);
     let p = 0;
     for (const j of top) p += percentile[j];
@@ -70,5 +77,12 @@ export async function evaluate(
     intent?.add(set.seqs[s].subarray(0, i), top);
     if (step && at20.cases % 256 === 0) step(at20.cases, total);
   });
-  return { cases: at20.cases, at20: at20.result(), at10: at10.result(), popularity: popular / Math.max(1, at20.cases), ...(intent && { intent: intent.result() }) };
+  return {
+    cases: at20.cases,
+    at20: at20.result(),
+    at10: at10.result(),
+    popularity: popular / Math.max(1, at20.cases),
+    ...(intent && { intent: intent.result() }),
+    ...(set.times && { visitors: { returning: { cases: returning.cases, at20: returning.result() }, first: { cases: first.cases, at20: first.result() } } }),
+  };
 }

@@ -52,6 +52,7 @@ export interface LoadedModel {
 /** The parts of a loaded trained model the scoring core ranks with (blendScorer), E u on `product` when given. */
 export function modelParts(m: LoadedModel, product?: (u: Float32Array) => Float32Array, categories?: ModelParts['categories']): ModelParts {
   return {
+    halfLife: m.blend?.halfLife,
     n: m.ids.length,
     neighbours: m.neighbourTable ?? { ids: new Int32Array(0), weights: new Float32Array(0), top: 0 },
     long: m.foldIn && { E: m.itemEmbeddings, M: m.foldIn, d: m.dim, prototypes: m.prototypes, product },

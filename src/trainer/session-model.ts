@@ -1,4 +1,4 @@
-import type { EncodedSet } from './data.js';
+import { sessionStart, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { seededRandom, shuffle } from './random.js';
 import { tf } from './tf.js';
@@ -458,11 +458,18 @@ export class SessionModel {
     return {
       name: 'lstm',
       forEachCase: async (set, visit) => {
-        // Group cases by window length so a batch needs no padding.
+        // Group cases by window length so a batch needs no padding. With times (a user's history), the
+        // model reads the current session only, as in the browser; a case whose session is over reads
+        // nothing, and scores every item 0 (ties: popularity).
         const byLength = new Map<number, [number, number][]>();
+        const none = new Float32Array(this.itemCount);
         set.seqs.forEach((seq, s) => {
           for (let i = Math.max(1, set.start[s]); i < seq.length; i++) {
-            const len = Math.min(i, o.window);
+            const len = Math.min(i - (set.times ? sessionStart(set.times[s], i) : 0), o.window);
+            if (len === 0) {
+              visit(s, i, none);
+              continue;
+            }
             let list = byLength.get(len);
             if (!list) byLength.set(len, (list = []));
             list.push([s, i]);

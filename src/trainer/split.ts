@@ -28,14 +28,18 @@ const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replac
  */
 export function splitByTime(log: Log, testLog?: Log): Split {
   const vocab = new Vocabulary();
+  // Users' histories keep their times (a case then reads its current session apart); sessions need none.
+  const users = log.kind === 'users';
   const encode = (s: Sequence, end = s.items.length) => ({
     items: Int32Array.from(s.items.slice(0, end), (id) => vocab.add(id)),
     types: Uint8Array.from(s.types.slice(0, end), (t) => EVENT_TYPES.indexOf(t)),
+    times: Float64Array.from(s.times.slice(0, end)),
   });
-  const set = (parts: { items: Int32Array; types: Uint8Array; start: number }[]): EncodedSet => ({
+  const set = (parts: { items: Int32Array; types: Uint8Array; times: Float64Array; start: number }[]): EncodedSet => ({
     seqs: parts.map((p) => p.items),
     types: parts.map((p) => p.types),
     start: parts.map((p) => p.start),
+    ...(users && { times: parts.map((p) => p.times) }),
   });
   const lines: string[] = [];
   let train: EncodedSet, valid: EncodedSet, full: EncodedSet;
@@ -81,10 +85,11 @@ export function splitByTime(log: Log, testLog?: Log): Split {
 
   // Test items the model never saw cannot be ranked: an error in a given test file, dropped from a cut one.
   let dropped = 0;
-  const test: EncodedSet = { seqs: [], types: [], start: [] };
+  const test: EncodedSet = { seqs: [], types: [], start: [], ...((testLog ?? log).kind === 'users' && { times: [] }) };
   testParts.forEach((s, k) => {
     const rows: number[] = [];
     const types: number[] = [];
+    const times: number[] = [];
     let start = testStarts[k];
     s.items.forEach((id, i) => {
       const row = vocab.get(id);
@@ -96,10 +101,12 @@ export function splitByTime(log: Log, testLog?: Log): Split {
       }
       rows.push(row);
       types.push(EVENT_TYPES.indexOf(s.types[i]));
+      times.push(s.times[i]);
     });
     // Kept even when too short to hold a case, so test sequence s stays user s of train and full.
     test.seqs.push(Int32Array.from(rows));
     test.types.push(Uint8Array.from(types));
+    test.times?.push(Float64Array.from(times));
     test.start.push(Math.max(1, start));
   });
   if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${basename(testLog.file)}`);

@@ -33,12 +33,13 @@ export interface VitrineOptions {
   /**
    * Overrides of the model's scoring weights (docs/model-format.md, Scoring): `lstm` (session model),
    * `last`, `decay` and `repeat` (the session's neighbourhood), `long` (long-term profile) and `page` (the
-   * page's own order) and `category` (affinity to the categories of what the visitor chose). The trainer
-   * tunes all but `page` (default 0.05); a model without tuned weights uses `long` 0.05 beside a session
-   * model and 1 without, and `category` 0.
+   * page's own order), `category` (affinity to the categories of what the visitor chose) and `halfLife`
+   * (days over which a long-term event loses half its weight; the model's, else 14). The trainer tunes all
+   * but `page` (default 0.05) and `halfLife`; a model without tuned weights uses `long` 0.05 beside a
+   * session model and 1 without, and `category` 0.
    * @default {}
    */
-  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'long' | 'page' | 'category', number>>;
+  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'long' | 'page' | 'category' | 'halfLife', number>>;
   /**
    * A session ends after this many minutes without an event; the session model reads the current session.
    * @default 30

@@ -83,7 +83,7 @@ test('each weighting tried is scored exactly: a blend the grid holds, evaluated 
 test('the long-term scores on tfjs are the plain loop\'s', async () => {
   await startTraining();
   const device = embeddingProduct(E, d);
-  const signals = caseSignals(parts, Int32Array.from([3, 17, 250]), Uint8Array.from([1, 1, 1]));
+  const signals = caseSignals(parts, { seqs: [Int32Array.from([3, 17, 250, 0])], types: [Uint8Array.from([1, 1, 1, 1])], start: [3] }, 0, 3);
   const [loop, product] = [new Float32Array(n), new Float32Array(n)];
   addLongTerm(longTerm, signals, 0.5, loop);
   addLongTerm({ ...longTerm, product: device.product }, signals, 0.5, product);

@@ -56,3 +56,21 @@ test('intent share: cases whose last three items share a category, and that cate
   meter.add(Int32Array.from([0, 6, 1]), top20); // no intent: not counted
   expect(meter.result()).toEqual({ cases: 1, at10: 0.5, at20: 0.5, catalog: 0.5 });
 });
+
+test('a user’s history splits into sessions at 30-minute gaps, and evaluation reports returning visitors apart', async () => {
+  const { sessionStart } = await import('../../src/trainer/data.js');
+  const { evaluate } = await import('../../src/trainer/evaluate.js');
+  const { popScorer } = await import('../../src/trainer/baselines.js');
+  const MIN = 60;
+  // Events at 0, 10 min, 2 h, 2 h 5 min, 3 days: sessions [0, 1], [2, 3], [4].
+  const times = Float64Array.from([0, 10 * MIN, 120 * MIN, 125 * MIN, 3 * 1440 * MIN]);
+  expect([1, 2, 3, 4].map((i) => sessionStart(times, i))).toEqual([0, 2, 2, 4]);
+  // Case 1 sees only its own session's events (a first session); cases 2 to 4 have history before theirs.
+  const set = { seqs: [Int32Array.from([0, 1, 2, 3, 0])], types: [new Uint8Array(5).fill(1)], start: [1], times: [times] };
+  const e = await evaluate(popScorer(Float32Array.from([4, 3, 2, 1])), set, Float32Array.from([4, 3, 2, 1]));
+  expect(e.visitors!.first.cases).toBe(1);
+  expect(e.visitors!.returning.cases).toBe(3);
+  // POP ranks item 1 2nd (first session: MRR 1/2), items 2, 3, 0 3rd, 4th, 1st.
+  expect(e.visitors!.first.at20.mrr).toBeCloseTo(1 / 2, 9);
+  expect(e.visitors!.returning.at20.mrr).toBeCloseTo((1 / 3 + 1 / 4 + 1) / 3, 9);
+});

@@ -16,6 +16,7 @@ describe('resolveOptions', () => {
     [{ model: '/m/', modle: 'x' }, /unknown option "modle"; expected one of model, backend/],
     [{ model: '/m/', scoring: { lstn: 1 } }, /unknown options\.scoring\.lstn; expected one of lstm, last, decay, repeat, long, page, category/],
     [{ model: '/m/', scoring: { page: '1' } }, /options\.scoring\.page must be a finite number, got "1"/],
+    [{ model: '/m/', scoring: { halfLife: 0 } }, /options\.scoring\.halfLife must be a positive number of days, got 0/],
     [{ model: '/m/', sessionTimeoutMinutes: 0 }, /sessionTimeoutMinutes must be a positive number, got 0/],
     [{ model: '/m/', consent: 'yes' }, /options\.consent must be one of 'granted', 'denied', 'pending', got "yes"/],
     [{ model: '/m/', maxEvents: 0.5 }, /options\.maxEvents must be a whole number in 1\.\.100000, got 0\.5/],

@@ -104,7 +104,7 @@ test('category affinity: the share of the visitorâ€™s weight in each candidateâ€
   const scores = new Float32Array(4);
   const ids = ['a', 'b', 'c', 'd'];
   const space = { rowOf: () => undefined, idOf: () => '', categoriesOf: (id: string) => cats[id] };
-  addTerms(scores, ids, (id) => ids.indexOf(id), readHistory(normalise(['a', 'b'], 0), 0, 1), space, W, 0);
+  addTerms(scores, ids, (id) => ids.indexOf(id), readHistory(normalise(['a', 'b'], 0), 0, { gapMs: 1 }), space, W, 0);
   expect(Array.from(scores).map((x) => +x.toFixed(5))).toEqual([+(4 / 3).toFixed(5), 1, 0, 0]);
 });
 
@@ -113,7 +113,7 @@ test('a dislike or dismissal pushes down the items of its categories, and the it
   const ids = ['h2', 'mix', 'c', 'unknown', 'bad'];
   const scores = new Float32Array(ids.length);
   const space = { rowOf: () => undefined, idOf: () => '', categoriesOf: (id: string) => cats[id] };
-  const history = readHistory(normalise([{ id: 'bad', type: 'dismiss' }, { id: 'c', type: 'click' }], 0), 0, 1);
+  const history = readHistory(normalise([{ id: 'bad', type: 'dismiss' }, { id: 'c', type: 'click' }], 0), 0, { gapMs: 1 });
   addTerms(scores, ids, (id) => ids.indexOf(id), history, space, { ...W, category: 0 }, 0);
   expect(Array.from(scores).map((x) => +x.toFixed(4))).toEqual([-0.3, -0.15, 0, 0, -2.3]);
 });
