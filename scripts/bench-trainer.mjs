@@ -1,6 +1,6 @@
 // Trainer benchmarks: trains on the shared datasets and on a generated 1M-click log, and writes the
 // figures into docs/benchmarks.md between the trainer markers. Needs ../shared/datasets (not shipped).
-// Usage: npm run bench:trainer   (about 25 minutes on 2 cores)
+// Usage: npm run bench:trainer   (about 35 minutes on 2 cores)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,15 +44,23 @@ function generatedLog(clicks) {
 }
 
 const pct = (x) => (x * 100).toFixed(2);
-const NAMES = { model: 'Vitrine model (blend, as exported)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', float32: 'before export (float32)' };
+const NAMES = { model: 'Vitrine model (blend, as exported)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', longterm: 'long-term profile alone', float32: 'before export (float32)' };
 const table = (r, cols) =>
   [`| | ${cols.map((c) => c[0]).join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
     ...Object.keys(r.json.metrics).map((k) => `| ${NAMES[k] ?? k} | ${cols.map((c) => pct(c[1](r.json, k))).join(' | ')} |`)].join('\n');
+const visit = (r, k) => `${pct(r.json.visitors[k].returning.hitrate)} / ${pct(r.json.visitors[k].returning.mrr)}`;
+const visitorsTable = (r) => {
+  const v = r.json.visitors;
+  return [`| | returning visitors (${v.model.returning.cases} cases) | first sessions (${v.model.first.cases} cases) |`, '| --- | ---: | ---: |',
+    ...Object.keys(v).map((k) => `| ${NAMES[k] ?? k} | ${visit(r, k)} | ${pct(v[k].first.hitrate)} / ${pct(v[k].first.mrr)} |`)].join('\n');
+};
 const trainLine = (r) => `blend ${JSON.stringify(r.json.train.blend)}${r.json.train.choices?.length ? ` (${r.json.train.choices.join('; ')})` : ''}; ${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
 const sizeLine = (r) => `weights ${(r.bytes / 1024).toFixed(0)} KB for ${r.items} items (${(r.bytes / r.items).toFixed(0)} B per item, float32 would be ${(r.float32 / r.items).toFixed(0)} B), items ${(r.itemsJson / 1024).toFixed(0)} KB`;
 
 const rsc = train('rsc15', ['--events', join(data, 'rsc15-sample/train.tsv'), '--test', join(data, 'rsc15-sample/test.tsv'), '--format', 'rsc15']);
 const ml = train('ml', ['--events', join(data, 'ml-latest-small/ratings.csv'), '--items', join(data, 'ml-latest-small/movies.csv'), '--format', 'movielens']);
+// The long-term half-life (days), measured on MovieLens's returning visitors: the default 14 against 1 and none.
+const mlHalfLife = [1, 100000].map((days) => ({ days, r: train(`ml-half-life-${days}`, ['--events', join(data, 'ml-latest-small/ratings.csv'), '--items', join(data, 'ml-latest-small/movies.csv'), '--format', 'movielens', '--half-life-days', String(days)]) }));
 const tmall = train('tmall', ['--events', join(data, 'tmall-sessions/train.txt'), '--test', join(data, 'tmall-sessions/test.txt'), '--format', 'sessions']);
 writeFileSync(join(work, 'million.txt'), generatedLog(1_000_000));
 const million = train('million', ['--events', join(work, 'million.txt'), '--format', 'sessions', '--epochs', '1']);
@@ -85,6 +93,17 @@ Training: ${trainLine(rsc)}. ${sizeLine(rsc)}.
 ${table(ml, [['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => j.at10[k].ndcg], ['HitRate@20', (j, k) => j.metrics[k].hitrate], ['MRR@20', (j, k) => j.metrics[k].mrr], ['top-20 popularity percentile', (j, k) => j.popularity[k]], ['intent share @10', (j, k) => j.intent[k].at10], ['intent share @20', (j, k) => j.intent[k].at20]])}
 
 Intent share: over the ${ml.json.intent.model.cases} test cases whose last 3 items share a genre, that genre's share of the top 10 / 20 (the catalog's own share: ${pct(ml.json.intent.model.catalog)}%). Popularity percentile: the mean share of the catalog less popular than a top-20 item.
+
+Returning visitors (cases whose user has events before the current session, the browser's 30-minute
+gap) apart from first sessions, HitRate@20 / MRR@20 (%):
+
+${visitorsTable(ml)}
+
+The long-term half-life, the same command with \`--half-life-days\` (HitRate@20 / MRR@20 of returning visitors' cases, %):
+
+| half-life | long-term profile alone | Vitrine model (blend) | blend tuned |
+| --- | ---: | ---: | --- |
+${[{ days: 14, r: ml }, ...mlHalfLife].map(({ days, r }) => `| ${days === 100000 ? 'none (100,000 days)' : `${days} days`} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
 
 Training: ${trainLine(ml)}. ${sizeLine(ml)}.
 
