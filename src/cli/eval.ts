@@ -1,8 +1,7 @@
 import { itemKnnScorer, popScorer, spopScorer } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, neighbourhoodScorer } from '../trainer/blend.js';
 import { EVENT_TYPES, countCases, type EncodedSet } from '../trainer/data.js';
-import { evaluate, prefixScorer, type Scorer } from '../trainer/evaluate.js';
-import type { Intent, Metrics } from '../trainer/metrics.js';
+import { evaluate, prefixScorer, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import { loadModel, modelParts } from '../trainer/model-io.js';
 import { FORMATS, readLog } from '../trainer/parse.js';
 import { embeddingProduct, SessionModel } from '../trainer/session-model.js';
@@ -10,7 +9,7 @@ import { startTraining } from '../trainer/tf.js';
 import { parseFlags } from './args.js';
 import { progressLine } from './progress.js';
 import { beyondTable, metricsTable } from './report.js';
-import { LOG_FLAGS, logOptions, round, roundIntent, visitorsJson, type MetricsJson } from './train.js';
+import { LOG_FLAGS, logOptions, resultsJson, type MetricsJson } from './train.js';
 import { UsageError } from './usage-error.js';
 
 export const EVAL_HELP = `Usage: vitrine eval --model DIR --events FILE --format F [--json]
@@ -92,30 +91,17 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   }
   scorers.push(popScorer(pop), spopScorer(n));
   if (model.neighbours) scorers.push(itemKnnScorer(model.neighbours, n));
-  const at20: Record<string, Metrics> = {};
-  const at10: Record<string, Metrics> = {};
-  const popularity: Record<string, number> = {};
-  const intent: Record<string, Intent> = {};
-  const visitors: NonNullable<MetricsJson['visitors']> = {};
-  let cases = 0;
-  for (const s of scorers) {
-    const e = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step, cats?.of));
-    at20[s.name] = e.at20;
-    at10[s.name] = e.at10;
-    popularity[s.name] = round(e.popularity);
-    if (e.intent) intent[s.name] = roundIntent(e.intent);
-    if (e.visitors) visitors[s.name] = visitorsJson(e);
-    cases = e.cases;
-  }
+  const results: Record<string, Evaluation> = {};
+  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step, cats?.of));
   session?.dispose();
   device?.dispose();
-  const summary: MetricsJson = { k: 20, cases, metrics: at20, at10, popularity, ...(cats && { intent }), ...(set.times && { visitors }) };
+  const summary: MetricsJson = resultsJson(results);
   if (values.json) out(JSON.stringify(summary));
   else {
-    out(`${cases} cases, full ranking over ${n} items (item-kNN uses the model's exported top neighbours)\n`);
-    out(metricsTable(at20, 20));
+    out(`${summary.cases} cases, full ranking over ${n} items (item-kNN uses the model's exported top neighbours)\n`);
+    out(metricsTable(summary.metrics, 20));
     out('');
-    out(metricsTable(at10, 10));
+    out(metricsTable(summary.at10, 10));
     out('');
     out(beyondTable(summary));
   }

@@ -311,15 +311,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
   device.dispose();
   model.dispose();
 
-  const metrics = (pick: (e: Evaluation) => Metrics) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
   const summary: MetricsJson = {
-    k: 20,
-    cases: results.model.cases,
-    metrics: metrics((e) => e.at20),
-    at10: metrics((e) => e.at10),
-    popularity: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, round(e.popularity)])),
-    ...(cats && { intent: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, roundIntent(e.intent!)])) }),
-    ...(testSet.times && { visitors: Object.fromEntries(Object.entries(results).map(([k, e]) => [k, visitorsJson(e)])) }),
+    ...resultsJson(results),
     train: {
       seconds: round(seconds),
       epochs,
@@ -366,12 +359,22 @@ function choiceLine(c: BlendChoice): string {
 }
 
 type VisitorsJson = Record<'returning' | 'first', { cases: number; hitrate: number; mrr: number }>;
-export function visitorsJson(e: Evaluation): VisitorsJson {
-  const part = (p: { cases: number; at20: Metrics }) => ({ cases: p.cases, hitrate: round(p.at20.hitrate), mrr: round(p.at20.mrr) });
-  return { returning: part(e.visitors!.returning), first: part(e.visitors!.first) };
-}
 
-export const roundIntent = (i: Intent): Intent => ({ cases: i.cases, at10: round(i.at10), at20: round(i.at20), catalog: round(i.catalog) });
+/** The JSON of evaluations by ranking name (train and eval print the same shape): accuracy, popularity, intent, visitors. */
+export function resultsJson(results: Record<string, Evaluation>): Omit<MetricsJson, 'train'> {
+  const each = <T>(pick: (e: Evaluation) => T) => Object.fromEntries(Object.entries(results).map(([k, e]) => [k, pick(e)]));
+  const first = Object.values(results)[0];
+  const part = (p: { cases: number; at20: Metrics }) => ({ cases: p.cases, hitrate: round(p.at20.hitrate), mrr: round(p.at20.mrr) });
+  return {
+    k: 20,
+    cases: first.cases,
+    metrics: each((e) => e.at20),
+    at10: each((e) => e.at10),
+    popularity: each((e) => round(e.popularity)),
+    ...(first.intent && { intent: each((e) => ({ cases: e.intent!.cases, at10: round(e.intent!.at10), at20: round(e.intent!.at20), catalog: round(e.intent!.catalog) })) }),
+    ...(first.visitors && { visitors: each((e): VisitorsJson => ({ returning: part(e.visitors!.returning), first: part(e.visitors!.first) })) }),
+  };
+}
 export const round = (x: number) => Math.round(x * 1e4) / 1e4;
 function roundAll(at: Record<string, Metrics>) {
   return Object.fromEntries(Object.entries(at).map(([k, m]) => [k, Object.fromEntries(Object.entries(m).map(([f, v]) => [f, round(v)]))]));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
 import { disposeModel, type Model } from './model.js';
-import { addTerms, byScore, diversify, EVENT_WEIGHTS, keepPinned, longTermInput, readHistory, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
+import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, positionsOf, readHistory, readsViews, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
 /** One rank request, its options already checked and filled. */
 export interface RankRequest {
@@ -56,12 +56,6 @@ export class Engine {
    * there, and the few shaders that needs are compiled at start-up.
    */
   private readonly _bucketed = tf.getBackend() === 'webgl';
-
-  /** Views enter the session only for a session model that trained on them. */
-  private get _readsViews(): boolean {
-    const types = this.model.session?.trainedTypes;
-    return Boolean(types?.includes('view'));
-  }
 
   private _padded(rows: Int32Array): Int32Array {
     if (!this._bucketed) return rows;
@@ -129,7 +123,7 @@ export class Engine {
    * device's part of every score: lstm · log_softmax(session) + long · (u · E).
    */
   private _signals(events: readonly NormalEvent[], now: number): Signals<string> {
-    return readHistory(events, now, { gapMs: this._gapMs, views: this._readsViews, halfLife: this.model.scoring.halfLife });
+    return readHistory(events, now, { gapMs: this._gapMs, views: readsViews(this.model.session), halfLife: this.model.scoring.halfLife });
   }
 
   private _queryFor(signals: Signals<string>): Query | undefined {
@@ -228,8 +222,7 @@ export class Engine {
       for (let i = 0; i < scores.length; i++) scores[i] = values[i];
     }
     const categoriesOf = (id: string) => req.categories.get(id) ?? (m.index.has(id) ? m.categories?.[m.index.get(id)!] : undefined);
-    const positions = new Map<string, number[]>();
-    ids.forEach((id, i) => positions.get(id)?.push(i) ?? positions.set(id, [i]));
+    const positions = positionsOf(ids);
     const space = { rowOf: (id: string) => m.index.get(id), idOf: (row: number) => m.ids[row], categoriesOf, neighbours: m.neighbours };
     const votes = addTerms(scores, ids, (id) => positions.get(id), signals, space, w, req.page ?? w.page);
 
@@ -240,11 +233,7 @@ export class Engine {
     ranked = keepPinned(ids, ranked, req.pinned);
     // On a page list, a reason explains a move up: an item the history left in place or pushed down keeps
     // none ("because you viewed X" on an item shown lower than the shop put it would be false).
-    if (req.explain && req.page === undefined) {
-      const at = new Map<string, number>();
-      ids.forEach((id, i) => at.has(id) || at.set(id, i));
-      ranked.forEach((r, i) => i >= at.get(r.id)! && delete r.reason);
-    }
+    if (req.explain && req.page === undefined) ranked.forEach((r, i) => i >= positions.get(r.id)![0] && delete r.reason);
     return ranked;
   }
 
@@ -254,8 +243,8 @@ export class Engine {
     // Votes go to items the model knows (a cold-start item's row is its category's).
     const votes = Array.from(rows, (row) => (row < m.n ? votesByRow.get(row) : undefined));
     // What the visitor chose: an item merely shown on screen (a view) explains nothing, unless the model learned views.
-    const chosen = (e: NormalEvent) => EVENT_WEIGHTS[e.type] > 0 && (e.type !== 'view' || this._readsViews);
-    const positive = [...new Set(events.filter((e) => chosen(e) && m.index.has(e.id)).map((e) => e.id))];
+    const views = readsViews(m.session);
+    const positive = [...new Set(events.filter((e) => isChoice(e.type, views) && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
     if (positive.length > 0 && ranked.some((_, i) => !votes[i])) {
       const t = this._mostSimilar(rows, positive.map((id) => m.index.get(id)!));

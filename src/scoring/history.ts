@@ -34,6 +34,12 @@ const DAY = 86_400_000;
 
 const isNegative = (type: EventType | 'bounce') => EVENT_WEIGHTS[type] < 0;
 
+/** What the visitor chose (the session and reasons read it): a positive event, a view only when `views`. */
+export const isChoice = (type: EventType | 'bounce', views: boolean) => !isNegative(type) && (views || type !== 'view');
+
+/** Views enter the session only for a session model that trained on them. */
+export const readsViews = (types: { trainedTypes?: readonly string[] } | undefined) => types?.trainedTypes?.includes('view') ?? false;
+
 /**
  * The current session: the trailing positive events with no gap longer than `gapMs` between them, the last
  * one within `gapMs` of now. Views enter it only when the session model learned what a view means
@@ -41,7 +47,7 @@ const isNegative = (type: EventType | 'bounce') => EVENT_WEIGHTS[type] < 0;
  * long-term profile only. A clock that went backwards (a later event with an earlier time) is not a gap.
  */
 export function currentSession<K>(events: readonly NormalEvent<K>[], now: number, gapMs: number, views = false): NormalEvent<K>[] {
-  const positive = events.filter((e) => !isNegative(e.type) && (views || e.type !== 'view'));
+  const positive = events.filter((e) => isChoice(e.type, views));
   if (positive.length === 0 || now - Math.max(...positive.map((e) => e.time)) > gapMs) return [];
   let start = positive.length - 1;
   while (start > 0 && positive[start].time - positive[start - 1].time <= gapMs) start--;

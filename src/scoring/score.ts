@@ -30,6 +30,13 @@ export interface ItemSpace<K> {
 /** Where an item sits among the candidates: one position, several (a list may repeat an id), or none. */
 export type Positions<K> = (id: K) => number | readonly number[] | undefined;
 
+/** Each id's positions in a list, in order. */
+export function positionsOf<K>(ids: readonly K[]): Map<K, number[]> {
+  const at = new Map<K, number[]>();
+  ids.forEach((id, i) => at.get(id)?.push(i) ?? at.set(id, [i]));
+  return at;
+}
+
 /**
  * Adds every term computed on the CPU to `scores`, which holds each candidate's device part (the session
  * model's weighted log-probability and the long-term profile's u · E) or zeros:

@@ -1,8 +1,9 @@
 import type { Ranked } from '../types/index.js';
-import { addTerms, byScore, longTermInput, readHistory, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
+import { addTerms, byScore, longTermInput, positionsOf, readHistory, readsViews, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
 import { sampleCases, EVENT_TYPES, SESSION_GAP, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
-import { IntentMeter, MetricsAt } from './metrics.js';
+import { IntentMeter } from './metrics.js';
+import { foldIn } from './profile-space.js';
 
 // The trainer's side of the scoring core (src/scoring): a test case's prefix becomes a history, the core
 // reads it and adds its terms, exactly as the browser does; the device part (the session model's
@@ -73,7 +74,7 @@ export function trainedTypes(set: EncodedSet): string[] {
 const identity = (row: number) => row;
 
 /** How the browser reads a history for this model. */
-const reading = (parts: ModelParts, gapMs: number) => ({ gapMs, views: parts.session.trainedTypes?.includes('view') ?? false, halfLife: parts.halfLife });
+const reading = (parts: ModelParts, gapMs: number) => ({ gapMs, views: readsViews(parts.session), halfLife: parts.halfLife });
 
 /** The item space of the core over model rows: every item is a candidate, at its own row. */
 function rowSpace(parts: ModelParts): ItemSpace<number> {
@@ -96,13 +97,8 @@ export function caseSignals(parts: ModelParts, set: EncodedSet, s: number, i: nu
 export function userVector<K>(lt: LongTerm, signals: Signals<K>, rowOf: (id: K) => number | undefined): Float32Array | undefined {
   const r = longTermInput(signals.weights, rowOf);
   if (r.rows.length === 0) return undefined;
-  const { E, M, d } = lt;
-  const y = new Float32Array(d);
-  r.rows.forEach((row, k) => {
-    for (let a = 0; a < d; a++) y[a] += r.values[k] * E[row * d + a];
-  });
-  const u = new Float32Array(d);
-  for (let b = 0; b < d; b++) if (y[b] !== 0) for (let a = 0; a < d; a++) u[a] += y[b] * M[b * d + a];
+  const d = lt.d;
+  const u = foldIn(lt.M, lt.E, d, r.rows, r.values);
   const P = lt.prototypes;
   if (r.prototype > 0 && P && P.length >= d) {
     let best = 0;
@@ -205,8 +201,7 @@ export async function rankHistory(
   const device = new Float32Array(parts.n);
   deviceScores(parts, w, signals, rowOf, logProbs, device);
   const scores = Float32Array.from(page, (id) => device[index.get(id)!]);
-  const positions = new Map<string, number[]>();
-  page.forEach((id, i) => positions.get(id)?.push(i) ?? positions.set(id, [i]));
+  const positions = positionsOf(page);
   const cats = parts.categories;
   const space = { rowOf, idOf: (row: number) => ids[row], categoriesOf: (id: string) => (index.has(id) ? cats?.of[index.get(id)!] : undefined), neighbours: parts.neighbours };
   addTerms(scores, page, (id) => positions.get(id), signals, space, w, w.page);
@@ -344,26 +339,12 @@ export async function tuneBlend(
     });
   };
 
-  /** HitRate@20 + MRR@20 over the cases: candidate p of case c scores `score(c, p)` (the target is p = 0), the rest `outside[g]`. */
-  const objective = (g: number, score: (c: TuneCase, p: number) => number) => {
-    const at20 = new MetricsAt(K);
-    for (const c of cases) {
-      const st = score(c, 0);
-      let above = 0;
-      for (let p = 1; p < c.candidates.length && above < K; p++) if (beats(score(c, p), c.candidates[p], st, c.target)) above++;
-      const o = c.outside[g];
-      for (let m = 0; m < o.items.length && above < K && beats(o.scores[m], o.items[m], st, c.target); m++) above++;
-      at20.add(above + 1);
-    }
-    const m = at20.result();
-    return m.hitrate + m.mrr;
-  };
-
   /**
-   * One weighting of an extras stage measured: HitRate@20 + MRR@20 with its standard error over the cases,
-   * and, with categories, the intent share of the top 20 over the cases that show an intent.
+   * One weighting measured: HitRate@20 + MRR@20 over the cases (candidate p of case c scores `score(c, p)`,
+   * the target is p = 0, the rest `outside[g]`), its standard error, and with `intent` and categories the
+   * intent share of the top 20 over the cases that show an intent.
    */
-  const measure = (g: number, score: (c: TuneCase, p: number) => number): Measured => {
+  const measure = (g: number, score: (c: TuneCase, p: number) => number, intent = true): Measured => {
     let [sum, squares, share, intents] = [0, 0, 0, 0];
     for (const c of cases) {
       const st = score(c, 0);
@@ -374,12 +355,12 @@ export async function tuneBlend(
       const x = above < K ? 1 + 1 / (above + 1) : 0;
       sum += x;
       squares += x * x;
-      if (c.intent.length && parts.categories) {
+      if (intent && meter && c.intent.length) {
         // The top 20: the candidates and the best outside them, merged.
         const pool = [...Array.from(c.candidates, (j, p) => ({ j, s: score(c, p) })), ...Array.from(o.items, (j, m) => ({ j, s: o.scores[m] }))];
         pool.sort((a, b) => (beats(a.s, a.j, b.s, b.j) ? -1 : beats(b.s, b.j, a.s, a.j) ? 1 : 0));
         const top = pool.slice(0, K);
-        share += top.filter(({ j }) => parts.categories!.of[j].some((cat) => c.intent.includes(cat))).length / top.length;
+        share += top.filter(({ j }) => meter.holds(j, c.intent)).length / top.length;
         intents++;
       }
     }
@@ -406,7 +387,7 @@ export async function tuneBlend(
       for (const repeat of GRID.repeat) {
         neighbourhood({ last, decay, repeat });
         GRID.lstm.forEach((w, g) => {
-          const value = objective(g, (c, p) => w * c.lstm[p] + c.votes[p]);
+          const value = measure(g, (c, p) => w * c.lstm[p] + c.votes[p], false).objective;
           tried++;
           if (value > best.objective) best = { weights: { lstm: w, last, decay, repeat }, objective: value };
         });
@@ -432,16 +413,15 @@ export async function tuneBlend(
   const choices: BlendChoice[] = [];
   for (const { key, grid, add } of extras) {
     if (!add) continue;
-    const values = grid;
     await readStage((c, scores, top) => {
       fixed.fill(0);
       for (const e of chosen) e.add(c.signals, e.weight, fixed);
       v.fill(0);
       add(c.signals, 1, v);
       c.extra = Float32Array.from(c.candidates, (j) => v[j]);
-      return values.map((x) => top((j) => weights.lstm * scores[j] + fixed[j] + x * v[j]));
+      return grid.map((x) => top((j) => weights.lstm * scores[j] + fixed[j] + x * v[j]));
     });
-    const results = values.map((x, g) => {
+    const results = grid.map((x, g) => {
       tried++;
       return { x, ...measure(g, (c, p) => weights.lstm * c.lstm[p] + c.votes[p] + c.fixed[p] + x * c.extra![p]) };
     });

@@ -125,10 +125,15 @@ export class IntentMeter {
     return common;
   }
 
+  /** Whether item j holds one of the `common` categories. */
+  holds(j: number, common: readonly number[]): boolean {
+    return (this._categories[j] ?? []).some((c) => common.includes(c));
+  }
+
   add(prefix: Int32Array, top20: Int32Array): void {
     const common = this.shared(prefix);
     if (common.length === 0) return;
-    const inIntent = (j: number) => (this._categories[j] ?? []).some((c) => common.includes(c));
+    const inIntent = (j: number) => this.holds(j, common);
     let hits = 0;
     top20.forEach((j, i) => {
       if (inIntent(j)) hits++;

@@ -46,10 +46,10 @@ export function foldInMatrix(E: Float32Array, n: number, d: number, lambda = 1):
   return Float32Array.from(invert(g, d));
 }
 
-/** A sequence's long-term vector u = y F, with y = Eᵀ r its summed item vectors (each weighing 1). */
-export function foldIn(F: Float32Array, E: Float32Array, d: number, items: ArrayLike<number>): Float32Array {
+/** A sequence's long-term vector u = y F, with y = Eᵀ r its summed item vectors (each weighing `values[k]`, else 1). */
+export function foldIn(F: Float32Array, E: Float32Array, d: number, items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
   const y = new Float32Array(d);
-  for (let k = 0; k < items.length; k++) for (let a = 0; a < d; a++) y[a] += E[items[k] * d + a];
+  for (let k = 0; k < items.length; k++) for (let a = 0; a < d; a++) y[a] += (values ? values[k] : 1) * E[items[k] * d + a];
   const u = new Float32Array(d);
   for (let b = 0; b < d; b++) {
     const yb = y[b];

@@ -29,7 +29,7 @@ test('a page with no marked list records events and never fetches TensorFlow.js 
     for (const id of ['item-50', 'item-10', 'item-19']) ul.insertAdjacentHTML('beforeend', `<li data-vitrine-item="${id}">${id}</li>`);
     document.body.prepend(ul);
   });
-  await expect(page.locator('[data-vitrine-list="added"][data-vitrine-ranked]')).toBeAttached();
+  await expect(page.locator('[data-vitrine-list="added"][data-vitrine-ranked]')).toBeAttached({ timeout: 20_000 }); // the engine, WASM and model load only now
   expect(seen).toContain('/dist/vitrine-engine.js');
   expect(await page.evaluate(async () => (await window.vitrine.ready)?.backend)).toBeDefined();
 });
