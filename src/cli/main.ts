@@ -3,6 +3,7 @@ import { InputError } from '../trainer/data.js';
 import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { inspect } from './inspect.js';
+import { migrateCommand } from './migrate.js';
 import { train } from './train.js';
 import { UsageError } from './usage-error.js';
 
@@ -13,6 +14,7 @@ Commands:
   eval           score an existing model on a log, beside baselines
   inspect DIR    summarise a model directory and verify every file's sha256
   import         build a model directory from item vectors trained elsewhere (CSV, Spark ALS)
+  migrate        rewrite a version 1 model directory as version 2
 
 Run 'vitrine <command> --help' for a command's options.
 
@@ -51,6 +53,7 @@ export async function main(argv: string[], out = console.log): Promise<number> {
     if (command === 'train') return await train(rest, out);
     if (command === 'eval') return await evalCommand(rest, out);
     if (command === 'import') return await importCommand(rest, out);
+    if (command === 'migrate') return await migrateCommand(rest, out);
     throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${HELP}`);
   } catch (e) {
     // parseArgs reports unknown flags with a code; they are the user's mistake too.

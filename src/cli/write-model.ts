@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { FORMAT_VERSION, type Manifest, type ModelFile, type WeightSpec } from '../lib/manifest.js';
-import { toFloat16 } from './float16.js';
+import { rowBytes, type RowsInfo } from '../lib/rows.js';
+import { encodeRows } from './write-rows.js';
 import { checkModelDir, modelManifest } from './output-dir.js';
 
 /** A tensor to export: row-major values and a shape; float tensors may be stored as float16. */
@@ -28,6 +29,53 @@ export interface ModelContents {
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 const bytesOf = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** Tensors with one row per item: written as item rows, not in the core. */
+const PER_ITEM = new Set(['item_embeddings', 'item_bias', 'neighbour_ids', 'neighbour_weights']);
+
+/** Items in the popular file: the most popular items' rows, which every visitor may fetch alike. */
+export const POPULAR_ITEMS = 200;
+
+/**
+ * The popular file: u32 count, u32 row bytes, then per item (most popular first) u32 slot, its row, u16
+ * id length and the id in UTF-8.
+ */
+function popularFile(info: RowsInfo, files: Uint8Array[], ids: readonly string[], slotOf: Int32Array, popularity?: readonly number[]): Uint8Array {
+  const order = Array.from(ids.keys());
+  if (popularity) order.sort((a, b) => popularity[b] - popularity[a] || a - b);
+  const chosen = order.slice(0, POPULAR_ITEMS);
+  const R = rowBytes(info);
+  const perFile = info.fileBuckets * info.bucketRows;
+  const bucket = info.bucketRows * R + 4;
+  const enc = new TextEncoder();
+  const names = chosen.map((i) => enc.encode(ids[i]));
+  const out = new Uint8Array(8 + chosen.reduce((s, _, k) => s + 4 + R + 2 + names[k].length, 0));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, chosen.length, true);
+  view.setUint32(4, R, true);
+  let p = 8;
+  chosen.forEach((i, k) => {
+    const slot = slotOf[i];
+    const inFile = slot % perFile;
+    const at = Math.floor(inFile / info.bucketRows) * bucket + (inFile % info.bucketRows) * R;
+    view.setUint32(p, slot, true);
+    out.set(files[Math.floor(slot / perFile)].subarray(at, at + R), p + 4);
+    view.setUint16(p + 4 + R, names[k].length, true);
+    out.set(names[k], p + 6 + R);
+    p += 6 + R + names[k].length;
+  });
+  return out;
+}
+
+/** Affine 8-bit quantization of a tensor, as tfjs's weights format reads it back. */
+function toUint8(values: Float32Array): { bytes: Uint8Array; scale: number; min: number } {
+  let [min, max] = [Infinity, -Infinity];
+  for (const v of values) [min, max] = [Math.min(min, v), Math.max(max, v)];
+  // float32 as the manifest's JSON carries them exactly back.
+  const scale = Math.fround((max - min) / 255 || 1);
+  min = Math.fround(min);
+  return { bytes: Uint8Array.from(values, (v) => Math.max(0, Math.min(255, Math.round((v - min) / scale)))), scale, min };
+}
 
 /** A step of the write, named for tests that stop it there as a crash would. */
 export type WriteStep = 'files' | 'manifest' | 'swap' | 'cleanup';
@@ -74,23 +122,6 @@ export async function writeModel(out: string, contents: ModelContents, step: (s:
   for (const [name, list] of [['categories', contents.categories], ['popularity', contents.popularity]] as const) {
     if (list && list.length !== n) throw new Error(`${name} has ${list.length} entries, expected one per item (${n})`);
   }
-  const specs: WeightSpec[] = [];
-  const parts: Uint8Array[] = [];
-  for (const [name, t] of Object.entries(contents.tensors)) {
-    const size = t.shape.reduce((a, b) => a * b, 1);
-    if (size !== t.values.length) throw new Error(`${name} has ${t.values.length} values, shape [${t.shape}] needs ${size}`);
-    const dtype = t.values instanceof Int32Array ? 'int32' : 'float32';
-    if (t.float16 && dtype === 'float32') {
-      specs.push({ name, shape: t.shape, dtype, quantization: { dtype: 'float16' } });
-      parts.push(bytesOf(toFloat16(t.values as Float32Array)));
-    } else {
-      specs.push({ name, shape: t.shape, dtype });
-      parts.push(bytesOf(t.values));
-    }
-  }
-  const vocabulary: Record<string, unknown> = { ids: contents.ids };
-  if (contents.categories) vocabulary.categories = contents.categories;
-  if (contents.popularity) vocabulary.popularity = contents.popularity;
   const data = new Map<string, Uint8Array>();
   const file = (stem: string, ext: string, bytes: Uint8Array): ModelFile => {
     const hash = sha256(bytes);
@@ -98,17 +129,60 @@ export async function writeModel(out: string, contents: ModelContents, step: (s:
     data.set(path, bytes);
     return { path, sha256: hash, bytes: bytes.byteLength };
   };
+  const t = contents.tensors;
+  for (const [name, x] of Object.entries(t)) {
+    const size = x.shape.reduce((a, b) => a * b, 1);
+    if (size !== x.values.length) throw new Error(`${name} has ${x.values.length} values, shape [${x.shape}] needs ${size}`);
+  }
+  const d = embeddings.shape[1];
+  // Category names: the rows of category_embeddings first, then any other category an item names.
+  const names = [...((contents.extra?.categories as string[] | undefined) ?? [])];
+  const nameIndex = new Map(names.map((c, i) => [c, i]));
+  const itemCategories = contents.categories?.map((cs) =>
+    cs.map((c) => nameIndex.get(c) ?? (nameIndex.set(c, names.length), names.push(c), names.length - 1)),
+  );
+  const nb = t.neighbour_ids && t.neighbour_weights && { ids: t.neighbour_ids.values as Int32Array, weights: t.neighbour_weights.values as Float32Array, top: t.neighbour_ids.shape[1] };
+  const rows = encodeRows(
+    { ids: contents.ids, dim: d, embeddings: embeddings.values as Float32Array, bias: t.item_bias?.values as Float32Array | undefined, popularity: contents.popularity, categories: itemCategories, neighbours: nb },
+    names.length,
+  );
+  const rowFiles = rows.files.map((bytes) => file('rows', 'bin', bytes));
+  const rowsInfo: RowsInfo = { ...rows.info, files: rowFiles.map((f) => f.path) };
+
+  // The core: every tensor whose size does not depend on the catalog.
+  const specs: WeightSpec[] = [];
+  const parts: Uint8Array[] = [];
+  for (const [name, x] of Object.entries(t)) {
+    if (PER_ITEM.has(name)) continue;
+    const dtype = x.values instanceof Int32Array ? 'int32' : 'float32';
+    if (x.float16 && dtype === 'float32') {
+      // 8 bits (tfjs's affine uint8: value = q · scale + min) for the large matrices, as the item rows.
+      const q = toUint8(x.values as Float32Array);
+      specs.push({ name, shape: x.shape, dtype, quantization: { dtype: 'uint8', scale: q.scale, min: q.min } });
+      parts.push(q.bytes);
+    } else {
+      specs.push({ name, shape: x.shape, dtype });
+      parts.push(bytesOf(x.values));
+    }
+  }
+  const vocabulary: Record<string, unknown> = { ids: contents.ids };
+  if (contents.categories) vocabulary.categories = contents.categories;
+  if (contents.popularity) vocabulary.popularity = contents.popularity;
   const items = file('items', 'json', Buffer.from(JSON.stringify(vocabulary)));
-  const weights = file('weights', 'bin', Buffer.concat(parts));
+  const core = file('core', 'bin', Buffer.concat(parts));
+  const popular = file('popular', 'bin', popularFile(rowsInfo, rows.files, contents.ids, rows.slotOf, contents.popularity));
   const manifest: Manifest = {
     format: 'vitrine-model',
     formatVersion: FORMAT_VERSION,
-    dim: embeddings.shape[1],
+    dim: d,
     itemCount: n,
     items: items.path,
-    files: [items, weights],
-    weights: [{ paths: [weights.path], weights: specs }],
+    files: [core, popular, items, ...rowFiles],
+    weights: [{ paths: [core.path], weights: specs }],
+    rows: rowsInfo,
+    popular: popular.path,
     ...contents.extra,
+    ...(names.length > 0 && { categories: names }),
   };
 
   await checkModelDir(out);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Ranked } from '../types/index.js';
-import { disposeModel, type Model } from './model.js';
+import { disposeModel, holdRows, type Model } from './model.js';
+import type { RowCache, RowSource } from './row-source.js';
 import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, positionsOf, readHistory, readsViews, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
 /** One rank request, its options already checked and filled. */
@@ -18,10 +19,13 @@ export interface RankRequest {
   page?: number;
 }
 
-/** The device's part of a rank: table · q (+ lstm · bias with a session) + shift. */
+/**
+ * The device's part of a rank: table · q (+ lstm · bias with a session). The session model's softmax
+ * normaliser is left out: it is the same for every item, so it orders nothing, and a model whose rows
+ * come page by page could not compute it.
+ */
 interface Query {
   q: tf.Tensor2D;
-  shift: tf.Scalar;
   /** Whether the session model takes part (its item bias then does too). */
   session: boolean;
 }
@@ -42,13 +46,56 @@ export class Engine {
   private _state?: SessionState;
   private _queryKey?: string;
   private _query?: Query;
-  /** The item bias times the session model's weight, over every row of the table. */
-  private _bias?: tf.Tensor1D;
+  /** The item bias times the session model's weight, over every row of the table (of `model.version`). */
+  private _bias?: { version: number; t: tf.Tensor1D };
+  /** Ids whose rows are in the row cache already. */
+  private readonly _kept = new Set<string>();
 
   constructor(
     readonly model: Model,
     private readonly _gapMs: number,
+    /** A version 2 model's rows: fetched for the page's items, the visitor's own kept in the cache. */
+    private readonly _rowSource?: RowSource,
+    private readonly _rowCache?: RowCache,
   ) {}
+
+  /** Rows the cache holds (the visitor's own items): held before the first rank, with no request. */
+  async restore(): Promise<void> {
+    const d = this.model.d;
+    const stored = (await this._rowCache?.load().catch(() => [])) ?? [];
+    // What the store gives back is checked like any input: a damaged record is dropped, not held.
+    const rows = (Array.isArray(stored) ? stored : []).filter(
+      (r) =>
+        typeof r?.id === 'string' &&
+        r.row?.embedding instanceof Float32Array &&
+        r.row.embedding.length === d &&
+        Number.isInteger(r.row.slot) &&
+        [r.row.categories, r.row.neighbours, r.row.neighbourWeights].every(Array.isArray),
+    );
+    rows.forEach((r) => this._kept.add(r.id));
+    holdRows(this.model, rows);
+  }
+
+  /**
+   * Holds the rows of a page's items (a request per item, whatever the history), and keeps the rows of
+   * the history's items in the cache: exactly those, so that an item whose events are gone (retention,
+   * forget) loses its row too.
+   */
+  private async _need(ids: readonly string[], events: readonly NormalEvent[]): Promise<void> {
+    if (!this._rowSource) return;
+    holdRows(this.model, await this._rowSource.fetch(ids));
+    const m = this.model;
+    const mine = new Set(events.map((e) => e.id).filter((id) => m.index.has(id)));
+    if (!this._rowCache || (mine.size === this._kept.size && [...mine].every((id) => this._kept.has(id)))) return;
+    const before = new Set(this._kept);
+    this._kept.clear();
+    mine.forEach((id) => this._kept.add(id));
+    const rows = [...mine].map((id) => ({ id, row: m.held.rows[m.index.get(id)!] }));
+    await this._rowCache.save(rows).catch(() => {
+      this._kept.clear();
+      before.forEach((id) => this._kept.add(id));
+    });
+  }
 
   /**
    * On WebGL a gather's shader is specialised to its number of rows, so each new list length would compile
@@ -135,21 +182,15 @@ export class Engine {
     const useLong = r.rows.length > 0 && w.long !== 0;
     const key = `${useSession ? this._state!.key.join(',') : ''}|${useLong ? r.rows.map((row, i) => `${row}=${r.values[i].toFixed(3)}`).join(',') : ''}`;
     if (key === this._queryKey) return this._query;
-    if (this._query) tf.dispose([this._query.q, this._query.shift]);
+    if (this._query) this._query.q.dispose();
     this._queryKey = key;
     this._query = undefined;
     if (!useSession && !useLong) return undefined;
     this._query = tf.tidy(() => {
       let q = tf.zeros([m.d, 1]) as tf.Tensor2D;
-      let shift = tf.scalar(0);
       if (useSession) {
-        const s = m.session!;
-        const qs = tf.transpose(tf.matMul(this._state!.h, s.P)) as tf.Tensor2D; // d×1
-        // Logits over every row of the table, then the n items' part: slicing the result is cheap,
-        // slicing the table would copy it.
-        const logits = tf.slice(tf.add(tf.reshape(tf.matMul(m.table, qs), [-1]), m.bias), [0], [m.n]);
+        const qs = tf.transpose(tf.matMul(this._state!.h, m.session!.P)) as tf.Tensor2D; // d×1
         q = tf.add(q, tf.mul(qs, w.lstm)) as tf.Tensor2D;
-        shift = tf.mul(tf.logSumExp(logits), -w.lstm) as tf.Scalar;
       }
       if (useLong) {
         const rows = this._padded(Int32Array.from(r.rows));
@@ -164,15 +205,19 @@ export class Engine {
         }
         q = tf.add(q, tf.mul(tf.transpose(u), w.long)) as tf.Tensor2D;
       }
-      return { q: tf.keep(q), shift: tf.keep(shift), session: useSession };
+      return { q: tf.keep(q), session: useSession };
     });
     return this._query;
   }
 
   private _scaledBias(): tf.Tensor1D {
-    // Kept: a cache outlives the tidy it may be first asked for in.
-    this._bias ??= tf.keep(tf.mul(this.model.bias, this.model.scoring.lstm) as tf.Tensor1D);
-    return this._bias;
+    const m = this.model;
+    if (this._bias?.version !== m.version) {
+      this._bias?.t.dispose();
+      // Kept: a cache outlives the tidy it may be first asked for in.
+      this._bias = { version: m.version, t: tf.keep(tf.mul(m.bias, m.scoring.lstm) as tf.Tensor1D) };
+    }
+    return this._bias.t;
   }
 
   /** The device's part of the scores of `rows` (then padding, on WebGL). The item bias belongs to the session model's logits. */
@@ -181,11 +226,11 @@ export class Engine {
     const padded = this._padded(rows);
     return tf.tidy(() => {
       const scores = tf.reshape(tf.matMul(tf.gather(m.table, padded), query.q), [padded.length]);
-      return tf.add(query.session ? tf.add(scores, tf.gather(this._scaledBias(), padded)) : scores, query.shift);
+      return (query.session ? tf.add(scores, tf.gather(this._scaledBias(), padded)) : scores) as tf.Tensor1D;
     });
   }
 
-  /** The device's part of the score of every row of the table (its shift left out: it orders nothing). */
+  /** The device's part of the score of every row of the table. */
   private _catalogScores(query: Query): tf.Tensor1D {
     return tf.tidy(() => {
       const scores = tf.reshape(tf.matMul(this.model.table, query.q), [-1]);
@@ -199,7 +244,8 @@ export class Engine {
     return tf.tidy(() => tf.argMax(tf.matMul(tf.gather(t, rows), tf.transpose(tf.gather(t, others))), 1));
   }
 
-  rank(req: RankRequest): Promise<Ranked[]> {
+  async rank(req: RankRequest): Promise<Ranked[]> {
+    await this._need(req.ids, req.events);
     return this._rank(req, this._signals(req.events, req.now));
   }
 
@@ -264,6 +310,10 @@ export class Engine {
   /** Top k of the whole catalog: the device's best, joined with what the session's neighbours vote for. */
   async recommend(k: number, events: readonly NormalEvent[], now: number, exclude: ReadonlySet<string>, explain: boolean): Promise<Ranked[]> {
     const m = this.model;
+    // A model whose rows come page by page ranks what the device holds: the popular set (one file, the
+    // same for every visitor), the pages' items and the visitor's own.
+    if (this._rowSource) holdRows(m, await this._rowSource.popular());
+    if (m.n === 0) return [];
     const signals = this._signals(events, now);
     const query = this._queryFor(signals);
     const pool = new Set<number>();
@@ -300,8 +350,9 @@ export class Engine {
    */
   async warmUp(pause: () => Promise<void> = async () => {}): Promise<void> {
     const m = this.model;
+    if (m.n === 0) return;
     const events = this._warmUpHistory();
-    await this.rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() });
+    await this._rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() }, this._signals(events, 0));
     await pause();
     await this.recommend(1, events, 0, new Set(), false);
     this.dispose();
@@ -339,7 +390,7 @@ export class Engine {
   }
 
   dispose(): void {
-    tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._query?.shift, this._bias].filter((t) => t !== undefined) as tf.Tensor[]);
+    tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._bias?.t].filter((t) => t !== undefined) as tf.Tensor[]);
     this._bias = undefined;
     this._state = undefined;
     this._query = undefined;

@@ -4,8 +4,11 @@ import { sha256Hex } from './hash.js';
 /** A model's files, fetched and verified, not yet turned into tensors. */
 export interface FetchedModel {
   manifest: Manifest;
-  items: ItemVocabulary;
-  /** Weight shards in the order of the manifest's weight groups. */
+  /** The manifest's URL: other files are relative to it. */
+  url: URL;
+  /** The item vocabulary: a version 1 model's (a version 2 model's items come as rows, page by page). */
+  items?: ItemVocabulary;
+  /** Weight shards in the order of the manifest's weight groups (a version 2 model's core). */
   shards: ArrayBuffer[];
 }
 
@@ -57,10 +60,13 @@ export async function fetchModel(
     const manifest = parseManifest(manifestJson.value);
     if (!manifest.ok) return manifest;
     const m = manifest.value;
-    const responses = m.files.map((file) => requestFile(new URL(file.path, url), abort.signal, fetch));
+    // A version 2 model's item rows come page by page (row-source.ts); its vocabulary is for tools.
+    const core = new Set(m.weights.flatMap((g) => g.paths));
+    const wanted = m.formatVersion === 1 ? m.files : m.files.filter((f) => core.has(f.path));
+    const responses = wanted.map((file) => requestFile(new URL(file.path, url), abort.signal, fetch));
     requested?.();
     const verified = await Promise.all(
-      m.files.map(async (file, i) => {
+      wanted.map(async (file, i) => {
         const data = await get(new URL(file.path, url), responses[i]);
         if (data.byteLength !== file.bytes) {
           return `${file.path} is ${data.byteLength} bytes, manifest.json says ${file.bytes}`;
@@ -72,13 +78,14 @@ export async function fetchModel(
     );
     const bad = verified.find((v): v is string => typeof v === 'string');
     if (bad) return { ok: false, error: { code: 'model-integrity', message: bad } };
-    const byPath = new Map(m.files.map((f, i) => [f.path, verified[i] as ArrayBuffer]));
+    const byPath = new Map(wanted.map((f, i) => [f.path, verified[i] as ArrayBuffer]));
+    const shards = m.weights.flatMap((group) => group.paths.map((p) => byPath.get(p)!));
+    if (m.formatVersion !== 1) return { ok: true, value: { manifest: m, url, shards } };
     const itemsJson = parseJson(byPath.get(m.items)!, m.items);
     if (!itemsJson.ok) return itemsJson;
     const items = parseItems(itemsJson.value, m);
     if (!items.ok) return items;
-    const shards = m.weights.flatMap((group) => group.paths.map((p) => byPath.get(p)!));
-    return { ok: true, value: { manifest: m, items: items.value, shards } };
+    return { ok: true, value: { manifest: m, url, items: items.value, shards } };
   } catch (e) {
     const message = abort.signal.aborted
       ? `model files did not arrive within ${timeoutMs} ms (from ${url.href})`
@@ -89,7 +96,7 @@ export async function fetchModel(
   }
 }
 
-function parseJson(data: ArrayBuffer, name: string): Result<unknown> {
+export function parseJson(data: ArrayBuffer, name: string): Result<unknown> {
   try {
     return { ok: true, value: JSON.parse(new TextDecoder().decode(data)) };
   } catch {

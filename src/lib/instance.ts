@@ -63,7 +63,14 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
     sessionTimeoutMs: opts.sessionTimeoutMinutes * 60_000,
     storageName: opts.storageName,
   });
-  const rankerOptions = { backend: opts.backend, wasmPaths: opts.wasmPaths, scoring: opts.scoring, gapMs: opts.sessionTimeoutMinutes * 60_000 };
+  const rankerOptions = {
+    backend: opts.backend,
+    wasmPaths: opts.wasmPaths,
+    scoring: opts.scoring,
+    gapMs: opts.sessionTimeoutMinutes * 60_000,
+    // Model rows of the visitor's own items, kept with the profile (and erased with it).
+    keep: { get: async <T>(key: string) => (await profile).getKept<T>(key), set: async (key: string, value: unknown) => (await profile).setKept(key, value) },
+  };
   let files: FetchedModel | undefined;
   let settle!: () => void;
   const loaded = new Promise<void>((resolve) => (settle = resolve));

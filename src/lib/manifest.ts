@@ -1,8 +1,8 @@
 import type { VitrineError } from '../types/index.js';
 import { show } from './options.js';
 
-/** The model format version this build reads (docs/model-format.md). */
-export const FORMAT_VERSION = 1;
+/** The model format version this build writes (docs/model-format.md); it reads this one and version 1. */
+export const FORMAT_VERSION = 2;
 
 /** Refuse absurd models before allocating anything for them. */
 export const LIMITS = { maxDim: 1024, maxItems: 5_000_000, maxFileBytes: 512 * 1024 * 1024 };
@@ -68,8 +68,8 @@ export function parseManifest(json: unknown): Result<Manifest> {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return invalid('expected a JSON object');
   const m = json as Record<string, unknown>;
   if (m.format !== 'vitrine-model') return invalid(`format is ${show(m.format)}, expected "vitrine-model"`);
-  if (m.formatVersion !== FORMAT_VERSION) {
-    return invalid(`formatVersion is ${show(m.formatVersion)}; this build of Vitrine reads version ${FORMAT_VERSION}`);
+  if (m.formatVersion !== 1 && m.formatVersion !== FORMAT_VERSION) {
+    return invalid(`formatVersion is ${show(m.formatVersion)}; this build of Vitrine reads versions 1 and ${FORMAT_VERSION}`);
   }
   if (!isCount(m.dim, LIMITS.maxDim)) return invalid(`dim is ${show(m.dim)}, expected an integer in 1..${LIMITS.maxDim}`);
   if (!isCount(m.itemCount, LIMITS.maxItems)) {
@@ -112,14 +112,37 @@ export function parseManifest(json: unknown): Result<Manifest> {
       if (w.name === 'item_embeddings') embeddings = w;
     }
   }
-  if (!embeddings) return invalid('weights must include "item_embeddings"');
-  const [rows, cols] = embeddings.shape;
-  if (embeddings.shape.length !== 2 || rows !== m.itemCount || cols !== m.dim) {
-    return invalid(`item_embeddings has shape [${embeddings.shape.join(', ')}], expected [itemCount, dim] = [${m.itemCount}, ${m.dim}]`);
+  if (m.formatVersion === 1) {
+    if (!embeddings) return invalid('weights must include "item_embeddings"');
+    const [rows, cols] = embeddings.shape;
+    if (embeddings.shape.length !== 2 || rows !== m.itemCount || cols !== m.dim) {
+      return invalid(`item_embeddings has shape [${embeddings.shape.join(', ')}], expected [itemCount, dim] = [${m.itemCount}, ${m.dim}]`);
+    }
+  } else {
+    if (embeddings) return invalid('item_embeddings belongs in the item rows of a version 2 model, not in its weights');
+    const rows = checkRows(m.rows, m.dim as number, files);
+    if (rows) return invalid(rows);
+    if (typeof m.popular !== 'string' || !files.has(m.popular)) return invalid(`popular is ${show(m.popular)}, expected the path of a file listed in files`);
   }
   const optional = checkOptional(m);
   if (optional) return invalid(optional);
   return { ok: true, value: { ...(m as Manifest), files: [...files.values()] } };
+}
+
+/** The `rows` object of a version 2 model (src/lib/rows.ts), or what is wrong with it. */
+function checkRows(r: unknown, dim: number, files: Map<string, ModelFile>): string | undefined {
+  if (!isObject(r)) return `rows is ${show(r)}, expected an object describing the item rows`;
+  if (r.dim !== dim) return `rows.dim is ${show(r.dim)}, expected dim (${dim})`;
+  const ranges: [string, number, number][] = [['neighbours', 0, 1000], ['categories', 0, 1000], ['refBits', 1, 32], ['bucketRows', 1, 1024], ['fileBuckets', 1, 1 << 24], ['buckets', 2, 2 ** 31], ['seed', 0, 2 ** 32]];
+  for (const [k, lo, hi] of ranges) {
+    if (!(Number.isInteger(r[k]) && (r[k] as number) >= lo && (r[k] as number) <= hi)) return `rows.${k} is ${show(r[k])}, expected an integer in ${lo}..${hi}`;
+  }
+  if (!(typeof r.weightScale === 'number' && r.weightScale > 0)) return `rows.weightScale is ${show(r.weightScale)}, expected a positive number`;
+  if (!Array.isArray(r.files) || r.files.length === 0) return 'rows.files must be a non-empty array of row files';
+  for (const f of r.files) if (typeof f !== 'string' || !files.has(f)) return `rows.files names ${show(f)}, which is not listed in files`;
+  const need = Math.ceil((r.buckets as number) / (r.fileBuckets as number));
+  if (r.files.length !== need) return `rows.files lists ${r.files.length} files; ${r.buckets} buckets of ${r.fileBuckets} a file need ${need}`;
+  return undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FetchedModel } from './fetch-model.js';
-import type { Manifest } from './manifest.js';
+import type { ItemVocabulary, Manifest } from './manifest.js';
+import type { Row } from './rows.js';
 import type { NeighbourTable, ScoringWeights } from '../scoring/index.js';
 import { decodeWeights, storedBytes, type DecodedWeight } from './weights.js';
 
@@ -20,14 +21,24 @@ export interface SessionWeights {
   trainedTypes?: string[];
 }
 
+/** An item's row as the engine holds it: a version 1 model's rows have their item index as slot. */
+export interface HeldRow {
+  id: string;
+  row: Row;
+}
+
 /** A model ready to rank: tensors on the backend, small parts on the CPU. */
 export interface Model {
   manifest: Manifest;
+  d: number;
+  /**
+   * The items held (a version 1 model: all of them; version 2: the rows fetched so far, in the order they
+   * came): their ids, rows and per-item parts. Rows are only ever appended.
+   */
   ids: string[];
   index: Map<string, number>;
   n: number;
-  d: number;
-  /** [E; category vectors; a zero row]: one gather serves known items, cold-start items and unknown ones. */
+  /** [E of the held items; category vectors; a zero row]: one gather serves known, cold-start and unknown items. */
   table: tf.Tensor2D;
   /** Item bias padded with zeros to `table`'s rows (zeros without a session model). */
   bias: tf.Tensor1D;
@@ -35,11 +46,29 @@ export interface Model {
   categoryRow: Map<string, number>;
   categories?: string[][];
   popularity?: Float32Array;
-  session?: SessionWeights;
+  /** The held items' neighbours, as held rows (a neighbour not held is left out: it is not a candidate). */
   neighbours?: NeighbourTable;
+  session?: SessionWeights;
   foldIn?: tf.Tensor2D;
   prototypes?: tf.Tensor2D;
   scoring: ScoringWeights;
+  /** Whether the rows held are part of the catalog only (version 2). */
+  partial: boolean;
+  /** Bumped whenever rows are added (caches keyed on the table check it). */
+  version: number;
+  /** The CPU side of the held rows, to rebuild the tensors from. */
+  held: HeldState;
+}
+
+interface HeldState {
+  rows: Row[];
+  rowOfSlot: Map<number, number>;
+  categoryNames: string[];
+  categoryVectors?: Float32Array;
+  hasBias: boolean;
+  hasPopularity: boolean;
+  hasCategories: boolean;
+  top: number;
 }
 
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -47,7 +76,8 @@ const same = (a: readonly number[], b: readonly number[]) => a.length === b.leng
 /**
  * Decodes the fetched files into tensors on the current backend (choose it first) and checks every
  * tensor's shape against the manifest; throws with the name and both shapes when one is wrong.
- * `pause` runs between weights (the script tag yields to the page there).
+ * `pause` runs between weights (the script tag yields to the page there). A version 1 model holds all its
+ * items at once; a version 2 model starts with none (`holdRows` adds them as pages need them).
  */
 export async function decodeModel(
   { manifest, items, shards }: FetchedModel,
@@ -57,6 +87,7 @@ export async function decodeModel(
   const specs = manifest.weights.flatMap((g) => g.weights);
   const n = manifest.itemCount;
   const d = manifest.dim;
+  const v1 = manifest.formatVersion === 1;
   const session = manifest.session as { hidden?: number; window?: number; eventTypes?: string[]; trainedTypes?: string[] } | undefined;
   const h = session?.hidden ?? 0;
   const categoryNames = Array.isArray(manifest.categories) ? (manifest.categories as string[]) : [];
@@ -68,7 +99,6 @@ export async function decodeModel(
     lstm_bias: [4 * h],
     projection: [h, d],
     fold_in: [d, d],
-    category_embeddings: [categoryNames.length, d],
   });
   for (const spec of specs) {
     const want = expected[spec.name];
@@ -78,6 +108,10 @@ export async function decodeModel(
     }
     if ((spec.name === 'type_embeddings' || spec.name === 'user_prototypes') && (spec.shape.length !== 2 || spec.shape[1] !== d)) {
       throw new Error(`${spec.name} has shape [${spec.shape}], expected [k, ${d}]`);
+    }
+    // Category vectors for the first names (a version 2 model may name more categories than have vectors).
+    if (spec.name === 'category_embeddings' && (spec.shape.length !== 2 || spec.shape[1] !== d || spec.shape[0] > categoryNames.length || (v1 && spec.shape[0] !== categoryNames.length))) {
+      throw new Error(`${spec.name} has shape [${spec.shape}], expected [${categoryNames.length}, ${d}]`);
     }
   }
   // The shards must hold exactly what the specs describe; checked before anything is allocated.
@@ -89,16 +123,7 @@ export async function decodeModel(
     w[weight.name] = weight;
     await pause();
   }
-  // [E; category vectors; a zero row] and the bias padded to match, laid out on the CPU: one upload each.
-  const C = w.category_embeddings;
-  const rows = n + (C ? categoryNames.length : 0) + 1;
-  const tableValues = new Float32Array(rows * d);
-  tableValues.set(w.item_embeddings!.values);
-  if (C) tableValues.set(C.values, n * d);
-  const biasValues = new Float32Array(rows);
-  if (w.item_bias) biasValues.set(w.item_bias.values);
-  const hasSession = Boolean(session && w.lstm_kernel && w.lstm_bias && w.projection && w.type_embeddings && w.item_bias);
-  const nb = w.neighbour_ids && w.neighbour_weights;
+  const hasSession = Boolean(session && w.lstm_kernel && w.lstm_bias && w.projection && w.type_embeddings && (w.item_bias || !v1));
   // A model without tuned weights (an import) ranks by its embeddings alone unless the page says otherwise.
   const scoring = { lstm: 0, last: 3, decay: 0.5, repeat: 0, ...(manifest.scoring as object) } as ScoringWeights;
   // The trainer tunes `long`; a model without it (an import, an older export) leans on it alone when it
@@ -107,6 +132,17 @@ export async function decodeModel(
   scoring.page ??= 0.05;
   scoring.category ??= 0;
   if (!hasSession) scoring.lstm = 0;
+  const rows = (manifest.rows ?? {}) as { neighbours?: number; categories?: number };
+  const held: HeldState = {
+    rows: [],
+    rowOfSlot: new Map(),
+    categoryNames: [...categoryNames],
+    categoryVectors: w.category_embeddings?.values as Float32Array | undefined,
+    hasBias: v1 ? Boolean(w.item_bias) : hasSession,
+    hasPopularity: v1 ? Boolean(items?.popularity) : true,
+    hasCategories: v1 ? Boolean(items?.categories) : categoryNames.length > 0,
+    top: v1 ? (w.neighbour_ids?.shape[1] ?? 0) : (rows.neighbours ?? 0),
+  };
   const made: tf.Tensor[] = [];
   const upload = <T extends tf.Tensor>(x: DecodedWeight | undefined): T | undefined => {
     if (!x) return undefined;
@@ -115,20 +151,16 @@ export async function decodeModel(
     return t;
   };
   try {
-    const table = upload<tf.Tensor2D>({ name: 'table', shape: [rows, d], dtype: 'float32', values: tableValues })!;
-    const bias = upload<tf.Tensor1D>({ name: 'bias', shape: [rows], dtype: 'float32', values: biasValues })!;
-    return {
+    const model: Model = {
       manifest,
-      ids: items.ids,
-      index: new Map(items.ids.map((id, i) => [id, i])),
-      n,
       d,
-      table,
-      bias,
-      zeroRow: rows - 1,
-      categoryRow: new Map(C ? categoryNames.map((c, i) => [c, n + i]) : []),
-      categories: items.categories,
-      popularity: items.popularity && Float32Array.from(items.popularity),
+      ids: [],
+      index: new Map(),
+      n: 0,
+      table: undefined as unknown as tf.Tensor2D,
+      bias: undefined as unknown as tf.Tensor1D,
+      zeroRow: 0,
+      categoryRow: new Map(),
       session: hasSession
         ? {
             K: upload(w.lstm_kernel)!,
@@ -141,15 +173,90 @@ export async function decodeModel(
             ...(Array.isArray(session!.trainedTypes) && { trainedTypes: session!.trainedTypes }),
           }
         : undefined,
-      neighbours: nb && { ids: Int32Array.from(w.neighbour_ids!.values), weights: Float32Array.from(w.neighbour_weights!.values), top: w.neighbour_ids!.shape[1] },
       foldIn: upload(w.fold_in),
       prototypes: upload(w.user_prototypes),
       scoring: { ...scoring, ...overrides },
+      partial: !v1,
+      version: 0,
+      held,
     };
+    holdRows(model, v1 ? v1Rows(items!, w, held.categoryNames, d) : []);
+    return model;
   } catch (e) {
     tf.dispose(made);
     throw e;
   }
+}
+
+/** A version 1 model's items as rows: the slot of an item is its index. Extends `names` with categories that have no vector. */
+function v1Rows(items: ItemVocabulary, w: Record<string, DecodedWeight>, names: string[], d: number): HeldRow[] {
+  const E = w.item_embeddings!.values as Float32Array;
+  const bias = w.item_bias?.values as Float32Array | undefined;
+  const nbIds = w.neighbour_ids?.values;
+  const nbWeights = w.neighbour_weights?.values;
+  const top = w.neighbour_ids?.shape[1] ?? 0;
+  const index = new Map(names.map((c, i) => [c, i]));
+  const categoryOf = (c: string) => index.get(c) ?? (index.set(c, names.length), names.push(c), names.length - 1);
+  return items.ids.map((id, i) => {
+    const neighbours: number[] = [];
+    const neighbourWeights: number[] = [];
+    for (let j = 0; j < top && nbIds![i * top + j] >= 0; j++) {
+      neighbours.push(nbIds![i * top + j]);
+      neighbourWeights.push(nbWeights![i * top + j]);
+    }
+    const categories = (items.categories?.[i] ?? []).map(categoryOf);
+    return { id, row: { slot: i, embedding: E.subarray(i * d, (i + 1) * d), bias: bias?.[i] ?? 0, popularity: items.popularity?.[i] ?? 0, categories, neighbours, neighbourWeights } };
+  });
+}
+
+/**
+ * Adds rows to the held items (ids held already are skipped) and rebuilds what depends on them: the
+ * table and bias tensors (one upload each) and the neighbour table in held rows.
+ */
+export function holdRows(m: Model, rows: readonly HeldRow[]): void {
+  const h = m.held;
+  const fresh = rows.filter((r) => !m.index.has(r.id) && !h.rowOfSlot.has(r.row.slot));
+  if (fresh.length === 0 && m.table) return;
+  for (const r of fresh) {
+    m.index.set(r.id, m.ids.length);
+    h.rowOfSlot.set(r.row.slot, m.ids.length);
+    m.ids.push(r.id);
+    h.rows.push(r.row);
+  }
+  const n = (m.n = m.ids.length);
+  const d = m.d;
+  const vectors = h.categoryVectors ? h.categoryVectors.length / d : 0;
+  const total = n + vectors + 1;
+  const table = new Float32Array(total * d);
+  const bias = new Float32Array(total);
+  h.rows.forEach((r, i) => {
+    table.set(r.embedding, i * d);
+    bias[i] = h.hasBias ? r.bias : 0;
+  });
+  if (h.categoryVectors) table.set(h.categoryVectors, n * d);
+  m.categoryRow = new Map(h.categoryNames.slice(0, vectors).map((c, i) => [c, n + i]));
+  m.zeroRow = total - 1;
+  m.categories = h.hasCategories ? h.rows.map((r) => r.categories.map((c) => h.categoryNames[c])) : undefined;
+  m.popularity = h.hasPopularity ? Float32Array.from(h.rows, (r) => r.popularity) : undefined;
+  if (h.top > 0) {
+    const ids = new Int32Array(n * h.top).fill(-1);
+    const weights = new Float32Array(n * h.top);
+    h.rows.forEach((r, i) => {
+      let k = 0;
+      r.neighbours.forEach((slot, j) => {
+        const row = h.rowOfSlot.get(slot);
+        if (row === undefined) return;
+        ids[i * h.top + k] = row;
+        weights[i * h.top + k++] = r.neighbourWeights[j];
+      });
+    });
+    m.neighbours = { ids, weights, top: h.top };
+  }
+  const old = [m.table, m.bias].filter(Boolean);
+  m.table = tf.tensor2d(table, [total, d]);
+  m.bias = tf.tensor1d(bias);
+  tf.dispose(old);
+  m.version++;
 }
 
 /** Frees every tensor of a model. */

@@ -5,7 +5,8 @@ import type { BackendName, BackendPreference, ProfileExport, VitrineError } from
 import { fetchModel, type FetchedModel } from './fetch-model.js';
 import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
-import { decodeModel, type ScoringWeights } from './model.js';
+import { decodeModel, type HeldRow, type ScoringWeights } from './model.js';
+import { RowSource, type RowCache } from './row-source.js';
 import { Engine } from './engine.js';
 import { sha256Hex } from './hash.js';
 import { interestsByCategory, profileWeights, type NormalEvent } from '../scoring/index.js';
@@ -20,6 +21,8 @@ export interface RankerOptions {
   scoring: Partial<ScoringWeights>;
   /** A session ends after this long without an event. */
   gapMs: number;
+  /** Where a version 2 model's rows of the visitor's items are kept between visits (the profile). */
+  keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> };
 }
 
 export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
@@ -98,13 +101,22 @@ async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOpt
   await yieldToPage();
   let engine: Engine;
   try {
-    engine = new Engine(await decodeModel(files, opts.scoring, yieldToPage), opts.gapMs);
+    const model = await decodeModel(files, opts.scoring, yieldToPage);
+    if (model.partial) {
+      // Rows come page by page; the visitor's own are kept under the name of the model's first row file
+      // (content-addressed: another model's rows are never read as this one's).
+      const key = `rows:${(files.manifest.rows as { files: string[] }).files[0]}`;
+      const keep = opts.keep;
+      const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
+      engine = new Engine(model, opts.gapMs, new RowSource(files.manifest, files.url), cache);
+      await engine.restore();
+    } else engine = new Engine(model, opts.gapMs);
   } catch (e) {
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };
   }
   try {
     // WebGL compiles every shader first, a few per task, in parallel where the browser can.
-    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, [engine.model.table]);
+    if (choice.backend === 'webgl' && engine.model.n > 0) await compileShaders(engine.compileSteps(), yieldToPage, [engine.model.table]);
     await engine.warmUp(yieldToPage);
   } catch (e) {
     engine.release();

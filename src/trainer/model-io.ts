@@ -5,6 +5,11 @@ import { fileFetch } from '../cli/file-fetch.js';
 import { fetchModel } from '../lib/fetch-model.js';
 import type { Manifest } from '../lib/manifest.js';
 import { decodeWeights } from '../lib/weights.js';
+import { parseItems, type ItemVocabulary } from '../lib/manifest.js';
+import type { RowsInfo } from '../lib/rows.js';
+import { readRows } from '../cli/write-rows.js';
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import type { NeighbourTable, SessionTypes } from '../scoring/index.js';
 import { InputError, EVENT_TYPES } from './data.js';
 import type { Neighbours } from './baselines.js';
@@ -94,6 +99,52 @@ export async function exportModel(out: string, m: TrainedModel, extra: Record<st
   });
 }
 
+/** Reads a file the manifest lists and checks it against its size and sha256. */
+async function readListed(dir: string, manifest: Manifest, path: string): Promise<Uint8Array> {
+  const file = manifest.files.find((f) => f.path === path)!;
+  const bytes = new Uint8Array(await readFile(join(dir, path)));
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.byteLength !== file.bytes || hash !== file.sha256) {
+    throw new InputError(join(dir, path), 0, 0, `${bytes.byteLength} bytes with sha256 ${hash}; manifest.json says ${file.bytes} bytes, ${file.sha256}`);
+  }
+  return bytes;
+}
+
+/**
+ * A version 2 model's items: the vocabulary file for their ids, every row looked up as the browser looks
+ * it up (windowOf, findRow), into the per-item tensors a version 1 model holds (`named` gets them).
+ */
+async function readRowsOf(dir: string, manifest: Manifest, named: Map<string, Float32Array | Int32Array>): Promise<ItemVocabulary> {
+  const vocabulary = parseItems(JSON.parse(new TextDecoder().decode(await readListed(dir, manifest, manifest.items))), manifest);
+  if (!vocabulary.ok) throw new InputError(join(dir, manifest.items), 0, 0, vocabulary.error.message);
+  const info = manifest.rows as RowsInfo;
+  const files = await Promise.all(info.files.map((f) => readListed(dir, manifest, f)));
+  const { ids } = vocabulary.value;
+  const rows = readRows(info, files, ids);
+  const [n, d, top] = [ids.length, manifest.dim, info.neighbours];
+  const itemOfSlot = new Map(rows.map((r, i) => [r.slot, i]));
+  const E = new Float32Array(n * d);
+  const bias = new Float32Array(n);
+  const nbIds = new Int32Array(n * top).fill(-1);
+  const nbWeights = new Float32Array(n * top);
+  const names = (manifest.categories as string[] | undefined) ?? [];
+  rows.forEach((r, i) => {
+    E.set(r.embedding, i * d);
+    bias[i] = r.bias;
+    r.neighbours.forEach((slot, j) => {
+      nbIds[i * top + j] = itemOfSlot.get(slot)!;
+      nbWeights[i * top + j] = r.neighbourWeights[j];
+    });
+  });
+  named.set('item_embeddings', E);
+  named.set('item_bias', bias);
+  if (top > 0) {
+    named.set('neighbour_ids', nbIds);
+    named.set('neighbour_weights', nbWeights);
+  }
+  return { ids, ...(names.length > 0 && { categories: rows.map((r) => r.categories.map((c) => names[c])) }), popularity: rows.map((r) => r.popularity) };
+}
+
 /**
  * Reads a model directory through the browser's loader (the same checks) into plain arrays. Parts a model
  * does not hold (an imported one has embeddings only) are left undefined.
@@ -102,9 +153,10 @@ export async function loadModel(dir: string): Promise<{ manifest: Manifest; mode
   const where = join(dir, 'manifest.json');
   const fetched = await fetchModel(pathToFileURL(join(resolve(dir), 'manifest.json')), { timeoutMs: 60_000, fetch: fileFetch });
   if (!fetched.ok) throw new InputError(where, 0, 0, fetched.error.message);
-  const { manifest, items, shards } = fetched.value;
+  const { manifest, shards } = fetched.value;
   // The browser's own decoder (src/lib/weights.ts): the trainer evaluates the numbers the browser will hold.
-  const named = new Map([...decodeWeights(shards, manifest.weights.flatMap((g) => g.weights))].map((w) => [w.name, w.values]));
+  const named = new Map<string, Float32Array | Int32Array>([...decodeWeights(shards, manifest.weights.flatMap((g) => g.weights))].map((w) => [w.name, w.values]));
+  const items = fetched.value.items ?? (await readRowsOf(dir, manifest, named));
   const read = (name: string) => named.get(name) as Float32Array | undefined;
   const d = manifest.dim;
   const n = manifest.itemCount;

@@ -19,7 +19,7 @@ test('every kernel the engine dispatches is registered for cpu, webgl and wasm',
   const used = new Set<string>();
   const run = async (f: () => unknown) => (await tf.profile(f as () => tf.Tensor)).kernelNames.forEach((n) => used.add(n));
   const engine = await engineFor(fetched.value, {});
-  const ids = fetched.value.items.ids;
+  const ids = fetched.value.items!.ids;
   const ev = (id: string, type: NormalEvent['type'] = 'click'): NormalEvent => ({ id, type, time: 1 });
   const history = [ev(ids[0]), ev(ids[1]), ev(ids[2], 'dislike'), ev(ids[3], 'view'), ev(ids[4], 'add_to_cart')];
   await run(() => engine.compileSteps().forEach((step) => step()));

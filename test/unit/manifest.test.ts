@@ -18,7 +18,7 @@ test('the tiny model manifest is valid', () => {
 });
 
 test.each([
-  ['an unknown version', (m: any) => (m.formatVersion = 2), /formatVersion is 2; this build of Vitrine reads version 1/],
+  ['an unknown version', (m: any) => (m.formatVersion = 3), /formatVersion is 3; this build of Vitrine reads versions 1 and 2/],
   ['a foreign format', (m: any) => (m.format = 'keras'), /format is "keras", expected "vitrine-model"/],
   ['absurd dimensions', (m: any) => (m.dim = 1e9), /dim is 1000000000, expected an integer in 1\.\.1024/],
   ['a path leaving the folder', (m: any) => (m.files[1].path = '../secret.bin'), /files\[1\]\.path is "\.\.\/secret\.bin"/],
@@ -30,6 +30,23 @@ test.each([
   ['a half-life that is no time', (m: any) => (m.scoring = { halfLife: -1 }), /scoring\.halfLife is -1, expected a positive number of days/],
 ])('refuses %s, naming the value', (_, change, expected) => {
   expect(message(edit(change))).toMatch(expected);
+});
+
+const tinyV2 = JSON.parse(readFileSync(join(TINY_MODEL_DIR, '../tiny-model-v2/manifest.json'), 'utf8'));
+
+test('a version 2 manifest is valid, and its rows are checked', () => {
+  expect(parseManifest(tinyV2).ok).toBe(true);
+  const edit2 = (change: (m: any) => void) => {
+    const m = structuredClone(tinyV2);
+    change(m);
+    return message(parseManifest(m));
+  };
+  expect(edit2((m) => delete m.rows)).toMatch(/rows is undefined, expected an object describing the item rows/);
+  expect(edit2((m) => (m.rows.refBits = 40))).toMatch(/rows\.refBits is 40, expected an integer in 1\.\.32/);
+  expect(edit2((m) => (m.rows.files = ['nope.bin']))).toMatch(/rows\.files names "nope\.bin", which is not listed in files/);
+  expect(edit2((m) => (m.rows.dim = 5))).toMatch(/rows\.dim is 5, expected dim \(4\)/);
+  expect(edit2((m) => (m.popular = 'x.bin'))).toMatch(/popular is "x\.bin", expected the path of a file listed in files/);
+  expect(edit2((m) => m.weights[0].weights.push({ name: 'item_embeddings', shape: [6, 4], dtype: 'float32' }))).toMatch(/item_embeddings belongs in the item rows/);
 });
 
 test('the vocabulary must match itemCount', () => {

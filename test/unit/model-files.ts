@@ -26,10 +26,15 @@ export async function copyOfTinyModel(): Promise<string> {
 import { Engine, type RankRequest } from '../../src/lib/engine.js';
 import { decodeModel, type ScoringWeights } from '../../src/lib/model.js';
 import type { FetchedModel } from '../../src/lib/fetch-model.js';
+import { RowSource } from '../../src/lib/row-source.js';
+import { fileFetch } from '../../src/cli/file-fetch.js';
 
 /** An engine over fetched files, with scoring overrides (the page's order off by default, as in a unit test). */
-export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }) =>
-  new Engine(await decodeModel(fetched, scoring), 30 * 60_000);
+export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }) => {
+  const model = await decodeModel(fetched, scoring);
+  // A version 2 model's rows come through the browser's row source, over files here.
+  return new Engine(model, 30 * 60_000, model.partial ? new RowSource(fetched.manifest, fetched.url, fileFetch) : undefined);
+};
 
 /** rank() with every option at its default. */
 export const rankWith = (engine: Engine, ids: readonly string[], history: readonly string[], more: Partial<RankRequest> = {}) =>

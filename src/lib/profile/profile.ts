@@ -136,6 +136,17 @@ export class Profile {
     return this._store?.kind === 'indexeddb';
   }
 
+  /** Values kept beside the events under `key` (a model's rows of the visitor's items); erased with them. */
+  async getKept<T>(key: string): Promise<T | undefined> {
+    if (this._state === 'denied') return undefined;
+    return this._store?.getMeta<T>(`kept:${key}`).catch(() => undefined);
+  }
+
+  async setKept(key: string, value: unknown): Promise<void> {
+    if (this._state === 'denied' || !this._store) return;
+    await this._store.setMeta(`kept:${key}`, value);
+  }
+
   get consentState(): ConsentState {
     return this._state;
   }

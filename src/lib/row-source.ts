@@ -1,0 +1,147 @@
+import { requestFile } from './fetch-model.js';
+import type { Manifest } from './manifest.js';
+import type { HeldRow } from './model.js';
+import { sha256Hex } from './hash.js';
+import { decodeRow, findRow, rowBytes, windowOf, type Row, type RowsInfo } from './rows.js';
+
+/** Where rows the visitor's own items had are kept between visits (the profile's store). */
+export interface RowCache {
+  load(): Promise<HeldRow[]>;
+  save(rows: HeldRow[]): Promise<void>;
+}
+
+/**
+ * The item rows of a version 2 model, fetched for the items a page shows: for each id, a range request
+ * for each of its two buckets (windowOf), a function of the id alone, so two visitors on one page make the same
+ * requests whatever their histories. A host that ignores `Range` (200 with the whole file) or refuses it
+ * (416, 501…) is served by fetching the whole row file once, checked against its sha256.
+ */
+export class RowSource {
+  private readonly _info: RowsInfo;
+  private readonly _rows = new Map<string, Promise<Row | undefined>>();
+  private readonly _whole = new Map<number, Promise<Uint8Array>>();
+  private readonly _buckets = new Map<string, Promise<Uint8Array>>();
+  private _popular?: Promise<HeldRow[]>;
+  /** Failures (a damaged file, a host that answers neither way): kept, warned of once, never thrown. */
+  readonly errors: string[] = [];
+
+  private _failed(e: unknown): void {
+    const message = (e as Error).message ?? String(e);
+    if (this.errors.length === 0 && typeof console !== 'undefined') console.warn(`vitrine: item rows unavailable, those items keep their place (${message})`);
+    this.errors.push(message);
+  }
+
+  constructor(
+    private readonly _manifest: Manifest,
+    private readonly _base: URL,
+    private readonly _fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
+  ) {
+    this._info = _manifest.rows as RowsInfo;
+  }
+
+  /** The rows of `ids` the model has (unknown ids have none); each id is fetched once per page load. */
+  async fetch(ids: readonly string[]): Promise<HeldRow[]> {
+    const rows = await Promise.all(
+      ids.map(async (id) => {
+        let row = this._rows.get(id);
+        if (!row) this._rows.set(id, (row = this._row(id)));
+        const r = await row;
+        return r && { id, row: r };
+      }),
+    );
+    return rows.filter((r): r is HeldRow => r !== undefined);
+  }
+
+  private async _row(id: string): Promise<Row | undefined> {
+    const w = windowOf(this._info, id);
+    try {
+      const [a, b] = await Promise.all(w.buckets.map((r) => this._bytes(r.file, r.start, r.end)));
+      return findRow(this._info, w, [a, b]);
+    } catch (e) {
+      this._failed(e);
+      return undefined;
+    }
+  }
+
+  /** A bucket's bytes: one request per bucket and page load (two items may share one). */
+  private _bytes(file: number, start: number, end: number): Promise<Uint8Array> {
+    const key = `${file}:${start}`;
+    let bytes = this._buckets.get(key);
+    if (!bytes) {
+      const whole = this._whole.get(file);
+      this._buckets.set(key, (bytes = whole ? whole.then((w) => w.subarray(start, end)) : this._range(file, start, end)));
+      bytes.catch(() => this._buckets.delete(key));
+    }
+    return bytes;
+  }
+
+  private async _range(file: number, start: number, end: number): Promise<Uint8Array> {
+    const url = new URL(this._info.files[file], this._base);
+    const r = await this._fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer', headers: { Range: `bytes=${start}-${end - 1}` } });
+    if (r.status === 206) {
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      if (bytes.byteLength !== end - start) throw new Error(`GET ${url.href} bytes ${start}-${end - 1} answered ${bytes.byteLength} bytes`);
+      return bytes;
+    }
+    // 200: the host ignored the range and sends the whole file; anything else: fetch the whole file once.
+    if (r.status !== 200) void r.body?.cancel();
+    let whole = this._whole.get(file);
+    if (!whole) {
+      this._whole.set(file, (whole = this._wholeFile(file, r.status === 200 ? r : undefined)));
+      whole.catch(() => this._whole.delete(file));
+    } else if (r.status === 200) void r.body?.cancel();
+    return (await whole).subarray(start, end);
+  }
+
+  private async _wholeFile(file: number, response?: Response): Promise<Uint8Array> {
+    const path = this._info.files[file];
+    const url = new URL(path, this._base);
+    const r = response ?? (await requestFile(url, undefined, this._fetch));
+    if (!r.ok) throw new Error(`GET ${url.href} answered ${r.status}`);
+    return this._verified(path, new Uint8Array(await r.arrayBuffer()));
+  }
+
+  private async _verified(path: string, bytes: Uint8Array): Promise<Uint8Array> {
+    const listed = this._manifest.files.find((f) => f.path === path)!;
+    const hash = await sha256Hex(bytes);
+    if (bytes.byteLength !== listed.bytes || hash !== listed.sha256) {
+      throw new Error(`${path} is ${bytes.byteLength} bytes with sha256 ${hash}, manifest.json says ${listed.bytes} bytes, ${listed.sha256}`);
+    }
+    return bytes;
+  }
+
+  /** The model's popular items with their rows: one file, the same for every visitor. */
+  popular(): Promise<HeldRow[]> {
+    this._popular ??= (async () => {
+      const path = this._manifest.popular as string;
+      try {
+        const url = new URL(path, this._base);
+        const r = await requestFile(url, undefined, this._fetch);
+        if (!r.ok) throw new Error(`GET ${url.href} answered ${r.status}`);
+        return readPopular(this._info, await this._verified(path, new Uint8Array(await r.arrayBuffer())));
+      } catch (e) {
+        this._failed(e);
+        return [];
+      }
+    })();
+    return this._popular;
+  }
+}
+
+/** Decodes the popular file (src/cli/write-model.ts writes it). */
+export function readPopular(info: RowsInfo, bytes: Uint8Array): HeldRow[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = view.getUint32(0, true);
+  const R = view.getUint32(4, true);
+  if (R !== rowBytes(info)) throw new Error(`the popular file's rows are ${R} bytes, the model's ${rowBytes(info)}`);
+  const text = new TextDecoder();
+  const out: HeldRow[] = [];
+  for (let k = 0, p = 8; k < count; k++) {
+    const slot = view.getUint32(p, true);
+    const row = decodeRow(info, bytes, p + 4, slot);
+    const len = view.getUint16(p + 4 + R, true);
+    out.push({ id: text.decode(bytes.subarray(p + 6 + R, p + 6 + R + len)), row });
+    p += 6 + R + len;
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Request } from '@playwright/test';
+import { test, expect } from './fixtures.js';
+
+// A version 2 model (the demo's): a page fetches the core and the rows of the items it shows, never
+// anything chosen by the visitor's history.
+const MODEL = '/demo/model/';
+const dir = join(import.meta.dirname, '../../demo/model');
+const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+const vocabulary = JSON.parse(readFileSync(join(dir, manifest.items), 'utf8')) as { ids: string[]; categories: string[][] };
+const ids = vocabulary.ids;
+const page1 = ids.slice(0, 48);
+const page2 = ids.slice(48, 96);
+const of = (genre: string) => page1.filter((id) => vocabulary.categories[ids.indexOf(id)].includes(genre)).slice(0, 3);
+
+/** The model requests of a context: path and Range header, in a canonical order. */
+function recorder(context: BrowserContext) {
+  const seen: Request[] = [];
+  context.on('request', (r) => r.url().includes(MODEL) && seen.push(r));
+  return {
+    take: async () => {
+      const out = await Promise.all(seen.splice(0).map(async (r) => `${new URL(r.url()).pathname} ${(await r.allHeaders()).range ?? ''}`));
+      return out.sort();
+    },
+  };
+}
+
+/** One page view: the page's items ranked (as a list on the page would be), clicks, then recommend. */
+async function visit(page: Page, shown: string[], clicks: string[], backend = 'wasm') {
+  return page.evaluate(
+    async ({ model, shown, clicks, backend }) => {
+      const v = await window.vitrine.createVitrine({ model, backend: backend as 'wasm', autoTrack: false, scoring: { page: 0 } });
+      await v.rank(shown);
+      for (const item of clicks) await v.track({ type: 'click', item });
+      const order = (await v.rank(shown)).map((r) => r.id);
+      const recommended = (await v.recommend({ k: 10 })).map((r) => r.id);
+      const error = v.error?.message;
+      await v.dispose();
+      return { order, recommended, error };
+    },
+    { model: MODEL, shown, clicks, backend },
+  );
+}
+
+test('two visitors with different histories make the same model requests; a returning visitor fetches no row for its history', async ({ browser }) => {
+  const runs = [];
+  for (const genre of ['Sci-Fi', 'Children']) {
+    const context = await browser.newContext();
+    const requests = recorder(context);
+    const page = await context.newPage();
+    await page.goto('/test/pages/blank.html');
+    const first = await visit(page, page1, of(genre));
+    const onPage1 = await requests.take();
+    // The next page: the history's items are not on it; their rows come from the profile's store.
+    const second = await visit(page, page2, []);
+    const onPage2 = await requests.take();
+    // A returning visitor on the second page (a new page load): the same, from the store, with no request for the history.
+    await page.reload();
+    const again = await visit(page, page2, []);
+    const onReturn = await requests.take();
+    runs.push({ genre, first, second, again, onPage1, onPage2, onReturn });
+    await context.close();
+  }
+  const [a, b] = runs;
+  for (const r of runs) {
+    expect(r.first.error).toBeUndefined();
+    expect(of(r.genre)).toHaveLength(3);
+    // Personalised: the second page's order follows the history, and a returning visitor sees it again.
+    expect(r.second.order).not.toEqual(page2);
+    expect(r.again.order).toEqual(r.second.order);
+    expect(r.onPage1.some((x) => /\/rows-[0-9a-f]{16}\.bin bytes=\d+-\d+$/.test(x))).toBe(true);
+    expect(r.onPage1.some((x) => x.includes('/core-'))).toBe(true);
+  }
+  expect(a.second.order).not.toEqual(b.second.order);
+  // Identical requests, paths and ranges, whatever the history.
+  expect(a.onPage1).toEqual(b.onPage1);
+  expect(a.onPage2).toEqual(b.onPage2);
+  expect(a.onReturn).toEqual(b.onReturn);
+  // A range request for each of the two buckets of each item the page shows (items may share one), and
+  // nothing for what the visitor did.
+  const ranges = (xs: string[]) => xs.filter((x) => x.includes('bytes='));
+  expect(ranges(a.onReturn).length).toBeLessThanOrEqual(2 * page2.length);
+  expect(new Set(ranges(a.onReturn)).size).toBe(ranges(a.onReturn).length);
+  expect(ranges(a.onReturn)).toEqual(ranges(a.onPage2));
+  expect(a.onPage1.some((x) => x.includes('/items-'))).toBe(false);
+});
+
+for (const host of ['ignores Range (200, whole file)', 'refuses Range (416)'] as const) {
+  test(`a host that ${host} serves the same order`, async ({ page, context }) => {
+    await page.goto('/test/pages/blank.html');
+    const expected = await visit(page, page1, of('Sci-Fi'));
+
+    const other = await context.browser()!.newContext();
+    const p = await other.newPage();
+    let ranged = 0;
+    await p.route(`**${MODEL}rows-*.bin`, async (route) => {
+      const range = route.request().headers().range;
+      if (!range) return route.continue();
+      ranged++;
+      if (host.startsWith('refuses')) return route.fulfill({ status: 416, body: '' });
+      // Fetched without the Range header: the whole file, as a host that ignores it answers.
+      const headers = { ...route.request().headers() };
+      delete headers.range;
+      return route.fulfill({ response: await route.fetch({ headers }) });
+    });
+    await p.goto('/test/pages/blank.html');
+    const got = await visit(p, page1, of('Sci-Fi'));
+    expect(ranged).toBeGreaterThan(0);
+    expect(got.error).toBeUndefined();
+    expect(got.order).toEqual(expected.order);
+    await other.close();
+  });
+}
