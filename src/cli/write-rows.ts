@@ -32,7 +32,7 @@ const MAX_KICKS = 1000;
 export function encodeRows(items: ItemRows, categoryCount: number): { info: Omit<RowsInfo, 'files'>; files: Uint8Array[]; slotOf: Int32Array } {
   const n = items.ids.length;
   const top = items.neighbours?.top ?? 0;
-  const maxCategories = Math.max(0, ...(items.categories ?? []).map((c) => c.length));
+  const maxCategories = (items.categories ?? []).reduce((m, c) => Math.max(m, c.length), 0);
   if (categoryCount > 65534) throw new Error(`${categoryCount} categories; a row can name at most 65534`);
   let weightScale = 0;
   if (items.neighbours) for (const w of items.neighbours.weights) weightScale = Math.max(weightScale, w);

@@ -69,7 +69,11 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
     scoring: opts.scoring,
     gapMs: opts.sessionTimeoutMinutes * 60_000,
     // Model rows of the visitor's own items, kept with the profile (and erased with it).
-    keep: { get: async <T>(key: string) => (await profile).getKept<T>(key), set: async (key: string, value: unknown) => (await profile).setKept(key, value) },
+    keep: {
+      get: async <T>(key: string) => (await profile).getKept<T>(key),
+      set: async (key: string, value: unknown) => (await profile).setKept(key, value),
+      persistent: async () => (await profile).persistent,
+    },
   };
   let files: FetchedModel | undefined;
   let settle!: () => void;

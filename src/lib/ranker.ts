@@ -22,7 +22,7 @@ export interface RankerOptions {
   /** A session ends after this long without an event. */
   gapMs: number;
   /** Where a version 2 model's rows of the visitor's items are kept between visits (the profile). */
-  keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> };
+  keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void>; persistent(): Promise<boolean> };
 }
 
 export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
@@ -108,7 +108,7 @@ async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOpt
       const key = `rows:${(files.manifest.rows as { files: string[] }).files[0]}`;
       const keep = opts.keep;
       const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
-      engine = new Engine(model, opts.gapMs, new RowSource(files.manifest, files.url), cache);
+      engine = new Engine(model, opts.gapMs, new RowSource(files.manifest, files.url, undefined, keep?.persistent), cache);
       await engine.restore();
     } else engine = new Engine(model, opts.gapMs);
   } catch (e) {

@@ -4,6 +4,9 @@ import type { HeldRow } from './model.js';
 import { sha256Hex } from './hash.js';
 import { decodeRow, findRow, rowBytes, windowOf, type Row, type RowsInfo } from './rows.js';
 
+/** Cache Storage names of kept buckets start with this (profile.ts's forget() deletes them). */
+export const ROW_CACHE = 'vitrine-rows-';
+
 /** Where rows the visitor's own items had are kept between visits (the profile's store). */
 export interface RowCache {
   load(): Promise<HeldRow[]>;
@@ -35,8 +38,31 @@ export class RowSource {
     private readonly _manifest: Manifest,
     private readonly _base: URL,
     private readonly _fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
+    /** Whether buckets may be kept in Cache Storage (the profile is persistent: consent given). */
+    private readonly _keep: () => Promise<boolean> = async () => false,
   ) {
     this._info = _manifest.rows as RowsInfo;
+  }
+
+  private _cache?: Promise<Cache | undefined>;
+
+  /**
+   * Browsers do not keep range responses in their HTTP cache: buckets are kept in Cache Storage instead,
+   * under this model's name (another model's are deleted), as a cache would keep them: for every page
+   * alike, whatever the visitor did. forget() deletes them.
+   */
+  private _bucketCache(): Promise<Cache | undefined> {
+    this._cache ??= (async () => {
+      try {
+        if (typeof caches === 'undefined' || !(await this._keep())) return undefined;
+        const name = `${ROW_CACHE}${this._info.files[0]}`;
+        for (const k of await caches.keys()) if (k.startsWith(ROW_CACHE) && k !== name) await caches.delete(k);
+        return await caches.open(name);
+      } catch {
+        return undefined; // no Cache Storage (an opaque origin, a private mode): the network, every page load
+      }
+    })();
+    return this._cache;
   }
 
   /** The rows of `ids` the model has (unknown ids have none); each id is fetched once per page load. */
@@ -77,10 +103,18 @@ export class RowSource {
 
   private async _range(file: number, start: number, end: number): Promise<Uint8Array> {
     const url = new URL(this._info.files[file], this._base);
+    const cache = await this._bucketCache();
+    const key = `${url.href}?bytes=${start}-${end - 1}`;
+    const hit = await cache?.match(key).catch(() => undefined);
+    if (hit) {
+      const bytes = new Uint8Array(await hit.arrayBuffer());
+      if (bytes.byteLength === end - start) return bytes;
+    }
     const r = await this._fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer', headers: { Range: `bytes=${start}-${end - 1}` } });
     if (r.status === 206) {
       const bytes = new Uint8Array(await r.arrayBuffer());
       if (bytes.byteLength !== end - start) throw new Error(`GET ${url.href} bytes ${start}-${end - 1} answered ${bytes.byteLength} bytes`);
+      void cache?.put(key, new Response(bytes)).catch(() => {});
       return bytes;
     }
     // 200: the host ignored the range and sends the whole file; anything else: fetch the whole file once.

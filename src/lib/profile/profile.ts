@@ -335,6 +335,8 @@ export class Profile {
     await this._store?.erase().catch(() => {});
     this._store = undefined;
     if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
+    // The model rows kept for the pages seen (row-source.ts, 'vitrine-rows-…').
+    if (typeof caches !== 'undefined') for (const k of await caches.keys().catch(() => [])) if (k.startsWith('vitrine-rows-')) await caches.delete(k).catch(() => {});
     if (this._state === 'granted') this._state = 'pending';
     if (this._state !== 'denied') await this._use(this._state);
     this._emit(undefined);
