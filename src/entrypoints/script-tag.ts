@@ -268,6 +268,10 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     if (lists.length === 0 || arm === 'holdout') return;
     void opening.then((v) => {
       if (!v) return;
+      // The rows of what the marked lists show are asked for with the model (a function of the page alone).
+      (v as { _showing?: (items: () => readonly string[]) => void })._showing?.(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-vitrine-list] [data-vitrine-item]')].map((el) => el.dataset.vitrineItem ?? '').filter(Boolean),
+      );
       if (lists.some(onScreen)) void v.load();
       else whenIdle(() => void v.load());
     });

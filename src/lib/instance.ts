@@ -82,6 +82,8 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   // The instance exists once the profile is open; a load started before that attaches to it then.
   let resolveInstance!: (instance: Instance) => void;
   const instanceMade = new Promise<Instance>((resolve) => (resolveInstance = resolve));
+  // The items the page shows (the script tag's lists): their rows are asked for with the model's core.
+  let pageItems: (() => readonly string[]) | undefined;
   const load = (): Promise<void> =>
     (loading ??= loadOnce()
       .catch(async (e: Error) => {
@@ -103,7 +105,7 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
       return (await instanceMade)._attach(undefined, { error: { code: tampered ? 'engine-integrity' : 'model-fetch', message }, reason: 'not started' });
     }
     const started = await ranker
-      .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, rankerOptions)
+      .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, { ...rankerOptions, pageItems })
       .catch((e: Error) => ({ error: { code: 'backend' as const, message: `the engine failed to start (${e.message})` }, reason: 'not started', files: undefined }));
     files = started.files;
     (await instanceMade)._attach(ranker, started);
@@ -127,7 +129,7 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   instance._stopTracking = stopTracking;
   resolveInstance(instance);
   if (opts.loadModel === 'idle') whenIdle(() => void load());
-  return Object.assign(instance, { load, loaded });
+  return Object.assign(instance, { load, loaded, _showing: (items: () => readonly string[]) => void (pageItems = items) });
 }
 
 type Rebuild = (ranker: Ranker) => Promise<{ engine: Engine; backend: BackendName; reason: string } | undefined>;

@@ -5,7 +5,7 @@ import type { BackendName, BackendPreference, ProfileExport, VitrineError } from
 import { fetchModel, type FetchedModel } from './fetch-model.js';
 import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
-import { decodeModel, type HeldRow, type ScoringWeights } from './model.js';
+import { decodeModel, holdRows, type HeldRow, type ScoringWeights } from './model.js';
 import { RowSource, type RowCache } from './row-source.js';
 import { Engine } from './engine.js';
 import { sha256Hex } from './hash.js';
@@ -23,6 +23,8 @@ export interface RankerOptions {
   gapMs: number;
   /** Where a version 2 model's rows of the visitor's items are kept between visits (the profile). */
   keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void>; persistent(): Promise<boolean> };
+  /** The items the page shows: a version 2 model's rows for them are asked for beside the backend's start. */
+  pageItems?: () => readonly string[];
 }
 
 export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
@@ -48,9 +50,16 @@ export async function loadEngine(
   const issued = new Promise<void>((resolve) => (requested = resolve));
   const fetching = fetchModel(url, { ...fetchOptions, requested });
   await Promise.race([issued, fetching]);
-  const [fetched, choice] = await Promise.all([fetching, startBackend(opts)]);
+  // A version 2 model's rows for the page's items are asked for as soon as the manifest is in.
+  const rows = fetching.then((f) => {
+    if (!f.ok || !f.value.manifest.rows) return undefined;
+    const source = rowSource(f.value, opts);
+    const items = opts.pageItems?.() ?? [];
+    return { source, rows: items.length ? source.fetch(items) : undefined };
+  });
+  const [fetched, choice, early] = await Promise.all([fetching, startBackend(opts), rows]);
   if (!fetched.ok) return { error: fetched.error, reason: choice.reason };
-  return { ...(await build(fetched.value, choice, opts)), files: fetched.value };
+  return { ...(await build(fetched.value, choice, opts, early)), files: fetched.value };
 }
 
 /** An engine on `opts.backend` from files fetched already: after a lost WebGL context. */
@@ -95,7 +104,16 @@ async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string
   return undefined;
 }
 
-async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOptions): Promise<RankerStart> {
+function rowSource(files: FetchedModel, opts: RankerOptions): RowSource {
+  return new RowSource(files.manifest, files.url, undefined, opts.keep?.persistent);
+}
+
+async function build(
+  files: FetchedModel,
+  choice: BackendChoice,
+  opts: RankerOptions,
+  early: { source: RowSource; rows?: Promise<HeldRow[]> } = { source: rowSource(files, opts) },
+): Promise<RankerStart> {
   if (choice.integrity) return { error: { code: 'engine-integrity', message: choice.integrity }, reason: choice.reason };
   if (!choice.backend) return { error: { code: 'backend', message: choice.reason }, reason: choice.reason };
   await yieldToPage();
@@ -108,8 +126,10 @@ async function build(files: FetchedModel, choice: BackendChoice, opts: RankerOpt
       const key = `rows:${(files.manifest.rows as { files: string[] }).files[0]}`;
       const keep = opts.keep;
       const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
-      engine = new Engine(model, opts.gapMs, new RowSource(files.manifest, files.url, undefined, keep?.persistent), cache);
+      engine = new Engine(model, opts.gapMs, early.source, cache);
       await engine.restore();
+      // The page's rows, asked for already: held before the warm-up, which then compiles what a rank runs.
+      if (early.rows) holdRows(model, await early.rows);
     } else engine = new Engine(model, opts.gapMs);
   } catch (e) {
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };

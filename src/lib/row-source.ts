@@ -110,7 +110,8 @@ export class RowSource {
       const bytes = new Uint8Array(await hit.arrayBuffer());
       if (bytes.byteLength === end - start) return bytes;
     }
-    const r = await this._fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer', headers: { Range: `bytes=${start}-${end - 1}` } });
+    // Not through the HTTP cache: it keeps no ranges, and it makes requests for one file wait for each other.
+    const r = await this._fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer', cache: 'no-store', headers: { Range: `bytes=${start}-${end - 1}` } });
     if (r.status === 206) {
       const bytes = new Uint8Array(await r.arrayBuffer());
       if (bytes.byteLength !== end - start) throw new Error(`GET ${url.href} bytes ${start}-${end - 1} answered ${bytes.byteLength} bytes`);
