@@ -6,6 +6,7 @@ import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import type { Intent, Metrics } from '../trainer/metrics.js';
 import { EXPORT_NEIGHBOURS, exportModel, loadModel, modelParts } from '../trainer/model-io.js';
+import { POPULAR_ITEMS, popularItems } from './write-model.js';
 import { FORMATS, parseTime, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
 import { countCases, EVENT_TYPES, sampleCases } from '../trainer/data.js';
 import { bprFoldIn, categoryEmbeddings, prototypes } from '../trainer/profile-space.js';
@@ -146,6 +147,8 @@ export interface MetricsJson {
   intent?: Record<string, Intent>;
   /** Users' histories: HitRate@20 and MRR@20 of returning visitors' cases apart from first sessions'. */
   visitors?: Record<string, VisitorsJson>;
+  /** recommend() on a device holding the popular file's items and the history's: recall of the exact top 20, and HitRate@20. */
+  recommend?: { pool: number; recall: number; hitrate: number };
   train?: {
     seconds: number;
     epochs: number;
@@ -299,7 +302,9 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // shows what it adds, beside BPR-MF's learned user vectors.
   if (testSet.times && shippedParts.long) scorers.push(blendScorer('longterm', undefined, shippedParts, { lstm: 0, last: 0, decay: 0, repeat: 0, long: 1 }));
   const results: Record<string, Evaluation> = {};
-  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, testSet, popFull, step, cats?.of));
+  // What recommend() ranks on a device that holds only the popular file's items and the visitor's own.
+  const pool = popularItems(trained.popularity, POPULAR_ITEMS);
+  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, testSet, popFull, step, cats?.of, s.name === 'model' ? pool : undefined));
   // Users return, so their learned factors apply; sessions are new and are folded in.
   const bpr = await progress.stage('training the BPR-MF baseline', () => trainBpr(split.full, n, { seed }));
   results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), testSet, popFull, step, cats?.of));
@@ -330,6 +335,11 @@ export async function train(args: string[], out: (line: string) => void): Promis
     `Trained on ${backend} in ${duration(seconds)} (${epochs} epochs, ${summary.train!.clicks_per_second} clicks/s); seed ${seed}.`,
     `Blend tuned on validation: ${JSON.stringify(tuned.weights)}. "LSTM alone" and "session neighbourhood alone" show each part's contribution.`,
     ...choices,
+    ...(summary.recommend
+      ? [
+          `recommend() on a device holding only the ${summary.recommend.pool} popular items and the history's (no page seen): its top 20 holds ${(100 * summary.recommend.recall).toFixed(1)}% of the exact whole-catalog top 20; HitRate@20 ${(100 * summary.recommend.hitrate).toFixed(2)}%.`,
+        ]
+      : []),
     'Ties in every ranking go to the more popular item. Precision@K = hits/K with one target per case; F1 is the harmonic mean of mean precision and mean recall.',
   ];
   await mkdir(dirname(reportFile), { recursive: true });
@@ -373,6 +383,7 @@ export function resultsJson(results: Record<string, Evaluation>): Omit<MetricsJs
     popularity: each((e) => round(e.popularity)),
     ...(first.intent && { intent: each((e) => ({ cases: e.intent!.cases, at10: round(e.intent!.at10), at20: round(e.intent!.at20), catalog: round(e.intent!.catalog) })) }),
     ...(first.visitors && { visitors: each((e): VisitorsJson => ({ returning: part(e.visitors!.returning), first: part(e.visitors!.first) })) }),
+    ...(first.recommend && { recommend: { pool: first.recommend.pool, recall: round(first.recommend.recall), hitrate: round(first.recommend.hitrate) } }),
   };
 }
 export const round = (x: number) => Math.round(x * 1e4) / 1e4;

@@ -36,14 +36,19 @@ const PER_ITEM = new Set(['item_embeddings', 'item_bias', 'neighbour_ids', 'neig
 /** Items in the popular file: the most popular items' rows, which every visitor may fetch alike. */
 export const POPULAR_ITEMS = 200;
 
+/** The `k` most popular items (ties to the lower index): the popular file's, in its order. */
+export function popularItems(popularity: ArrayLike<number>, k: number): Int32Array {
+  const order = Array.from({ length: popularity.length }, (_, i) => i);
+  order.sort((a, b) => popularity[b] - popularity[a] || a - b);
+  return Int32Array.from(order.slice(0, k));
+}
+
 /**
  * The popular file: u32 count, u32 row bytes, then per item (most popular first) u32 slot, its row, u16
  * id length and the id in UTF-8.
  */
 function popularFile(info: RowsInfo, files: Uint8Array[], ids: readonly string[], slotOf: Int32Array, popularity?: readonly number[]): Uint8Array {
-  const order = Array.from(ids.keys());
-  if (popularity) order.sort((a, b) => popularity[b] - popularity[a] || a - b);
-  const chosen = order.slice(0, POPULAR_ITEMS);
+  const chosen = Array.from(popularItems(popularity ?? new Array<number>(ids.length).fill(0), POPULAR_ITEMS));
   const R = rowBytes(info);
   const perFile = info.fileBuckets * info.bucketRows;
   const bucket = info.bucketRows * R + 4;

@@ -44,6 +44,11 @@ export interface Evaluation {
    * session) apart from those whose whole history is the current session.
    */
   visitors?: { returning: { cases: number; at20: Metrics }; first: { cases: number; at20: Metrics } };
+  /**
+   * With a `pool`: what a device that holds only the pool's rows and the history's recommends, against the
+   * whole catalog: the share of the exact top 20 its top 20 keeps (recall), and the next item's HitRate@20.
+   */
+  recommend?: { pool: number; recall: number; hitrate: number };
 }
 
 /**
@@ -57,12 +62,14 @@ export async function evaluate(
   popularity: Float32Array,
   step?: (done: number, total: number) => void,
   categories?: readonly Int32Array[],
+  pool?: ArrayLike<number>,
 ): Promise<Evaluation> {
   const at20 = new MetricsAt(20);
   const at10 = new MetricsAt(10);
   const percentile = popularityPercentiles(popularity);
   const intent = categories && new IntentMeter(categories);
   let popular = 0;
+  let [recall, localHits] = [0, 0];
   const [returning, first] = [new MetricsAt(20), new MetricsAt(20)];
   const total = step ? countCases(set) : 0;
   await scorer.forEachCase(set, (s, i, scores) => {
@@ -75,6 +82,15 @@ export async function evaluate(
     for (const j of top) p += percentile[j];
     popular += p / top.length;
     intent?.add(set.seqs[s].subarray(0, i), top);
+    if (pool) {
+      // The device's candidates: the pool and the history's items, ranked by the same scores.
+      const held = new Set<number>(Array.from(pool));
+      for (const j of set.seqs[s].subarray(0, i)) held.add(j);
+      const local = [...held].sort((a, b) => scores[b] - scores[a] || popularity[b] - popularity[a] || a - b).slice(0, 20);
+      const exact = new Set(top);
+      recall += local.filter((j) => exact.has(j)).length / top.length;
+      if (local.includes(set.seqs[s][i])) localHits++;
+    }
     if (step && at20.cases % 256 === 0) step(at20.cases, total);
   });
   return {
@@ -84,5 +100,6 @@ export async function evaluate(
     popularity: popular / Math.max(1, at20.cases),
     ...(intent && { intent: intent.result() }),
     ...(set.times && { visitors: { returning: { cases: returning.cases, at20: returning.result() }, first: { cases: first.cases, at20: first.result() } } }),
+    ...(pool && { recommend: { pool: pool.length, recall: recall / Math.max(1, at20.cases), hitrate: localHits / Math.max(1, at20.cases) } }),
   };
 }

@@ -74,3 +74,16 @@ test('a user’s history splits into sessions at 30-minute gaps, and evaluation 
   expect(e.visitors!.first.at20.mrr).toBeCloseTo(1 / 2, 9);
   expect(e.visitors!.returning.at20.mrr).toBeCloseTo((1 / 3 + 1 / 4 + 1) / 3, 9);
 });
+
+test('recommend on a device holding a pool: recall of the exact top 20, and the next item found in it', async () => {
+  const { evaluate } = await import('../../src/trainer/evaluate.js');
+  // 30 items scored 30, 29, …, 1 for every case: the exact top 20 is items 0..19.
+  const scorer = { name: 'fixed', forEachCase: (set: any, visit: any) => set.seqs.forEach((seq: Int32Array, s: number) => { for (let i = set.start[s]; i < seq.length; i++) visit(s, i, Float32Array.from({ length: 30 }, (_, j) => 30 - j)); }) };
+  const popularity = new Float32Array(30);
+  // One case: history [25, 26], next item 3. The pool holds items 0..4: with the history, 7 candidates, 5 of them in the exact top 20.
+  const set = { seqs: [Int32Array.from([25, 26, 3])], types: [new Uint8Array(3).fill(1)], start: [2] };
+  const e = await evaluate(scorer, set, popularity, undefined, undefined, Int32Array.from([0, 1, 2, 3, 4]));
+  expect(e.recommend).toEqual({ pool: 5, recall: 5 / 20, hitrate: 1 });
+  const missed = await evaluate(scorer, set, popularity, undefined, undefined, Int32Array.from([0, 1]));
+  expect(missed.recommend).toEqual({ pool: 2, recall: 2 / 20, hitrate: 0 });
+});

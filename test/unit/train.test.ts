@@ -78,9 +78,14 @@ describe('vitrine train on a planted structure', () => {
     expect(at10.model.hitrate).toBeGreaterThan(at10.pop.hitrate + 0.4);
   });
 
-  test('float16 export costs (almost) nothing', () => {
+  test('the 8-bit export costs (almost) nothing', () => {
     const { metrics } = first.json;
     expect(Math.abs(metrics.float32.hitrate - metrics.model.hitrate)).toBeLessThan(0.01);
+  });
+
+  test('recommend on a device holding the popular file: here it holds the whole catalog, so it finds the exact top 20', () => {
+    const { recommend, metrics } = first.json;
+    expect(recommend).toEqual({ pool: 60, recall: 1, hitrate: metrics.model.hitrate });
   });
 
   test('the same command and seed give the same metrics', async () => {
