@@ -4,6 +4,8 @@ import { disposeModel, holdRows, type Model } from './model.js';
 import type { RowCache, RowSource } from './row-source.js';
 import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, positionsOf, readHistory, readsViews, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
+const WARM_UP = '\u0000warm-up';
+
 /** One rank request, its options already checked and filled. */
 export interface RankRequest {
   ids: readonly string[];
@@ -350,9 +352,9 @@ export class Engine {
    */
   async warmUp(pause: () => Promise<void> = async () => {}): Promise<void> {
     const m = this.model;
-    if (m.n === 0) return;
     const events = this._warmUpHistory();
-    await this._rank({ ids: m.ids.slice(0, 2), events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() }, this._signals(events, 0));
+    // Two items, as compileSteps' explanation step has (on WebGL, a new number of rows is a new shader).
+    await this._rank({ ids: m.n ? m.ids.slice(0, 2) : [WARM_UP, `${WARM_UP}2`], events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() }, this._signals(events, 0));
     await pause();
     await this.recommend(1, events, 0, new Set(), false);
     this.dispose();
@@ -378,9 +380,15 @@ export class Engine {
     ];
   }
 
-  /** A made-up history that takes every path: one click (a session step, a thin long-term profile). */
+  /**
+   * A made-up history that takes every path: one click (a session step, a thin long-term profile). A model
+   * holding no row yet (its rows come with the page) warms up on its zero row, under an id no page has
+   * (HTML attributes cannot hold U+0000); dispose() forgets it.
+   */
   private _warmUpHistory(): NormalEvent[] {
-    return [{ id: this.model.ids[0], type: 'click', time: 0 }];
+    const m = this.model;
+    if (m.n === 0) m.index.set(WARM_UP, m.zeroRow);
+    return [{ id: m.n ? m.ids[0] : WARM_UP, type: 'click', time: 0 }];
   }
 
   /** Frees the engine's state and its model's tensors. */
@@ -390,6 +398,7 @@ export class Engine {
   }
 
   dispose(): void {
+    this.model.index.delete(WARM_UP);
     tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._bias?.t].filter((t) => t !== undefined) as tf.Tensor[]);
     this._bias = undefined;
     this._state = undefined;

@@ -226,15 +226,18 @@ export function holdRows(m: Model, rows: readonly HeldRow[]): void {
   const n = (m.n = m.ids.length);
   const d = m.d;
   const vectors = h.categoryVectors ? h.categoryVectors.length / d : 0;
-  const total = n + vectors + 1;
+  // A model whose rows come page by page grows its table in powers of two (at least 1024 rows, zeros
+  // between the items and the category vectors): on WebGL a table of a new shape would compile new shaders.
+  const total = m.partial ? Math.max(1024, 2 ** Math.ceil(Math.log2(n + vectors + 1))) : n + vectors + 1;
   const table = new Float32Array(total * d);
   const bias = new Float32Array(total);
   h.rows.forEach((r, i) => {
     table.set(r.embedding, i * d);
     bias[i] = h.hasBias ? r.bias : 0;
   });
-  if (h.categoryVectors) table.set(h.categoryVectors, n * d);
-  m.categoryRow = new Map(h.categoryNames.slice(0, vectors).map((c, i) => [c, n + i]));
+  const first = total - 1 - vectors;
+  if (h.categoryVectors) table.set(h.categoryVectors, first * d);
+  m.categoryRow = new Map(h.categoryNames.slice(0, vectors).map((c, i) => [c, first + i]));
   m.zeroRow = total - 1;
   m.categories = h.hasCategories ? h.rows.map((r) => r.categories.map((c) => h.categoryNames[c])) : undefined;
   m.popularity = h.hasPopularity ? Float32Array.from(h.rows, (r) => r.popularity) : undefined;

@@ -5,7 +5,7 @@ import type { BackendName, BackendPreference, ProfileExport, VitrineError } from
 import { fetchModel, type FetchedModel } from './fetch-model.js';
 import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
-import { decodeModel, holdRows, type HeldRow, type ScoringWeights } from './model.js';
+import { decodeModel, type HeldRow, type ScoringWeights } from './model.js';
 import { RowSource, type RowCache } from './row-source.js';
 import { Engine } from './engine.js';
 import { sha256Hex } from './hash.js';
@@ -128,15 +128,15 @@ async function build(
       const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
       engine = new Engine(model, opts.gapMs, early.source, cache);
       await engine.restore();
-      // The page's rows, asked for already: held before the warm-up, which then compiles what a rank runs.
-      if (early.rows) holdRows(model, await early.rows);
+      // The page's rows, asked for already (early.rows), arrive while the backend warms up; the first rank
+      // waits for them.
     } else engine = new Engine(model, opts.gapMs);
   } catch (e) {
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };
   }
   try {
     // WebGL compiles every shader first, a few per task, in parallel where the browser can.
-    if (choice.backend === 'webgl' && engine.model.n > 0) await compileShaders(engine.compileSteps(), yieldToPage, [engine.model.table]);
+    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, [engine.model.table]);
     await engine.warmUp(yieldToPage);
   } catch (e) {
     engine.release();

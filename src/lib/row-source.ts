@@ -15,7 +15,7 @@ export interface RowCache {
 
 /**
  * The item rows of a version 2 model, fetched for the items a page shows: for each id, a range request
- * for each of its two buckets (windowOf), a function of the id alone, so two visitors on one page make the same
+ * of its first bucket, and of its second when the row is not in the first (windowOf), a function of the id alone, so two visitors on one page make the same
  * requests whatever their histories. A host that ignores `Range` (200 with the whole file) or refuses it
  * (416, 501…) is served by fetching the whole row file once, checked against its sha256.
  */
@@ -81,8 +81,9 @@ export class RowSource {
   private async _row(id: string): Promise<Row | undefined> {
     const w = windowOf(this._info, id);
     try {
-      const [a, b] = await Promise.all(w.buckets.map((r) => this._bytes(r.file, r.start, r.end)));
-      return findRow(this._info, w, [a, b]);
+      // The second bucket only when the item is not in the first: a function of the id and the model alone.
+      const look = async (k: 0 | 1) => findRow(this._info, w, k, await this._bytes(w.buckets[k].file, w.buckets[k].start, w.buckets[k].end));
+      return (await look(0)) ?? (await look(1));
     } catch (e) {
       this._failed(e);
       return undefined;

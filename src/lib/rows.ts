@@ -1,6 +1,7 @@
 // Item rows of a version 2 model (docs/model-format.md, "Item rows"): fixed-size records in buckets,
 // each item in one of two buckets chosen by hashes of its id (bucketed cuckoo hashing), so that the
-// browser finds an item's row with two range requests and no directory. Pure: no tfjs, no DOM; the
+// browser finds an item's row with a range request (two for the few in their second bucket) and no
+// directory. Pure: no tfjs, no DOM; the
 // trainer's writer (src/cli/write-rows.ts) and the browser's row source (src/lib/row-source.ts) share it.
 
 /** How the rows are laid out: the manifest's `rows` object, checked. */
@@ -111,25 +112,24 @@ export function windowOf(r: RowsInfo, id: string): RowWindow {
 }
 
 /**
- * The row of `w.fingerprint` in the window's two buckets' bytes, or undefined when it is not there (an
- * item the model does not know). Throws when a bucket's checksum does not match (a damaged or wrong file).
+ * The row of `w.fingerprint` in the bytes of the window's bucket `k` (0: the first, 1: the second), or
+ * undefined when it is not there: look in the second bucket only when it is not in the first (an item the
+ * model does not know is in neither). Throws when the bucket's checksum does not match (a damaged or wrong
+ * file).
  */
-export function findRow(r: RowsInfo, w: RowWindow, bytes: readonly [Uint8Array, Uint8Array]): Row | undefined {
+export function findRow(r: RowsInfo, w: RowWindow, k: 0 | 1, b: Uint8Array): Row | undefined {
   const size = bucketBytes(r);
   const R = rowBytes(r);
-  let found: Row | undefined;
-  bytes.forEach((b, k) => {
-    const range = w.buckets[k];
-    if (b.byteLength !== size) throw new Error(`a bucket is ${b.byteLength} bytes, expected ${size}`);
-    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    if (fnv1a(b, undefined, 0, size - 4) !== view.getUint32(size - 4, true)) {
-      throw new Error(`${r.files[range.file]}: the bucket at byte ${range.start} fails its checksum`);
-    }
-    for (let i = 0; i < r.bucketRows && !found; i++) {
-      if (view.getUint32(i * R, true) === w.fingerprint) found = decodeRow(r, b, i * R, range.firstSlot + i);
-    }
-  });
-  return found;
+  const range = w.buckets[k];
+  if (b.byteLength !== size) throw new Error(`a bucket is ${b.byteLength} bytes, expected ${size}`);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (fnv1a(b, undefined, 0, size - 4) !== view.getUint32(size - 4, true)) {
+    throw new Error(`${r.files[range.file]}: the bucket at byte ${range.start} fails its checksum`);
+  }
+  for (let i = 0; i < r.bucketRows; i++) {
+    if (view.getUint32(i * R, true) === w.fingerprint) return decodeRow(r, b, i * R, range.firstSlot + i);
+  }
+  return undefined;
 }
 
 /** Decodes the row at byte `at` of `bytes`. */

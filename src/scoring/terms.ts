@@ -49,7 +49,7 @@ export function sessionVotes(table: NeighbourTable | undefined, session: ArrayLi
       const a = session[k];
       for (let j = 0; j < table.top; j++) {
         const b = table.ids[a * table.top + j];
-        if (b < 0) break;
+        if (!(b >= 0)) break; // -1 pads (and a row past the table, which has none)
         add(b, weight * table.weights[a * table.top + j], a, 1);
       }
     }

@@ -77,11 +77,11 @@ test('two visitors with different histories make the same model requests; a retu
   expect(a.onPage1).toEqual(b.onPage1);
   expect(a.onPage2).toEqual(b.onPage2);
   expect(a.onReturn).toEqual(b.onReturn);
-  // A range request for each of the two buckets of each item the page shows (items may share one), and
-  // nothing for what the visitor did.
+  // A range request of each shown item's first bucket (of its second too, for the few not in their
+  // first; items may share a bucket), and nothing for what the visitor did.
   const ranges = (xs: string[]) => xs.filter((x) => x.includes('bytes='));
-  expect(ranges(a.onPage2).length).toBeGreaterThan(page2.length);
-  expect(ranges(a.onPage2).length).toBeLessThanOrEqual(2 * page2.length);
+  expect(ranges(a.onPage2).length).toBeGreaterThan(page2.length * 0.8);
+  expect(ranges(a.onPage2).length).toBeLessThanOrEqual(page2.length * 1.2);
   expect(new Set(ranges(a.onPage2)).size).toBe(ranges(a.onPage2).length);
   // Back on a page seen before, its buckets come from Cache Storage (kept as a cache keeps them, for the page).
   expect(ranges(a.onReturn)).toEqual([]);
