@@ -10,7 +10,11 @@ import compression from 'compression';
 const { values } = parseArgs({ options: { port: { type: 'string' }, cache: { type: 'boolean' } } });
 const port = Number(values.port ?? process.env.PORT ?? 8080);
 const root = join(import.meta.dirname, '..');
-const files = values.cache ? sirv(root, { maxAge: 3600, etag: true, dotfiles: false }) : sirv(root, { dev: true, dotfiles: false });
+const served = values.cache ? sirv(root, { maxAge: 3600, etag: true, dotfiles: false }) : sirv(root, { dev: true, dotfiles: false });
+// Files written while the server runs (the models tests and benchmarks generate under test-results/) are
+// looked up on each request: a --cache server lists its files when it starts. Cacheable alike with --cache.
+const written = sirv(root, { dev: true, etag: true, dotfiles: false, setHeaders: values.cache ? (res) => res.setHeader('Cache-Control', 'public, max-age=3600') : undefined });
+const files = (req, res, next) => (req.url?.startsWith('/test-results/') ? written : served)(req, res, next);
 
 const gzip = values.cache ? compression() : (_req, _res, next) => next();
 

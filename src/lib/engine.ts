@@ -93,7 +93,8 @@ export class Engine {
     this._kept.clear();
     mine.forEach((id) => this._kept.add(id));
     const rows = [...mine].map((id) => ({ id, row: m.held.rows[m.index.get(id)!] }));
-    await this._rowCache.save(rows).catch(() => {
+    // Not awaited: the rank needs the rows held, not stored (a click's rerank must not wait on IndexedDB).
+    void this._rowCache.save(rows).catch(() => {
       this._kept.clear();
       before.forEach((id) => this._kept.add(id));
     });
@@ -356,7 +357,9 @@ export class Engine {
     // Two items, as compileSteps' explanation step has (on WebGL, a new number of rows is a new shader).
     await this._rank({ ids: m.n ? m.ids.slice(0, 2) : [WARM_UP, `${WARM_UP}2`], events, now: 0, pinned: new Set(), exclude: new Set(), diversity: 0, explain: true, categories: new Map() }, this._signals(events, 0));
     await pause();
-    await this.recommend(1, events, 0, new Set(), false);
+    // (A model whose rows come page by page holds no catalog to recommend from yet: warming that would
+    // fetch the popular file, which only recommend() needs.)
+    if (!this._rowSource) await this.recommend(1, events, 0, new Set(), false);
     this.dispose();
   }
 

@@ -81,7 +81,7 @@ test('storefront', async ({ page }) => {
 ## Storefront (browser)
 
 Reproduce: \`npm run bench:browser\`. The demo storefront (\`demo/\`, the MovieLens model: 5,316 items,
-1.8 MB of weights) in headless Chromium on this machine, backend chosen by \`auto\` (${backend}), served by
+format version 2: a 95 KB core, then the rows of the items a page shows) in headless Chromium on this machine, backend chosen by \`auto\` (${backend}), served by
 \`scripts/serve.mjs --cache\`. One cold visit, then one with everything in the HTTP cache. Written ${new Date().toISOString().slice(0, 10)}.
 
 | what | cold | cached | budget |
