@@ -18,9 +18,11 @@ function train(name, args) {
   const started = Date.now();
   const json = JSON.parse(execFileSync(process.execPath, [cli, 'train', ...args, '--out', out, '--json'], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 }));
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-  const float32 = manifest.weights[0].weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  const bytes = statSync(join(out, manifest.weights[0].paths[0])).size;
-  return { json, wall: (Date.now() - started) / 1000, items: manifest.itemCount, bytes, float32, itemsJson: statSync(join(out, manifest.items)).size };
+  const core = statSync(join(out, manifest.weights[0].paths[0])).size;
+  const r = manifest.rows;
+  const rowBytes = 16 + r.dim + r.neighbours + 2 * r.categories + Math.ceil((r.neighbours * r.refBits) / 8);
+  const rowFiles = r.files.reduce((sum, f) => sum + statSync(join(out, f)).size, 0);
+  return { json, wall: (Date.now() - started) / 1000, items: manifest.itemCount, core, rowBytes, bucket: r.bucketRows * rowBytes + 4, rowFiles };
 }
 
 // A generated click log of 1M clicks over 3,000 items: 300 groups of 10, visitors mostly moving to the
@@ -56,7 +58,13 @@ const visitorsTable = (r) => {
     ...Object.keys(v).map((k) => `| ${NAMES[k] ?? k} | ${visit(r, k)} | ${pct(v[k].first.hitrate)} / ${pct(v[k].first.mrr)} |`)].join('\n');
 };
 const trainLine = (r) => `blend ${JSON.stringify(r.json.train.blend)}${r.json.train.choices?.length ? ` (${r.json.train.choices.join('; ')})` : ''}; ${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
-const sizeLine = (r) => `weights ${(r.bytes / 1024).toFixed(0)} KB for ${r.items} items (${(r.bytes / r.items).toFixed(0)} B per item, float32 would be ${(r.float32 / r.items).toFixed(0)} B), items ${(r.itemsJson / 1024).toFixed(0)} KB`;
+const sizeLine = (r) => {
+  const rec = r.json.recommend;
+  return (
+    `model format 2: core ${(r.core / 1024).toFixed(0)} KB; item rows of ${r.rowBytes} B (a page fetches one ${r.bucket} B bucket per item), ${(r.rowFiles / 1048576).toFixed(1)} MB of row files for ${r.items} items` +
+    (rec ? `. recommend() on a device that holds only the popular file's ${rec.pool} items and the history's (no page seen): its top 20 holds ${(100 * rec.recall).toFixed(1)}% of the exact whole-catalog top 20, HitRate@20 ${(100 * rec.hitrate).toFixed(2)}%` : '')
+  );
+};
 
 const rsc = train('rsc15', ['--events', join(data, 'rsc15-sample/train.tsv'), '--test', join(data, 'rsc15-sample/test.tsv'), '--format', 'rsc15']);
 const ml = train('ml', ['--events', join(data, 'ml-latest-small/ratings.csv'), '--items', join(data, 'ml-latest-small/movies.csv'), '--format', 'movielens']);

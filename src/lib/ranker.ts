@@ -53,7 +53,7 @@ export async function loadEngine(
   // A version 2 model's rows for the page's items are asked for as soon as the manifest is in.
   const rows = fetching.then((f) => {
     if (!f.ok || !f.value.manifest.rows) return undefined;
-    const source = rowSource(f.value, opts);
+    const source = rowSource(f.value, opts, fetchOptions.timeoutMs);
     const items = opts.pageItems?.() ?? [];
     return { source, rows: items.length ? source.fetch(items) : undefined };
   });
@@ -104,8 +104,8 @@ async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string
   return undefined;
 }
 
-function rowSource(files: FetchedModel, opts: RankerOptions): RowSource {
-  return new RowSource(files.manifest, files.url, undefined, opts.keep?.persistent);
+function rowSource(files: FetchedModel, opts: RankerOptions, timeoutMs?: number): RowSource {
+  return new RowSource(files.manifest, files.url, undefined, opts.keep?.persistent, timeoutMs);
 }
 
 async function build(

@@ -40,8 +40,14 @@ export class RowSource {
     private readonly _fetch: typeof globalThis.fetch = (input, init) => globalThis.fetch(input, init),
     /** Whether buckets may be kept in Cache Storage (the profile is persistent: consent given). */
     private readonly _keep: () => Promise<boolean> = async () => false,
+    /** A request still unanswered after this long is given up (its items keep their place). */
+    private readonly _timeoutMs = 10_000,
   ) {
     this._info = _manifest.rows as RowsInfo;
+  }
+
+  private _signal(): AbortSignal | undefined {
+    return typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(this._timeoutMs) : undefined;
   }
 
   private _cache?: Promise<Cache | undefined>;
@@ -112,7 +118,7 @@ export class RowSource {
       if (bytes.byteLength === end - start) return bytes;
     }
     // Not through the HTTP cache: it keeps no ranges, and it makes requests for one file wait for each other.
-    const r = await this._fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer', cache: 'no-store', headers: { Range: `bytes=${start}-${end - 1}` } });
+    const r = await this._fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer', cache: 'no-store', headers: { Range: `bytes=${start}-${end - 1}` }, signal: this._signal() });
     if (r.status === 206) {
       const bytes = new Uint8Array(await r.arrayBuffer());
       if (bytes.byteLength !== end - start) throw new Error(`GET ${url.href} bytes ${start}-${end - 1} answered ${bytes.byteLength} bytes`);
@@ -132,7 +138,7 @@ export class RowSource {
   private async _wholeFile(file: number, response?: Response): Promise<Uint8Array> {
     const path = this._info.files[file];
     const url = new URL(path, this._base);
-    const r = response ?? (await requestFile(url, undefined, this._fetch));
+    const r = response ?? (await requestFile(url, this._signal(), this._fetch));
     if (!r.ok) throw new Error(`GET ${url.href} answered ${r.status}`);
     return this._verified(path, new Uint8Array(await r.arrayBuffer()));
   }
@@ -152,7 +158,7 @@ export class RowSource {
       const path = this._manifest.popular as string;
       try {
         const url = new URL(path, this._base);
-        const r = await requestFile(url, undefined, this._fetch);
+        const r = await requestFile(url, this._signal(), this._fetch);
         if (!r.ok) throw new Error(`GET ${url.href} answered ${r.status}`);
         return readPopular(this._info, await this._verified(path, new Uint8Array(await r.arrayBuffer())));
       } catch (e) {

@@ -140,3 +140,22 @@ for (const host of ['ignores Range (200, whole file)', 'refuses Range (416)'] as
     await other.close();
   });
 }
+
+test('a row host that never answers leaves the page order, after the timeout, and breaks nothing', async ({ page }) => {
+  await page.route(`**${MODEL}rows-*.bin`, () => {}); // never answered
+  await page.goto('/test/pages/blank.html');
+  const warnings: string[] = [];
+  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  const got = await page.evaluate(
+    async ({ model, ids }) => {
+      const v = await window.vitrine.createVitrine({ model, backend: 'wasm', autoTrack: false, timeoutMs: 1500 });
+      const started = performance.now();
+      const order = (await v.rank(ids)).map((r) => r.id);
+      return { order, ready: v.ready, ms: performance.now() - started };
+    },
+    { model: MODEL, ids: page1 },
+  );
+  expect(got.ready).toBe(true);
+  expect(got.order).toEqual(page1);
+  expect(warnings.some((w) => /item rows unavailable/.test(w))).toBe(true);
+});
