@@ -119,7 +119,7 @@ export function parseManifest(json: unknown): Result<Manifest> {
       return invalid(`item_embeddings has shape [${embeddings.shape.join(', ')}], expected [itemCount, dim] = [${m.itemCount}, ${m.dim}]`);
     }
   } else {
-    if (embeddings) return invalid('item_embeddings belongs in the item rows of a version 2 model, not in its weights');
+    if (embeddings) return invalid(`formatVersion is 2, but the weights hold item_embeddings, which a version 2 model keeps in its item rows`);
     const rows = checkRows(m.rows, m.dim as number, files);
     if (rows) return invalid(rows);
     if (typeof m.popular !== 'string' || !files.has(m.popular)) return invalid(`popular is ${show(m.popular)}, expected the path of a file listed in files`);

@@ -46,7 +46,7 @@ test('a version 2 manifest is valid, and its rows are checked', () => {
   expect(edit2((m) => (m.rows.files = ['nope.bin']))).toMatch(/rows\.files names "nope\.bin", which is not listed in files/);
   expect(edit2((m) => (m.rows.dim = 5))).toMatch(/rows\.dim is 5, expected dim \(4\)/);
   expect(edit2((m) => (m.popular = 'x.bin'))).toMatch(/popular is "x\.bin", expected the path of a file listed in files/);
-  expect(edit2((m) => m.weights[0].weights.push({ name: 'item_embeddings', shape: [6, 4], dtype: 'float32' }))).toMatch(/item_embeddings belongs in the item rows/);
+  expect(edit2((m) => m.weights[0].weights.push({ name: 'item_embeddings', shape: [6, 4], dtype: 'float32' }))).toMatch(/formatVersion is 2, but the weights hold item_embeddings, which a version 2 model keeps in its item rows/);
 });
 
 test('the vocabulary must match itemCount', () => {
