@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { FORMAT_VERSION, type Manifest, type ModelFile, type WeightSpec } from '../lib/manifest.js';
-import { rowBytes, type RowsInfo } from '../lib/rows.js';
+import { rowBytes, slotAt, type RowsInfo } from '../lib/rows.js';
 import { encodeRows } from './write-rows.js';
 import { checkModelDir, modelManifest } from './output-dir.js';
 
@@ -50,8 +50,6 @@ export function popularItems(popularity: ArrayLike<number>, k: number): Int32Arr
 function popularFile(info: RowsInfo, files: Uint8Array[], ids: readonly string[], slotOf: Int32Array, popularity?: readonly number[]): Uint8Array {
   const chosen = Array.from(popularItems(popularity ?? new Array<number>(ids.length).fill(0), POPULAR_ITEMS));
   const R = rowBytes(info);
-  const perFile = info.fileBuckets * info.bucketRows;
-  const bucket = info.bucketRows * R + 4;
   const enc = new TextEncoder();
   const names = chosen.map((i) => enc.encode(ids[i]));
   const out = new Uint8Array(8 + chosen.reduce((s, _, k) => s + 4 + R + 2 + names[k].length, 0));
@@ -60,11 +58,9 @@ function popularFile(info: RowsInfo, files: Uint8Array[], ids: readonly string[]
   view.setUint32(4, R, true);
   let p = 8;
   chosen.forEach((i, k) => {
-    const slot = slotOf[i];
-    const inFile = slot % perFile;
-    const at = Math.floor(inFile / info.bucketRows) * bucket + (inFile % info.bucketRows) * R;
-    view.setUint32(p, slot, true);
-    out.set(files[Math.floor(slot / perFile)].subarray(at, at + R), p + 4);
+    const { file, at } = slotAt(info, slotOf[i]);
+    view.setUint32(p, slotOf[i], true);
+    out.set(files[file].subarray(at, at + R), p + 4);
     view.setUint16(p + 4 + R, names[k].length, true);
     out.set(names[k], p + 6 + R);
     p += 6 + R + names[k].length;

@@ -1,4 +1,4 @@
-import { parseItems, parseManifest, type ItemVocabulary, type Manifest, type Result } from './manifest.js';
+import { parseItems, parseManifest, type ItemVocabulary, type Manifest, type ModelFile, type Result } from './manifest.js';
 import { sha256Hex } from './hash.js';
 
 /** A model's files, fetched and verified, not yet turned into tensors. */
@@ -68,12 +68,7 @@ export async function fetchModel(
     const verified = await Promise.all(
       wanted.map(async (file, i) => {
         const data = await get(new URL(file.path, url), responses[i]);
-        if (data.byteLength !== file.bytes) {
-          return `${file.path} is ${data.byteLength} bytes, manifest.json says ${file.bytes}`;
-        }
-        const hash = await sha256Hex(data);
-        if (hash !== file.sha256) return `${file.path} has sha256 ${hash}, manifest.json says ${file.sha256}`;
-        return data;
+        return (await checkFile(file, data)) ?? data;
       }),
     );
     const bad = verified.find((v): v is string => typeof v === 'string');
@@ -94,6 +89,13 @@ export async function fetchModel(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What is wrong with a model file's bytes against its manifest entry (size, then sha256), if anything. */
+export async function checkFile(file: ModelFile, data: ArrayBuffer | Uint8Array): Promise<string | undefined> {
+  if (data.byteLength !== file.bytes) return `${file.path} is ${data.byteLength} bytes, manifest.json says ${file.bytes}`;
+  const hash = await sha256Hex(data);
+  return hash === file.sha256 ? undefined : `${file.path} has sha256 ${hash}, manifest.json says ${file.sha256}`;
 }
 
 export function parseJson(data: ArrayBuffer, name: string): Result<unknown> {

@@ -55,11 +55,13 @@ export async function loadEngine(
     if (!f.ok || !f.value.manifest.rows) return undefined;
     const source = rowSource(f.value, opts, fetchOptions.timeoutMs);
     const items = opts.pageItems?.() ?? [];
-    return { source, rows: items.length ? source.fetch(items) : undefined };
+    // Not awaited: they arrive while the backend warms up; the first rank waits for them.
+    if (items.length) void source.fetch(items);
+    return source;
   });
-  const [fetched, choice, early] = await Promise.all([fetching, startBackend(opts), rows]);
+  const [fetched, choice, source] = await Promise.all([fetching, startBackend(opts), rows]);
   if (!fetched.ok) return { error: fetched.error, reason: choice.reason };
-  return { ...(await build(fetched.value, choice, opts, early)), files: fetched.value };
+  return { ...(await build(fetched.value, choice, opts, source)), files: fetched.value };
 }
 
 /** An engine on `opts.backend` from files fetched already: after a lost WebGL context. */
@@ -112,7 +114,7 @@ async function build(
   files: FetchedModel,
   choice: BackendChoice,
   opts: RankerOptions,
-  early: { source: RowSource; rows?: Promise<HeldRow[]> } = { source: rowSource(files, opts) },
+  source?: RowSource,
 ): Promise<RankerStart> {
   if (choice.integrity) return { error: { code: 'engine-integrity', message: choice.integrity }, reason: choice.reason };
   if (!choice.backend) return { error: { code: 'backend', message: choice.reason }, reason: choice.reason };
@@ -126,10 +128,8 @@ async function build(
       const key = `rows:${(files.manifest.rows as { files: string[] }).files[0]}`;
       const keep = opts.keep;
       const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
-      engine = new Engine(model, opts.gapMs, early.source, cache);
+      engine = new Engine(model, opts.gapMs, source ?? rowSource(files, opts), cache);
       await engine.restore();
-      // The page's rows, asked for already (early.rows), arrive while the backend warms up; the first rank
-      // waits for them.
     } else engine = new Engine(model, opts.gapMs);
   } catch (e) {
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };

@@ -1,7 +1,6 @@
-import { requestFile } from './fetch-model.js';
+import { checkFile, requestFile } from './fetch-model.js';
 import type { Manifest } from './manifest.js';
 import type { HeldRow } from './model.js';
-import { sha256Hex } from './hash.js';
 import { decodeRow, findRow, rowBytes, windowOf, type Row, type RowsInfo } from './rows.js';
 
 /** Cache Storage names of kept buckets start with this (profile.ts's forget() deletes them). */
@@ -122,7 +121,8 @@ export class RowSource {
     if (r.status === 206) {
       const bytes = new Uint8Array(await r.arrayBuffer());
       if (bytes.byteLength !== end - start) throw new Error(`GET ${url.href} bytes ${start}-${end - 1} answered ${bytes.byteLength} bytes`);
-      void cache?.put(key, new Response(bytes)).catch(() => {});
+      // Kept only while the profile is (consent may have been withdrawn since the cache opened).
+      if (cache && (await this._keep())) void cache.put(key, new Response(bytes)).catch(() => {});
       return bytes;
     }
     // 200: the host ignored the range and sends the whole file; anything else: fetch the whole file once.
@@ -144,11 +144,8 @@ export class RowSource {
   }
 
   private async _verified(path: string, bytes: Uint8Array): Promise<Uint8Array> {
-    const listed = this._manifest.files.find((f) => f.path === path)!;
-    const hash = await sha256Hex(bytes);
-    if (bytes.byteLength !== listed.bytes || hash !== listed.sha256) {
-      throw new Error(`${path} is ${bytes.byteLength} bytes with sha256 ${hash}, manifest.json says ${listed.bytes} bytes, ${listed.sha256}`);
-    }
+    const wrong = await checkFile(this._manifest.files.find((f) => f.path === path)!, bytes);
+    if (wrong) throw new Error(wrong);
     return bytes;
   }
 

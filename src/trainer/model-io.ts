@@ -2,14 +2,13 @@ import { pathToFileURL } from 'node:url';
 import { join, resolve } from 'node:path';
 import { writeModel, type ExportTensor } from '../cli/write-model.js';
 import { fileFetch } from '../cli/file-fetch.js';
-import { fetchModel } from '../lib/fetch-model.js';
+import { checkFile, fetchModel } from '../lib/fetch-model.js';
 import type { Manifest } from '../lib/manifest.js';
 import { decodeWeights } from '../lib/weights.js';
 import { parseItems, type ItemVocabulary } from '../lib/manifest.js';
 import type { RowsInfo } from '../lib/rows.js';
 import { readRows } from '../cli/write-rows.js';
 import { readFile } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
 import type { NeighbourTable, SessionTypes } from '../scoring/index.js';
 import { InputError, EVENT_TYPES } from './data.js';
 import type { Neighbours } from './baselines.js';
@@ -101,12 +100,9 @@ export async function exportModel(out: string, m: TrainedModel, extra: Record<st
 
 /** Reads a file the manifest lists and checks it against its size and sha256. */
 async function readListed(dir: string, manifest: Manifest, path: string): Promise<Uint8Array> {
-  const file = manifest.files.find((f) => f.path === path)!;
   const bytes = new Uint8Array(await readFile(join(dir, path)));
-  const hash = createHash('sha256').update(bytes).digest('hex');
-  if (bytes.byteLength !== file.bytes || hash !== file.sha256) {
-    throw new InputError(join(dir, path), 0, 0, `${bytes.byteLength} bytes with sha256 ${hash}; manifest.json says ${file.bytes} bytes, ${file.sha256}`);
-  }
+  const wrong = await checkFile(manifest.files.find((f) => f.path === path)!, bytes);
+  if (wrong) throw new InputError(join(dir, path), 0, 0, wrong);
   return bytes;
 }
 

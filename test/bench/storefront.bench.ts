@@ -77,11 +77,13 @@ test('storefront', async ({ page }) => {
   }, grid);
   const backend = await page.evaluate(async () => (await (window as any).vitrine.ready)?.backend);
   const fmt = (x: number) => x.toFixed(0);
+  const demo = JSON.parse(readFileSync(join(root, 'demo/model/manifest.json'), 'utf8'));
+  const coreKb = Math.round(demo.files.find((f: { path: string }) => f.path === demo.weights[0].paths[0]).bytes / 1024);
   const section = `<!-- storefront:start -->
 ## Storefront (browser)
 
 Reproduce: \`npm run bench:browser\`. The demo storefront (\`demo/\`, the MovieLens model: 5,316 items,
-format version 2: a 95 KB core, then the rows of the items a page shows) in headless Chromium on this machine, backend chosen by \`auto\` (${backend}), served by
+format version 2: a ${coreKb} KB core, then the rows of the items a page shows) in headless Chromium on this machine, backend chosen by \`auto\` (${backend}), served by
 \`scripts/serve.mjs --cache\`. One cold visit, then one with everything in the HTTP cache. Written ${new Date().toISOString().slice(0, 10)}.
 
 | what | cold | cached | budget |

@@ -100,6 +100,8 @@ test('with consent denied nothing is stored', async ({ page }, info) => {
   expect(p.events).toEqual([]);
   expect(p.storage.kind).toBe('none');
   expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).not.toContain('vitrine');
+  // Nor the model rows of the pages seen, kept while consent was given.
+  expect(await page.evaluate(async () => (await caches.keys()).filter((k) => k.startsWith('vitrine-rows-')))).toEqual([]);
   await shot(page, info, 'consent denied');
 });
 

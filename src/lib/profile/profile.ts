@@ -266,6 +266,16 @@ export class Profile {
     this.events = events.filter((e) => !gone.has(e.key)).map((e) => e.event);
   }
 
+  /**
+   * Erases what the device keeps: the store in use, the database (another tab may hold it), and the model
+   * rows kept for the pages seen (row-source.ts, Cache Storage 'vitrine-rows-…').
+   */
+  private async _eraseDevice(old: Store | undefined): Promise<void> {
+    await old?.erase().catch(() => {});
+    if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
+    if (typeof caches !== 'undefined') for (const k of await caches.keys().catch(() => [])) if (k.startsWith('vitrine-rows-')) await caches.delete(k).catch(() => {});
+  }
+
   /** Opens the store a consent state calls for (or takes one already open), carrying over what memory holds. */
   private async _use(state: ConsentState, opened?: Store): Promise<void> {
     await this._flushing;
@@ -275,8 +285,7 @@ export class Profile {
       this._store = undefined;
       this.events = [];
       this._journal.clear();
-      await old?.erase().catch(() => {});
-      if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
+      await this._eraseDevice(old);
       return;
     }
     const persistent = state === 'granted' && !(this._o.honorGpc && gpcOn());
@@ -332,11 +341,9 @@ export class Profile {
     this._journal.clear();
     this.events = [];
     this._session = undefined;
-    await this._store?.erase().catch(() => {});
+    const old = this._store;
     this._store = undefined;
-    if (await databaseExists(this._o.storageName)) await (await IdbStore.open(this._o.storageName))?.erase().catch(() => {});
-    // The model rows kept for the pages seen (row-source.ts, 'vitrine-rows-…').
-    if (typeof caches !== 'undefined') for (const k of await caches.keys().catch(() => [])) if (k.startsWith('vitrine-rows-')) await caches.delete(k).catch(() => {});
+    await this._eraseDevice(old);
     if (this._state === 'granted') this._state = 'pending';
     if (this._state !== 'denied') await this._use(this._state);
     this._emit(undefined);
