@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Ranked } from '../types/index.js';
-import { disposeModel, holdRows, type Model } from './model.js';
+import type { BackendName, Ranked } from '../types/index.js';
+import { PLAIN_UP_TO } from './crossover.js';
+import { deviceTable, disposeModel, holdRows, type Model } from './model.js';
 import type { RowCache, RowSource } from './row-source.js';
-import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, positionsOf, readHistory, readsViews, sessionInput, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
+import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, lstmStep, mostSimilar, positionsOf, readHistory, readsViews, scoreRows, sessionInput, topRows, userVector, vecMat, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
 const WARM_UP = '\u0000warm-up';
 
@@ -22,34 +23,37 @@ export interface RankRequest {
 }
 
 /**
- * The device's part of a rank: table · q (+ lstm · bias with a session). The session model's softmax
+ * The device's part of a rank: vectors · q (+ lstm · bias with a session). The session model's softmax
  * normaliser is left out: it is the same for every item, so it orders nothing, and a model whose rows
  * come page by page could not compute it.
  */
 interface Query {
-  q: tf.Tensor2D;
+  /** d values. */
+  q: Float32Array;
   /** Whether the session model takes part (its item bias then does too). */
   session: boolean;
 }
 
 interface SessionState {
   key: string[];
-  c: tf.Tensor2D;
-  h: tf.Tensor2D;
+  c: Float32Array;
+  h: Float32Array;
 }
 
 /**
  * Ranks with a decoded model. The LSTM state is kept between calls: when the session grows by one event,
- * that is one LSTM step. The query vector is cached until the history changes, so a rank is one gather,
- * one matMul and one read back to the CPU; the neighbourhood votes, the page's order, pinned slots and
- * diversity are applied on the CPU.
+ * that is one LSTM step, in plain loops (a few tens of thousands of multiply-adds). The query vector is
+ * cached until the history changes. Candidate sets of up to `plainUpTo` items (a page's lists, a
+ * recommend pool) are scored in plain loops too; larger ones with one gather and one matMul on the tfjs
+ * backend, whose table is made at the first such call. The neighbourhood votes, the page's order, pinned
+ * slots and diversity are applied on the CPU.
  */
 export class Engine {
   private _state?: SessionState;
   private _queryKey?: string;
   private _query?: Query;
-  /** The item bias times the session model's weight, over every row of the table (of `model.version`). */
-  private _bias?: { version: number; t: tf.Tensor1D };
+  /** The query on the backend (d×1), for the large candidate sets. */
+  private _deviceQuery?: { of: Query; t: tf.Tensor2D };
   /** Ids whose rows are in the row cache already. */
   private readonly _kept = new Set<string>();
 
@@ -59,6 +63,8 @@ export class Engine {
     /** A version 2 model's rows: fetched for the page's items, the visitor's own kept in the cache. */
     private readonly _rowSource?: RowSource,
     private readonly _rowCache?: RowCache,
+    /** Candidate sets of up to this many items are scored in plain loops (default: measured for the backend). */
+    readonly plainUpTo: number = PLAIN_UP_TO[tf.getBackend() as BackendName] ?? Infinity,
   ) {}
 
   /** Rows the cache holds (the visitor's own items): held before the first rank, with no request. */
@@ -130,42 +136,26 @@ export class Engine {
 
   /** Advances the LSTM to the end of the session, stepping only over events it has not read yet. */
   private _advance(session: readonly NormalEvent[]): void {
-    const s = this.model.session;
+    const m = this.model;
+    const s = m.session;
     if (!s) return;
-    const input = sessionInput(session, (id) => this.model.index.get(id), s);
+    const input = sessionInput(session, (id) => m.index.get(id), s);
     const key = input.rows.map((row, i) => `${input.types[i]}:${row}`);
     const old = this._state;
     const extends_ = old && old.key.length <= key.length && old.key.every((k, i) => k === key[i]) && key.length <= s.window;
     if (old && extends_ && old.key.length === key.length) return;
-    let from = 0;
-    let c: tf.Tensor2D, h: tf.Tensor2D;
-    if (old && extends_) {
-      from = old.key.length;
-      [c, h] = [old.c, old.h];
-    } else {
-      if (old) tf.dispose([old.c, old.h]);
-      [c, h] = [tf.zeros([1, s.hidden]), tf.zeros([1, s.hidden])];
+    // Until the steps are done there is no state: one that fails midway leaves none, and the next call starts over.
+    this._state = undefined;
+    const from = old && extends_ ? old.key.length : 0;
+    const [c, h] = old && extends_ ? [old.c, old.h] : [new Float32Array(s.hidden), new Float32Array(s.hidden)];
+    const d = m.d;
+    const x = new Float32Array(d);
+    for (let i = from; i < input.rows.length; i++) {
+      const [row, type] = [input.rows[i], input.types[i]];
+      for (let a = 0; a < d; a++) x[a] = m.vectors[row * d + a] + s.T[type * d + a];
+      lstmStep({ K: s.K, b: s.b, hidden: s.hidden }, x, c, h);
     }
-    try {
-      for (let i = from; i < input.rows.length; i++) {
-        const [row, type] = [input.rows[i], input.types[i]];
-        const [c2, h2] = tf.tidy(() => {
-          const x = tf.add(tf.gather(this.model.table, [row]), tf.gather(s.T, [type])) as tf.Tensor2D;
-          const gates = tf.add(tf.matMul(tf.concat([x, h], 1), s.K), s.b);
-          const [gi, gj, gf, go] = tf.split(gates, 4, 1);
-          const next = tf.add(tf.mul(tf.sigmoid(gi), tf.tanh(gj)), tf.mul(c, tf.sigmoid(tf.add(gf, 1)))) as tf.Tensor2D;
-          return [next, tf.mul(tf.tanh(next), tf.sigmoid(go)) as tf.Tensor2D];
-        });
-        tf.dispose([c, h]);
-        [c, h] = [c2, h2];
-      }
-    } catch (e) {
-      // A step failed midway (a lost context, say): free what this call holds and start over next time.
-      tf.dispose([c, h]);
-      this._state = undefined;
-      throw e;
-    }
-    this._state = { key, c: tf.keep(c), h: tf.keep(h) };
+    this._state = { key, c, h };
   }
 
   /**
@@ -180,71 +170,63 @@ export class Engine {
     const m = this.model;
     const w = m.scoring;
     this._advance(signals.session);
-    const r = longTermInput(signals.weights, (id) => m.index.get(id));
+    const rowOf = (id: string) => m.index.get(id);
+    const r = longTermInput(signals.weights, rowOf);
     const useSession = Boolean(m.session && this._state && this._state.key.length > 0 && w.lstm !== 0);
     const useLong = r.rows.length > 0 && w.long !== 0;
     const key = `${useSession ? this._state!.key.join(',') : ''}|${useLong ? r.rows.map((row, i) => `${row}=${r.values[i].toFixed(3)}`).join(',') : ''}`;
     if (key === this._queryKey) return this._query;
-    if (this._query) this._query.q.dispose();
     this._queryKey = key;
     this._query = undefined;
     if (!useSession && !useLong) return undefined;
-    this._query = tf.tidy(() => {
-      let q = tf.zeros([m.d, 1]) as tf.Tensor2D;
-      if (useSession) {
-        const qs = tf.transpose(tf.matMul(this._state!.h, m.session!.P)) as tf.Tensor2D; // d×1
-        q = tf.add(q, tf.mul(qs, w.lstm)) as tf.Tensor2D;
-      }
-      if (useLong) {
-        const rows = this._padded(Int32Array.from(r.rows));
-        const values = tf.tensor2d(Float32Array.from(rows, (_, i) => r.values[i] ?? 0), [1, rows.length]);
-        // u = (Eᵀ r)ᵀ F, with F the model's fold-in map; a model without one uses Eᵀ r.
-        let u = tf.matMul(values, tf.gather(m.table, rows)) as tf.Tensor2D;
-        if (m.foldIn) u = tf.matMul(u, m.foldIn);
-        if (r.prototype > 0 && m.prototypes) {
-          // A thin history borrows from the nearest of the trained users' prototypes.
-          const nearest = tf.argMax(tf.reshape(tf.matMul(m.prototypes, tf.transpose(u)), [-1]));
-          u = tf.add(u, tf.mul(tf.gather(m.prototypes, tf.reshape(nearest, [1])), r.prototype)) as tf.Tensor2D;
-        }
-        q = tf.add(q, tf.mul(tf.transpose(u), w.long)) as tf.Tensor2D;
-      }
-      return { q: tf.keep(q), session: useSession };
-    });
+    const q = new Float32Array(m.d);
+    if (useSession) {
+      const qs = vecMat(this._state!.h, m.session!.P, m.d);
+      for (let a = 0; a < m.d; a++) q[a] += w.lstm * qs[a];
+    }
+    if (useLong) {
+      // u = (Eᵀ r) F, with F the model's fold-in map (Eᵀ r without one), and a thin history's prototype.
+      const u = userVector({ E: m.vectors, M: m.foldIn, d: m.d, prototypes: m.prototypes }, signals, rowOf)!;
+      for (let a = 0; a < m.d; a++) q[a] += w.long * u[a];
+    }
+    this._query = { q, session: useSession };
     return this._query;
   }
 
-  private _scaledBias(): tf.Tensor1D {
-    const m = this.model;
-    if (this._bias?.version !== m.version) {
-      this._bias?.t.dispose();
-      // Kept: a cache outlives the tidy it may be first asked for in.
-      this._bias = { version: m.version, t: tf.keep(tf.mul(m.bias, m.scoring.lstm) as tf.Tensor1D) };
+  /** The query on the backend. */
+  private _onDevice(query: Query): tf.Tensor2D {
+    if (this._deviceQuery?.of !== query) {
+      this._deviceQuery?.t.dispose();
+      this._deviceQuery = { of: query, t: tf.keep(tf.tensor2d(query.q, [query.q.length, 1])) };
     }
-    return this._bias.t;
+    return this._deviceQuery.t;
   }
 
-  /** The device's part of the scores of `rows` (then padding, on WebGL). The item bias belongs to the session model's logits. */
+  /** The device's part of the scores of `rows` (then padding, on WebGL), on the backend. The item bias belongs to the session model's logits. */
   private _deviceScores(rows: Int32Array, query: Query): tf.Tensor1D {
-    const m = this.model;
     const padded = this._padded(rows);
     return tf.tidy(() => {
-      const scores = tf.reshape(tf.matMul(tf.gather(m.table, padded), query.q), [padded.length]);
-      return (query.session ? tf.add(scores, tf.gather(this._scaledBias(), padded)) : scores) as tf.Tensor1D;
+      const { table, bias } = deviceTable(this.model);
+      const scores = tf.reshape(tf.matMul(tf.gather(table, padded), this._onDevice(query)), [padded.length]);
+      return (query.session ? tf.add(scores, tf.gather(bias, padded)) : scores) as tf.Tensor1D;
     });
   }
 
-  /** The device's part of the score of every row of the table. */
+  /** The device's part of the score of every row of the table, on the backend. */
   private _catalogScores(query: Query): tf.Tensor1D {
     return tf.tidy(() => {
-      const scores = tf.reshape(tf.matMul(this.model.table, query.q), [-1]);
-      return (query.session ? tf.add(scores, this._scaledBias()) : scores) as tf.Tensor1D;
+      const { table, bias } = deviceTable(this.model);
+      const scores = tf.reshape(tf.matMul(table, this._onDevice(query)), [-1]);
+      return (query.session ? tf.add(scores, bias) : scores) as tf.Tensor1D;
     });
   }
 
-  /** For each of `rows`, which of `others` is most similar in the model. */
+  /** For each of `rows`, which of `others` is most similar in the model, on the backend. */
   private _mostSimilar(rows: Int32Array, others: number[]): tf.Tensor1D {
-    const t = this.model.table;
-    return tf.tidy(() => tf.argMax(tf.matMul(tf.gather(t, rows), tf.transpose(tf.gather(t, others))), 1));
+    return tf.tidy(() => {
+      const { table } = deviceTable(this.model);
+      return tf.argMax(tf.matMul(tf.gather(table, rows), tf.transpose(tf.gather(table, others))), 1);
+    });
   }
 
   async rank(req: RankRequest): Promise<Ranked[]> {
@@ -260,7 +242,8 @@ export class Engine {
     const rows = this._rows(ids, req.categories);
     const query = this._queryFor(signals);
     const scores = new Float32Array(ids.length);
-    if (query) {
+    if (query && ids.length <= this.plainUpTo) scores.set(scoreRows(m.vectors, m.d, rows, query.q, query.session ? m.biases : undefined, w.lstm));
+    else if (query) {
       const device = this._deviceScores(rows, query);
       let values: Float32Array | Int32Array | Uint8Array;
       try {
@@ -295,8 +278,10 @@ export class Engine {
     const views = readsViews(m.session);
     const positive = [...new Set(events.filter((e) => isChoice(e.type, views) && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
-    if (positive.length > 0 && ranked.some((_, i) => !votes[i])) {
-      const t = this._mostSimilar(rows, positive.map((id) => m.index.get(id)!));
+    const others = positive.map((id) => m.index.get(id)!);
+    if (positive.length > 0 && ranked.some((_, i) => !votes[i]) && rows.length <= this.plainUpTo) similar = mostSimilar(m.vectors, m.d, rows, others);
+    else if (positive.length > 0 && ranked.some((_, i) => !votes[i])) {
+      const t = this._mostSimilar(rows, others);
       try {
         similar = (await t.data()) as Int32Array;
       } finally {
@@ -321,7 +306,9 @@ export class Engine {
     const query = this._queryFor(signals);
     const pool = new Set<number>();
     const want = Math.min(m.n, k + exclude.size + 32);
-    if (query) {
+    if (query && m.n <= this.plainUpTo) {
+      topRows(m.vectors, m.d, m.n, query.q, want, query.session ? m.biases : undefined, m.scoring.lstm).forEach((r) => pool.add(r));
+    } else if (query) {
       // Over every row of the table (no copy of its item part); the few category and zero rows are dropped after.
       const extra = m.zeroRow + 1 - m.n;
       const top = tf.tidy(() => tf.topk(this._catalogScores(query), want + extra).indices);
@@ -347,9 +334,9 @@ export class Engine {
   }
 
   /**
-   * Runs every kind of operation once (an LSTM step, a rank, a catalog top-k) so that WebGL compiles its
-   * shaders and WASM warms up before the page's first rank, then forgets the made-up history. `pause`
-   * runs between the steps.
+   * Runs every kind of operation once (an LSTM step, a rank with reasons, a catalog top-k) so that the
+   * JIT, and on WebGL the shaders, are warm before the page's first rank, then forgets the made-up
+   * history. `pause` runs between the steps.
    */
   async warmUp(pause: () => Promise<void> = async () => {}): Promise<void> {
     const m = this.model;
@@ -363,20 +350,25 @@ export class Engine {
     this.dispose();
   }
 
+  /** Whether a recommend over the rows held runs on the backend (its table is then worth uploading early). */
+  get catalogOnDevice(): boolean {
+    return this.model.n > this.plainUpTo;
+  }
+
   /**
-   * The device operations of a rank (lists of up to 64 items), an explanation and a recommend, in steps
-   * that read nothing back; each returns the tensor its real run would read, if any. Run in WebGL's
-   * compile-only mode, they compile every shader the engine uses.
+   * The backend operations of a recommend over the catalog, when it runs there, in steps that read nothing
+   * back; each returns the tensor its real run would read, if any. Run in WebGL's compile-only mode, they
+   * compile the shaders the engine uses.
    */
   compileSteps(): (() => tf.Tensor | void)[] {
+    if (!this.catalogOnDevice) return [];
     let query: ReturnType<Engine['_queryFor']>;
     const signals = this._signals(this._warmUpHistory(), 0);
     return [
-      () => this._advance(signals.session),
       () => void (query = this._queryFor(signals)),
-      ...[16, 32, 64].map((n) => () => query && this._deviceScores(new Int32Array(n), query)),
+      () => query && this._deviceScores(new Int32Array(16), query),
       // A history with no current session (a returning visitor): the long-term part alone, no bias.
-      () => query && this._deviceScores(new Int32Array(16), { ...query, session: false }),
+      () => query && this._catalogScores({ ...query, session: false }),
       () => query && this._catalogScores(query),
       () => query && this._mostSimilar(new Int32Array(2), [0]),
       () => this.dispose(),
@@ -402,8 +394,8 @@ export class Engine {
 
   dispose(): void {
     this.model.index.delete(WARM_UP);
-    tf.dispose([this._state?.c, this._state?.h, this._query?.q, this._bias?.t].filter((t) => t !== undefined) as tf.Tensor[]);
-    this._bias = undefined;
+    this._deviceQuery?.t.dispose();
+    this._deviceQuery = undefined;
     this._state = undefined;
     this._query = undefined;
     this._queryKey = undefined;

@@ -68,6 +68,7 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
     wasmPaths: opts.wasmPaths,
     scoring: opts.scoring,
     gapMs: opts.sessionTimeoutMinutes * 60_000,
+    plainScoringUpTo: opts.plainScoringUpTo,
     // Model rows of the visitor's own items, kept with the profile (and erased with it).
     keep: {
       get: async <T>(key: string) => (await profile).getKept<T>(key),

@@ -7,12 +7,13 @@ import { decodeWeights, storedBytes, type DecodedWeight } from './weights.js';
 
 export type { ScoringWeights };
 
-/** The LSTM's weights, resident on the backend. */
+/** The LSTM's weights (row-major Float32Arrays; the engine steps it in plain loops, see scoring/vectors.ts). */
 export interface SessionWeights {
-  K: tf.Tensor2D;
-  b: tf.Tensor1D;
-  T: tf.Tensor2D;
-  P: tf.Tensor2D;
+  /** Kernel ((d+h)×4h), bias (4h), type embeddings (types×d), projection (h×d). */
+  K: Float32Array;
+  b: Float32Array;
+  T: Float32Array;
+  P: Float32Array;
   hidden: number;
   window: number;
   /** The event types `T`'s rows stand for. */
@@ -27,7 +28,10 @@ export interface HeldRow {
   row: Row;
 }
 
-/** A model ready to rank: tensors on the backend, small parts on the CPU. */
+/**
+ * A model ready to rank, on the CPU: everything but the table's copy on the backend, which is made when a
+ * candidate set is large enough for tfjs to pay (`deviceTable`).
+ */
 export interface Model {
   manifest: Manifest;
   d: number;
@@ -38,10 +42,12 @@ export interface Model {
   ids: string[];
   index: Map<string, number>;
   n: number;
-  /** [E of the held items; category vectors; a zero row]: one gather serves known, cold-start and unknown items. */
-  table: tf.Tensor2D;
-  /** Item bias padded with zeros to `table`'s rows (zeros without a session model). */
-  bias: tf.Tensor1D;
+  /** [E of the held items; zeros; category vectors; a zero row] (rows × d): one row number serves known, cold-start and unknown items. */
+  vectors: Float32Array;
+  /** Item bias padded with zeros to `vectors`' rows (zeros without a session model). */
+  biases: Float32Array;
+  /** `vectors` and `biases` × the session model's weight on the backend, of `version`: made by `deviceTable`. */
+  device?: { version: number; table: tf.Tensor2D; bias: tf.Tensor1D };
   zeroRow: number;
   categoryRow: Map<string, number>;
   categories?: string[][];
@@ -49,8 +55,9 @@ export interface Model {
   /** The held items' neighbours, as held rows (a neighbour not held is left out: it is not a candidate). */
   neighbours?: NeighbourTable;
   session?: SessionWeights;
-  foldIn?: tf.Tensor2D;
-  prototypes?: tf.Tensor2D;
+  /** The fold-in map F (d×d) and the user prototypes (k×d). */
+  foldIn?: Float32Array;
+  prototypes?: Float32Array;
   scoring: ScoringWeights;
   /** Whether the rows held are part of the catalog only (version 2). */
   partial: boolean;
@@ -74,8 +81,8 @@ interface HeldState {
 const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * Decodes the fetched files into tensors on the current backend (choose it first) and checks every
- * tensor's shape against the manifest; throws with the name and both shapes when one is wrong.
+ * Decodes the fetched files and checks every weight's shape against the manifest; throws with the name
+ * and both shapes when one is wrong.
  * `pause` runs between weights (the script tag yields to the page there). A version 1 model holds all its
  * items at once; a version 2 model starts with none (`holdRows` adds them as pages need them).
  */
@@ -143,49 +150,38 @@ export async function decodeModel(
     hasCategories: v1 ? Boolean(items?.categories) : categoryNames.length > 0,
     top: v1 ? (w.neighbour_ids?.shape[1] ?? 0) : (rows.neighbours ?? 0),
   };
-  const made: tf.Tensor[] = [];
-  const upload = <T extends tf.Tensor>(x: DecodedWeight | undefined): T | undefined => {
-    if (!x) return undefined;
-    const t = tf.tensor(x.values, x.shape, x.dtype) as T;
-    made.push(t);
-    return t;
+  const values = (x: DecodedWeight | undefined) => x?.values as Float32Array | undefined;
+  const model: Model = {
+    manifest,
+    d,
+    ids: [],
+    index: new Map(),
+    n: 0,
+    vectors: new Float32Array(0),
+    biases: new Float32Array(0),
+    zeroRow: 0,
+    categoryRow: new Map(),
+    session: hasSession
+      ? {
+          K: values(w.lstm_kernel)!,
+          b: values(w.lstm_bias)!,
+          T: values(w.type_embeddings)!,
+          P: values(w.projection)!,
+          hidden: h,
+          window: session!.window ?? 20,
+          eventTypes: session!.eventTypes ?? [],
+          ...(Array.isArray(session!.trainedTypes) && { trainedTypes: session!.trainedTypes }),
+        }
+      : undefined,
+    foldIn: values(w.fold_in),
+    prototypes: values(w.user_prototypes),
+    scoring: { ...scoring, ...overrides },
+    partial: !v1,
+    version: 0,
+    held,
   };
-  try {
-    const model: Model = {
-      manifest,
-      d,
-      ids: [],
-      index: new Map(),
-      n: 0,
-      table: undefined as unknown as tf.Tensor2D,
-      bias: undefined as unknown as tf.Tensor1D,
-      zeroRow: 0,
-      categoryRow: new Map(),
-      session: hasSession
-        ? {
-            K: upload(w.lstm_kernel)!,
-            b: upload(w.lstm_bias)!,
-            T: upload(w.type_embeddings)!,
-            P: upload(w.projection)!,
-            hidden: h,
-            window: session!.window ?? 20,
-            eventTypes: session!.eventTypes ?? [],
-            ...(Array.isArray(session!.trainedTypes) && { trainedTypes: session!.trainedTypes }),
-          }
-        : undefined,
-      foldIn: upload(w.fold_in),
-      prototypes: upload(w.user_prototypes),
-      scoring: { ...scoring, ...overrides },
-      partial: !v1,
-      version: 0,
-      held,
-    };
-    holdRows(model, v1 ? v1Rows(items!, w, held.categoryNames, d) : []);
-    return model;
-  } catch (e) {
-    tf.dispose(made);
-    throw e;
-  }
+  holdRows(model, v1 ? v1Rows(items!, w, held.categoryNames, d) : []);
+  return model;
 }
 
 /** A version 1 model's items as rows: the slot of an item is its index. Extends `names` with categories that have no vector. */
@@ -211,12 +207,12 @@ function v1Rows(items: ItemVocabulary, w: Record<string, DecodedWeight>, names: 
 
 /**
  * Adds rows to the held items (ids held already are skipped) and rebuilds what depends on them: the
- * table and bias tensors (one upload each) and the neighbour table in held rows.
+ * vectors, the biases and the neighbour table in held rows.
  */
 export function holdRows(m: Model, rows: readonly HeldRow[]): void {
   const h = m.held;
   const fresh = rows.filter((r) => !m.index.has(r.id) && !h.rowOfSlot.has(r.row.slot));
-  if (fresh.length === 0 && m.table) return;
+  if (fresh.length === 0 && m.vectors.length > 0) return;
   for (const r of fresh) {
     m.index.set(r.id, m.ids.length);
     h.rowOfSlot.set(r.row.slot, m.ids.length);
@@ -227,7 +223,8 @@ export function holdRows(m: Model, rows: readonly HeldRow[]): void {
   const d = m.d;
   const vectors = h.categoryVectors ? h.categoryVectors.length / d : 0;
   // A model whose rows come page by page grows its table in powers of two (at least 1024 rows, zeros
-  // between the items and the category vectors): on WebGL a table of a new shape would compile new shaders.
+  // between the items and the category vectors): on WebGL a table of a new shape would compile new
+  // shaders, and a page's new rows cost no new array most of the time.
   const total = m.partial ? Math.max(1024, 2 ** Math.ceil(Math.log2(n + vectors + 1))) : n + vectors + 1;
   const table = new Float32Array(total * d);
   const bias = new Float32Array(total);
@@ -255,14 +252,27 @@ export function holdRows(m: Model, rows: readonly HeldRow[]): void {
     });
     m.neighbours = { ids, weights, top: h.top };
   }
-  const old = [m.table, m.bias].filter(Boolean);
-  m.table = tf.tensor2d(table, [total, d]);
-  m.bias = tf.tensor1d(bias);
-  tf.dispose(old);
+  m.vectors = table;
+  m.biases = bias;
   m.version++;
 }
 
-/** Frees every tensor of a model. */
+/** The table and the session-weighted biases on the backend, made (or remade) for the rows held now. */
+export function deviceTable(m: Model): { table: tf.Tensor2D; bias: tf.Tensor1D } {
+  if (m.device?.version !== m.version) {
+    if (m.device) tf.dispose([m.device.table, m.device.bias]);
+    const lstm = m.scoring.lstm;
+    m.device = {
+      version: m.version,
+      table: tf.keep(tf.tensor2d(m.vectors, [m.vectors.length / m.d, m.d])),
+      bias: tf.keep(tf.tensor1d(m.biases.map((b) => b * lstm))),
+    };
+  }
+  return m.device;
+}
+
+/** Frees the model's tensors (its table on the backend, if one was made). */
 export function disposeModel(m: Model): void {
-  tf.dispose([m.table, m.bias, m.foldIn, m.prototypes, m.session?.K, m.session?.b, m.session?.T, m.session?.P].filter((t) => t !== undefined) as tf.Tensor[]);
+  if (m.device) tf.dispose([m.device.table, m.device.bias]);
+  m.device = undefined;
 }

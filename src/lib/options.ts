@@ -15,6 +15,7 @@ const KNOWN_OPTIONS = [
   'storageName',
   'autoTrack',
   'loadModel',
+  'plainScoringUpTo',
 ];
 const LOAD_MODEL = ['now', 'idle', 'manual'];
 export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
@@ -22,7 +23,7 @@ const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'page', 'catego
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<VitrineOptions, 'wasmPaths'>> & Pick<VitrineOptions, 'wasmPaths'>;
+export type ResolvedOptions = Required<Omit<VitrineOptions, 'wasmPaths' | 'plainScoringUpTo'>> & Pick<VitrineOptions, 'wasmPaths' | 'plainScoringUpTo'>;
 
 /** Shows a value the way a developer would write it, for error messages. */
 export function show(value: unknown): string {
@@ -95,7 +96,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (!LOAD_MODEL.includes(loadModel as string)) {
     throw new TypeError(`vitrine: options.loadModel must be one of ${LOAD_MODEL.map((l) => `'${l}'`).join(', ')}, got ${show(loadModel)}`);
   }
+  const plain = o.plainScoringUpTo;
+  if (plain !== undefined && plain !== Infinity && !(Number.isInteger(plain) && (plain as number) >= 0)) {
+    throw new TypeError(`vitrine: options.plainScoringUpTo must be a whole number ≥ 0 or Infinity, got ${show(plain)}`);
+  }
   return {
+    plainScoringUpTo: plain as number | undefined,
     loadModel: loadModel as ResolvedOptions['loadModel'],
     model: o.model,
     backend: backend as BackendPreference,

@@ -5,7 +5,7 @@ import type { BackendName, BackendPreference, ProfileExport, VitrineError } from
 import { fetchModel, type FetchedModel } from './fetch-model.js';
 import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
-import { decodeModel, type HeldRow, type ScoringWeights } from './model.js';
+import { decodeModel, deviceTable, type HeldRow, type ScoringWeights } from './model.js';
 import { RowSource, type RowCache } from './row-source.js';
 import { Engine } from './engine.js';
 import { sha256Hex } from './hash.js';
@@ -25,6 +25,8 @@ export interface RankerOptions {
   keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void>; persistent(): Promise<boolean> };
   /** The items the page shows: a version 2 model's rows for them are asked for beside the backend's start. */
   pageItems?: () => readonly string[];
+  /** Candidate sets of up to this many items are scored in plain loops (default: PLAIN_UP_TO of the backend). */
+  plainScoringUpTo?: number;
 }
 
 export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
@@ -128,15 +130,15 @@ async function build(
       const key = `rows:${(files.manifest.rows as { files: string[] }).files[0]}`;
       const keep = opts.keep;
       const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
-      engine = new Engine(model, opts.gapMs, source ?? rowSource(files, opts), cache);
+      engine = new Engine(model, opts.gapMs, source ?? rowSource(files, opts), cache, opts.plainScoringUpTo);
       await engine.restore();
-    } else engine = new Engine(model, opts.gapMs);
+    } else engine = new Engine(model, opts.gapMs, undefined, undefined, opts.plainScoringUpTo);
   } catch (e) {
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };
   }
   try {
     // WebGL compiles every shader first, a few per task, in parallel where the browser can.
-    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, [engine.model.table]);
+    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, engine.catalogOnDevice ? [deviceTable(engine.model).table] : []);
     await engine.warmUp(yieldToPage);
   } catch (e) {
     engine.release();

@@ -5,3 +5,4 @@ export * from './history.js';
 export * from './terms.js';
 export * from './score.js';
 export * from './order.js';
+export * from './vectors.js';

@@ -1,9 +1,9 @@
 import type { Ranked } from '../types/index.js';
-import { addTerms, byScore, longTermInput, positionsOf, readHistory, readsViews, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
+import { addTerms, byScore, positionsOf, readHistory, readsViews, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
 import { sampleCases, EVENT_TYPES, SESSION_GAP, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { IntentMeter } from './metrics.js';
-import { foldIn } from './profile-space.js';
+import { userVector } from '../scoring/vectors.js';
 
 // The trainer's side of the scoring core (src/scoring): a test case's prefix becomes a history, the core
 // reads it and adds its terms, exactly as the browser does; the device part (the session model's
@@ -91,26 +91,6 @@ export function caseSignals(parts: ModelParts, set: EncodedSet, s: number, i: nu
   const [prefix, types, times] = [set.seqs[s], set.types[s], set.times?.[s]];
   const events = Array.from(prefix.subarray(0, i), (id, k) => ({ id, type: EVENT_TYPES[types[k]] ?? 'click', time: times ? times[k] * 1000 : 0 }));
   return readHistory(events, times ? times[i] * 1000 : 0, reading(parts, SESSION_GAP * 1000));
-}
-
-/** The user vector u = (Eᵀ r) F of a history, plus the nearest prototype's share for a thin one (as the engine does). */
-export function userVector<K>(lt: LongTerm, signals: Signals<K>, rowOf: (id: K) => number | undefined): Float32Array | undefined {
-  const r = longTermInput(signals.weights, rowOf);
-  if (r.rows.length === 0) return undefined;
-  const d = lt.d;
-  const u = foldIn(lt.M, lt.E, d, r.rows, r.values);
-  const P = lt.prototypes;
-  if (r.prototype > 0 && P && P.length >= d) {
-    let best = 0;
-    let bestDot = -Infinity;
-    for (let k = 0; k < P.length / d; k++) {
-      let dot = 0;
-      for (let a = 0; a < d; a++) dot += P[k * d + a] * u[a];
-      if (dot > bestDot) [best, bestDot] = [k, dot];
-    }
-    for (let a = 0; a < d; a++) u[a] += r.prototype * P[best * d + a];
-  }
-  return u;
 }
 
 /** Adds weight · (E u) for the history's user vector: the long-term profile's part of the device scores. */

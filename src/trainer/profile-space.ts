@@ -1,5 +1,8 @@
 import type { EncodedSet } from './data.js';
 import { seededRandom } from './random.js';
+import { foldIn } from '../scoring/vectors.js';
+
+export { foldIn };
 
 /** Inverts a d×d matrix (row-major) by Gauss–Jordan elimination with partial pivoting. */
 export function invert(a: Float64Array, d: number): Float64Array {
@@ -44,18 +47,6 @@ export function foldInMatrix(E: Float32Array, n: number, d: number, lambda = 1):
   }
   for (let a = 0; a < d; a++) g[a * d + a] += lambda;
   return Float32Array.from(invert(g, d));
-}
-
-/** A sequence's long-term vector u = y F, with y = Eᵀ r its summed item vectors (each weighing `values[k]`, else 1). */
-export function foldIn(F: Float32Array, E: Float32Array, d: number, items: ArrayLike<number>, values?: ArrayLike<number>): Float32Array {
-  const y = new Float32Array(d);
-  for (let k = 0; k < items.length; k++) for (let a = 0; a < d; a++) y[a] += (values ? values[k] : 1) * E[items[k] * d + a];
-  const u = new Float32Array(d);
-  for (let b = 0; b < d; b++) {
-    const yb = y[b];
-    if (yb !== 0) for (let a = 0; a < d; a++) u[a] += yb * F[b * d + a];
-  }
-  return u;
 }
 
 /**

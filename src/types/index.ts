@@ -79,6 +79,13 @@ export interface VitrineOptions {
    * @default 'now'
    */
   loadModel?: 'now' | 'idle' | 'manual';
+  /**
+   * Lists (and recommend pools) of up to this many items are scored in plain JavaScript; larger ones on
+   * the tfjs backend, where the arithmetic outweighs a tfjs call's fixed cost. The default is the
+   * crossover measured for each backend (docs/benchmarks.md, Engine); 0 sends everything to the backend,
+   * `Infinity` nothing.
+   */
+  plainScoringUpTo?: number;
 }
 
 /** The visitor's consent to a stored profile. */

@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeModel } from '../../src/cli/write-model.js';
+import { toFloat16 } from '../../src/cli/float16.js';
+import { writeModel, type ModelContents } from '../../src/cli/write-model.js';
 import { seededRandom } from '../../src/trainer/random.js';
 
 export const DIM = 64;
@@ -13,12 +15,17 @@ export const HIDDEN = 96;
 export async function benchModel(root: string, n: number): Promise<string> {
   const dir = join(root, 'test-results/bench-models', String(n));
   if (existsSync(join(dir, 'manifest.json'))) return `/test-results/bench-models/${n}/`;
+  await writeModel(dir, contents(n));
+  return `/test-results/bench-models/${n}/`;
+}
+
+function contents(n: number): ModelContents {
   const random = seededRandom(n);
   const floats = (size: number, scale: number) => Float32Array.from({ length: size }, () => (random() * 2 - 1) * scale);
   const N = 30;
   const foldIn = new Float32Array(DIM * DIM);
   for (let i = 0; i < DIM; i++) foldIn[i * DIM + i] = 0.1;
-  await writeModel(dir, {
+  return {
     ids: Array.from({ length: n }, (_, i) => `sku-${i}`),
     popularity: Array.from({ length: n }, () => Math.floor(random() * 100)),
     tensors: {
@@ -37,6 +44,42 @@ export async function benchModel(root: string, n: number): Promise<string> {
       session: { hidden: HIDDEN, window: 20, forgetBias: 1, cell: 'tf.basicLSTMCell', eventTypes: ['view', 'click', 'add_to_cart', 'purchase'] },
       scoring: { lstm: 0.05, last: 3, decay: 0.5, repeat: 0.5 },
     },
-  });
-  return `/test-results/bench-models/${n}/`;
+  };
+}
+
+/**
+ * The same model in format version 1 (docs/model-format.md): the whole catalog in one weights file, held
+ * on the device. The engine benchmark measures catalog-wide work (recommend over every item) with it.
+ */
+export function benchModelV1(root: string, n: number): string {
+  const dir = join(root, 'test-results/bench-models', `v1-${n}`);
+  if (existsSync(join(dir, 'manifest.json'))) return `/test-results/bench-models/v1-${n}/`;
+  mkdirSync(dir, { recursive: true });
+  const c = contents(n);
+  const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const specs = [];
+  const parts: Uint8Array[] = [];
+  for (const [name, t] of Object.entries(c.tensors)) {
+    const half = t.float16 && t.values instanceof Float32Array;
+    specs.push({ name, shape: t.shape, dtype: t.values instanceof Int32Array ? 'int32' : 'float32', ...(half && { quantization: { dtype: 'float16' } }) });
+    parts.push(bytes(half ? toFloat16(t.values as Float32Array) : t.values));
+  }
+  const files = [
+    ['items.json', Buffer.from(JSON.stringify({ ids: c.ids, popularity: c.popularity }))],
+    ['weights.bin', Buffer.concat(parts)],
+  ] as const;
+  for (const [path, data] of files) writeFileSync(join(dir, path), data);
+  const manifest = {
+    format: 'vitrine-model',
+    formatVersion: 1,
+    dim: DIM,
+    itemCount: n,
+    items: 'items.json',
+    files: files.map(([path, data]) => ({ path, sha256: sha256(data), bytes: data.byteLength })),
+    weights: [{ paths: ['weights.bin'], weights: specs }],
+    ...c.extra,
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return `/test-results/bench-models/v1-${n}/`;
 }

@@ -69,9 +69,40 @@ test('rank keeps pinned slots, drops excluded ids, places unknown ids, explains 
   expect(r.diverse.slice(0, 2).map((x) => x.id)).toEqual(['item-4', 'item-33']);
 });
 
+for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
+  test(`on ${backend}, plain loops and the backend rank, explain and recommend alike`, async ({ page }) => {
+    const r = await page.evaluate(
+      async ({ model, backend }) => {
+        const ids = [...Array.from({ length: 60 }, (_, i) => `item-${i}`), 'new-sku'];
+        const histories = [[], ['item-20'], ['item-2', 'item-3', { id: 'item-33', type: 'dislike' as const }, { id: 'item-7', type: 'add_to_cart' as const }]];
+        const run = async (plainScoringUpTo: number) => {
+          const v = await window.vitrine.createVitrine({ model, backend, plainScoringUpTo });
+          const out = [];
+          for (const history of histories) out.push(await v.rank(ids, { history, explain: true }), await v.recommend({ k: 10, history, explain: true }));
+          const tensors = v.memory().numTensors;
+          v.dispose();
+          return { backend: v.backend, out, tensors };
+        };
+        return { plain: await run(Infinity), device: await run(0) };
+      },
+      { model: MODEL, backend },
+    );
+    expect([r.plain.backend, r.device.backend]).toEqual([backend, backend]);
+    // The plain path holds no tensor at all; the backend's, its table and the query.
+    expect(r.plain.tensors).toBe(0);
+    expect(r.device.tensors).toBeGreaterThan(0);
+    r.plain.out.forEach((list, k) => {
+      expect(list.map((x) => x.id)).toEqual(r.device.out[k].map((x) => x.id));
+      expect(list.map((x) => x.reason)).toEqual(r.device.out[k].map((x) => x.reason));
+      list.forEach((x, i) => expect(x.score).toBeCloseTo(r.device.out[k][i].score, 4));
+    });
+  });
+}
+
 test('1,000 ranks over changing histories leave the tensor count where it was', async ({ page }) => {
   const counts = await page.evaluate(async (model) => {
-    const v = await window.vitrine.createVitrine({ model, backend: 'wasm' });
+    // Every candidate set on the backend (the plain loops hold no tensor).
+    const v = await window.vitrine.createVitrine({ model, backend: 'wasm', plainScoringUpTo: 0 });
     const ids = Array.from({ length: 60 }, (_, i) => `item-${i}`);
     await v.rank(ids, { history: ['item-1'] });
     const before = v.memory().numTensors;

@@ -30,10 +30,10 @@ import { RowSource } from '../../src/lib/row-source.js';
 import { fileFetch } from '../../src/cli/file-fetch.js';
 
 /** An engine over fetched files, with scoring overrides (the page's order off by default, as in a unit test). */
-export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }) => {
+export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }, plainUpTo?: number) => {
   const model = await decodeModel(fetched, scoring);
   // A version 2 model's rows come through the browser's row source, over files here.
-  return new Engine(model, 30 * 60_000, model.partial ? new RowSource(fetched.manifest, fetched.url, fileFetch) : undefined);
+  return new Engine(model, 30 * 60_000, model.partial ? new RowSource(fetched.manifest, fetched.url, fileFetch) : undefined, undefined, plainUpTo);
 };
 
 /** rank() with every option at its default. */

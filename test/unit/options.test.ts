@@ -3,7 +3,9 @@ import { checkRankArgs, checkRecommendArgs, resolveOptions } from '../../src/lib
 
 describe('resolveOptions', () => {
   test('fills defaults', () => {
-    expect(resolveOptions({ model: '/m/' })).toEqual({ model: '/m/', backend: 'auto', wasmPaths: undefined, timeoutMs: 10_000, scoring: {}, sessionTimeoutMinutes: 30, consent: 'granted', honorGlobalPrivacyControl: true, retentionDays: 30, maxEvents: 1000, storageName: 'vitrine', autoTrack: false, loadModel: 'now' });
+    expect(resolveOptions({ model: '/m/' })).toEqual({ model: '/m/', backend: 'auto', wasmPaths: undefined, timeoutMs: 10_000, scoring: {}, sessionTimeoutMinutes: 30, consent: 'granted', honorGlobalPrivacyControl: true, retentionDays: 30, maxEvents: 1000, storageName: 'vitrine', autoTrack: false, loadModel: 'now', plainScoringUpTo: undefined });
+    expect(resolveOptions({ model: '/m/', plainScoringUpTo: Infinity }).plainScoringUpTo).toBe(Infinity);
+    expect(resolveOptions({ model: '/m/', plainScoringUpTo: 0 }).plainScoringUpTo).toBe(0);
   });
 
   test.each([
@@ -21,6 +23,9 @@ describe('resolveOptions', () => {
     [{ model: '/m/', consent: 'yes' }, /options\.consent must be one of 'granted', 'denied', 'pending', got "yes"/],
     [{ model: '/m/', maxEvents: 0.5 }, /options\.maxEvents must be a whole number in 1\.\.100000, got 0\.5/],
     [{ model: '/m/', loadModel: 'later' }, /options\.loadModel must be one of 'now', 'idle', 'manual', got "later"/],
+    [{ model: '/m/', plainScoringUpTo: -1 }, /options\.plainScoringUpTo must be a whole number ≥ 0 or Infinity, got -1/],
+    [{ model: '/m/', plainScoringUpTo: 2.5 }, /options\.plainScoringUpTo must be a whole number ≥ 0 or Infinity, got 2\.5/],
+    [{ model: '/m/', plainScoringUpTo: '100' }, /options\.plainScoringUpTo must be a whole number ≥ 0 or Infinity, got "100"/],
     [{ model: '/m/', storageName: 'a b' }, /options\.storageName must be 1 to 64 letters/],
   ])('refuses %j, naming the value', (options, message) => {
     expect(() => resolveOptions(options)).toThrow(message);
