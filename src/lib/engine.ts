@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, Ranked } from '../types/index.js';
-import { PLAIN_UP_TO } from './crossover.js';
+import { BACKEND_FROM, type Crossover } from './crossover.js';
 import { deviceTable, disposeModel, holdRows, type Model } from './model.js';
 import type { RowCache, RowSource } from './row-source.js';
 import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, lstmStep, mostSimilar, positionsOf, readHistory, readsViews, scoreRows, sessionInput, topRows, userVector, vecMat, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
@@ -43,9 +43,9 @@ interface SessionState {
 /**
  * Ranks with a decoded model. The LSTM state is kept between calls: when the session grows by one event,
  * that is one LSTM step, in plain loops (a few tens of thousands of multiply-adds). The query vector is
- * cached until the history changes. Candidate sets of up to `plainUpTo` items (a page's lists, a
- * recommend pool) are scored in plain loops too; larger ones with one gather and one matMul on the tfjs
- * backend, whose table is made at the first such call. The neighbourhood votes, the page's order, pinned
+ * cached until the history changes. Candidate sets below the backend's crossover (src/lib/crossover.ts:
+ * a page's lists, a recommend pool) are scored in plain loops too; larger ones with one gather and one
+ * matMul on the tfjs backend, whose table is made at the first such call. The neighbourhood votes, the page's order, pinned
  * slots and diversity are applied on the CPU.
  */
 export class Engine {
@@ -63,9 +63,15 @@ export class Engine {
     /** A version 2 model's rows: fetched for the page's items, the visitor's own kept in the cache. */
     private readonly _rowSource?: RowSource,
     private readonly _rowCache?: RowCache,
-    /** Candidate sets of up to this many items are scored in plain loops (default: measured for the backend). */
-    readonly plainUpTo: number = PLAIN_UP_TO[tf.getBackend() as BackendName] ?? Infinity,
-  ) {}
+    /** Candidate sets of up to this many items are scored in plain loops (default: below the backend's crossover). */
+    plainUpTo?: number,
+  ) {
+    const from: Crossover = BACKEND_FROM[tf.getBackend() as BackendName] ?? { rank: Infinity, catalog: Infinity };
+    this._plain = plainUpTo === undefined ? { rank: from.rank - 1, catalog: from.catalog - 1 } : { rank: plainUpTo, catalog: plainUpTo };
+  }
+
+  /** How many candidates, at most, are scored in plain loops: a list's, the rows a recommend ranks. */
+  private readonly _plain: Crossover;
 
   /** Rows the cache holds (the visitor's own items): held before the first rank, with no request. */
   async restore(): Promise<void> {
@@ -242,7 +248,7 @@ export class Engine {
     const rows = this._rows(ids, req.categories);
     const query = this._queryFor(signals);
     const scores = new Float32Array(ids.length);
-    if (query && ids.length <= this.plainUpTo) scores.set(scoreRows(m.vectors, m.d, rows, query.q, query.session ? m.biases : undefined, w.lstm));
+    if (query && ids.length <= this._plain.rank) scores.set(scoreRows(m.vectors, m.d, rows, query.q, query.session ? m.biases : undefined, w.lstm));
     else if (query) {
       const device = this._deviceScores(rows, query);
       let values: Float32Array | Int32Array | Uint8Array;
@@ -279,7 +285,7 @@ export class Engine {
     const positive = [...new Set(events.filter((e) => isChoice(e.type, views) && m.index.has(e.id)).map((e) => e.id))];
     let similar: Int32Array | undefined;
     const others = positive.map((id) => m.index.get(id)!);
-    if (positive.length > 0 && ranked.some((_, i) => !votes[i]) && rows.length <= this.plainUpTo) similar = mostSimilar(m.vectors, m.d, rows, others);
+    if (positive.length > 0 && ranked.some((_, i) => !votes[i]) && rows.length <= this._plain.rank) similar = mostSimilar(m.vectors, m.d, rows, others);
     else if (positive.length > 0 && ranked.some((_, i) => !votes[i])) {
       const t = this._mostSimilar(rows, others);
       try {
@@ -306,7 +312,7 @@ export class Engine {
     const query = this._queryFor(signals);
     const pool = new Set<number>();
     const want = Math.min(m.n, k + exclude.size + 32);
-    if (query && m.n <= this.plainUpTo) {
+    if (query && m.n <= this._plain.catalog) {
       topRows(m.vectors, m.d, m.n, query.q, want, query.session ? m.biases : undefined, m.scoring.lstm).forEach((r) => pool.add(r));
     } else if (query) {
       // Over every row of the table (no copy of its item part); the few category and zero rows are dropped after.
@@ -352,7 +358,7 @@ export class Engine {
 
   /** Whether a recommend over the rows held runs on the backend (its table is then worth uploading early). */
   get catalogOnDevice(): boolean {
-    return this.model.n > this.plainUpTo;
+    return this.model.n > this._plain.catalog;
   }
 
   /**

@@ -25,7 +25,7 @@ export interface RankerOptions {
   keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void>; persistent(): Promise<boolean> };
   /** The items the page shows: a version 2 model's rows for them are asked for beside the backend's start. */
   pageItems?: () => readonly string[];
-  /** Candidate sets of up to this many items are scored in plain loops (default: PLAIN_UP_TO of the backend). */
+  /** Candidate sets of up to this many items are scored in plain loops (default: below the crossover measured for the backend, src/lib/crossover.ts). */
   plainScoringUpTo?: number;
 }
 

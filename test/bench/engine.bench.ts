@@ -17,7 +17,7 @@ let renderer = '';
 
 // Candidate counts at which the two paths are compared (ranks of a list of this many items).
 const SIZES = [200, 2000, 20_000, 100_000];
-const crossover: Record<string, number> = {};
+const crossover: Record<string, { rank: number; catalog: number }> = {};
 
 test.beforeAll(() => {
   benchModelV1(root, 10_000);
@@ -100,11 +100,14 @@ for (const backend of ['wasm', 'webgl', 'cpu'] as const) {
       },
       { backend, small, large, repeats: REPEATS, sizes: SIZES },
     );
-    // The smallest candidate count at which the backend beat the plain loops (a rank of that many, or a
-    // recommend over that many rows); Infinity where it never did.
+    // The smallest candidate count at which the backend beat the plain loops, for a rank of that many and
+    // for a recommend over that many rows; Infinity where it never did.
     const r = results[backend];
-    const wins = [...SIZES.filter((m) => r[`deviceRank${m}`] < r[`plainRank${m}`]), ...([10_000, 100_000] as const).filter((m) => r[`deviceRecommend${m / 1000}k`] < r[`recommend${m / 1000}k`])];
-    crossover[backend] = wins.length ? Math.min(...wins) : Infinity;
+    const first = (xs: number[]) => (xs.length ? Math.min(...xs) : Infinity);
+    crossover[backend] = {
+      rank: first(SIZES.filter((m) => r[`deviceRank${m}`] < r[`plainRank${m}`])),
+      catalog: first([10_000, 100_000].filter((m) => r[`deviceRecommend${m / 1000}k`] < r[`recommend${m / 1000}k`])),
+    };
     if (backend === 'webgl') {
       renderer = await page.evaluate(() => {
         const gl = document.createElement('canvas').getContext('webgl2');
@@ -212,7 +215,7 @@ test.afterAll(() => {
     `| --- | ${backends.map(() => '---:').join(' | ')} |`,
     ...SIZES.map((m) => `| rank ${m.toLocaleString('en-US')} items | ${backends.map((c) => `${fmt(results[c][`plainRank${m}`])} / ${fmt(results[c][`deviceRank${m}`])}`).join(' | ')} |`),
     ...[10, 100].map((k) => `| recommend top 20 of ${k},000 items | ${backends.map((c) => `${fmt(results[c][`recommend${k}k`])} / ${fmt(results[c][`deviceRecommend${k}k`])}`).join(' | ')} |`),
-    `| crossover (PLAIN_UP_TO) | ${backends.map((c) => String(crossover[c])).join(' | ')} |`,
+    `| crossover: the backend from (rank / recommend) | ${backends.map((c) => `${crossover[c].rank.toLocaleString('en-US')} / ${crossover[c].catalog.toLocaleString('en-US')}`).join(' | ')} |`,
   ].join('\n');
   const section = `<!-- engine:start -->
 ## Engine (browser)
@@ -227,13 +230,13 @@ ${table}
 
 Memory after loading 100,000 items, per 10,000: ${mem}.
 
-The engine scores a candidate set (a rank's list, a recommend's rows) in plain loops up to a number of
-items per backend and on the tfjs backend above it (src/lib/crossover.ts). The two paths, forced with
+The engine scores a candidate set (a rank's list, a recommend's rows) in plain loops below a number of
+items per backend and on the tfjs backend from there (src/lib/crossover.ts). The two paths, forced with
 \`plainScoringUpTo\` (Infinity, 0), whole calls on the 100,000-item model:
 
 ${paths}
 
-The crossover is the smallest count at which the backend was faster, Infinity where it never was up to the
+The crossover is the smallest count at which the backend was faster, ∞ where it never was up to the
 largest count measured; this command writes it to src/lib/crossover.ts. A rank's fixed costs (the
 neighbourhood votes, the page's order, sorting) are the same on both paths; what differs is the device
 part, a few multiply-adds per item against a handful of tfjs operations, each a dispatch and, on WebGL, a
@@ -245,8 +248,9 @@ GPU path unchanged, and its crossover.
 <!-- engine:end -->`;
   const code = join(root, 'src/lib/crossover.ts');
   if (backends.length === 3) {
-    const value = (c: string) => (crossover[c] === Infinity ? 'Infinity' : String(crossover[c]));
-    writeFileSync(code, readFileSync(code, 'utf8').replace(/export const PLAIN_UP_TO[^\n]*/, `export const PLAIN_UP_TO: Readonly<Record<BackendName, number>> = { webgl: ${value('webgl')}, wasm: ${value('wasm')}, cpu: ${value('cpu')} };`));
+    const value = (x: number) => (x === Infinity ? 'Infinity' : String(x));
+    const data = backends.map((c) => `  ${c}: { rank: ${value(crossover[c].rank)}, catalog: ${value(crossover[c].catalog)} },`).join('\n');
+    writeFileSync(code, readFileSync(code, 'utf8').replace(/(export const BACKEND_FROM[^\n]*\n)[\s\S]*?\n\};/, `$1${data}\n};`));
   }
   const file = join(root, 'docs/benchmarks.md');
   let doc = readFileSync(file, 'utf8');
