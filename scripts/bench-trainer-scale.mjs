@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { generateLog } from './generate-log.mjs';
 
 const root = join(import.meta.dirname, '..');
-const cli = join(root, 'dist/cli.js');
+// VITRINE_CLI: a copy of the CLI to run (dist/ may be rebuilt while this runs).
+const cli = process.env.VITRINE_CLI ?? join(root, 'dist/cli.js');
 const work = mkdtempSync(join(tmpdir(), 'vitrine-scale-'));
 const EVAL_CASES = 2000;
 
@@ -25,6 +26,9 @@ async function run(clicks, items) {
   });
   const json = JSON.parse(out);
   rmSync(log);
+  // What recommend() fetches beyond the page's rows: the popular file.
+  const manifest = JSON.parse(readFileSync(join(work, `model-${items}`, 'manifest.json'), 'utf8'));
+  const popular = manifest.files.find((f) => f.path === manifest.popular);
   const stages = Object.entries(json.train.stages);
   const sum = (prefix) => stages.filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
   return {
@@ -39,6 +43,9 @@ async function run(clicks, items) {
     cases: json.cases,
     softmax: json.train.softmax,
     validation: json.train.validation_cases,
+    recommend: json.recommend,
+    popularBytes: popular?.bytes,
+    hitrate: json.metrics.model.hitrate,
   };
 }
 
@@ -62,6 +69,8 @@ const f = (x) => x.toFixed(0);
 const pct = (x) => (x * 100).toFixed(2);
 const line = (r) =>
   `| ${r.clicks.toLocaleString('en')} | ${r.items.toLocaleString('en')} | ${f(r.epoch)} | ${f(r.neighbours)} | ${f(r.tuning)} | ${f(r.evaluation)} | ${f(r.wall)} | ${r.rss.toLocaleString('en')} |`;
+const recall = (r) =>
+  `| ${r.items.toLocaleString('en')} | ${r.recommend.pool} | ${(r.popularBytes / 1000).toFixed(1)} | ${(100 * r.recommend.recall).toFixed(1)}% | ${pct(r.recommend.hitrate)} | ${pct(r.hitrate)} |`;
 const section = `<!-- trainer-scale:start -->
 ## Trainer at scale (generated logs)
 
@@ -80,6 +89,15 @@ The sampled softmax (each target against the batch's shared negatives, drawn by 
 | clicks | items | one epoch | neighbours | blend tuning | evaluation | whole command | peak RSS (MB) |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${[...rows, ...(large ? [large] : [])].map(line).join('\n')}
+
+\`recommend()\` on a device that holds only the popular file's items and the history's (a visitor who has seen no
+page yet), on the same test cases: how much of the exact whole-catalog top 20 (the exported model's blend over
+every item) its top 20 holds, and its HitRate@20 beside the whole catalog's. The popular file is the only
+request it adds, the same for every visitor.
+
+| items | pool (popular file) | popular file (KB) | recall of the exact top 20 | recommend HitRate@20 | whole-catalog HitRate@20 |
+| ---: | ---: | ---: | ---: | ---: | ---: |
+${[...rows, ...(large ? [large] : [])].filter((r) => r.recommend).map(recall).join('\n')}
 <!-- trainer-scale:end -->`;
 
 const file = join(root, 'docs/benchmarks.md');

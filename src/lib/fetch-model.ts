@@ -33,7 +33,8 @@ export function requestFile(url: URL, signal?: AbortSignal, fetch = globalThis.f
 /**
  * Fetches a model directory and checks every file's size and sha256 against the manifest. The only
  * network use of Vitrine: plain GETs of static files (`requestFile`). `manifest` is the manifest's
- * response when the caller requested it already; `requested` is called once every file is asked for.
+ * response when the caller requested it already; `requested` is called with the manifest once every file
+ * is asked for (a version 2 model's rows can be asked for from there, while the core downloads).
  * Every failure is returned as a value.
  */
 export async function fetchModel(
@@ -43,7 +44,7 @@ export async function fetchModel(
     fetch = globalThis.fetch,
     manifest: early,
     requested,
-  }: { timeoutMs: number; fetch?: typeof globalThis.fetch; manifest?: Promise<Response>; requested?: () => void },
+  }: { timeoutMs: number; fetch?: typeof globalThis.fetch; manifest?: Promise<Response>; requested?: (manifest: Manifest) => void },
 ): Promise<Result<FetchedModel>> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
@@ -64,7 +65,7 @@ export async function fetchModel(
     const core = new Set(m.weights.flatMap((g) => g.paths));
     const wanted = m.formatVersion === 1 ? m.files : m.files.filter((f) => core.has(f.path));
     const responses = wanted.map((file) => requestFile(new URL(file.path, url), abort.signal, fetch));
-    requested?.();
+    requested?.(m);
     const verified = await Promise.all(
       wanted.map(async (file, i) => {
         const data = await get(new URL(file.path, url), responses[i]);

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, ProfileExport, VitrineError } from '../types/index.js';
 import { fetchModel, type FetchedModel } from './fetch-model.js';
+import type { Manifest } from './manifest.js';
 import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
 import { decodeModel, deviceTable, type HeldRow, type ScoringWeights } from './model.js';
@@ -48,20 +49,19 @@ export async function loadEngine(
   opts: RankerOptions,
 ): Promise<RankerStart & { files?: FetchedModel }> {
   // The files are asked for before the backend's start (which can hold the main thread for a while).
-  let requested!: () => void;
-  const issued = new Promise<void>((resolve) => (requested = resolve));
+  let requested!: (manifest: Manifest) => void;
+  const issued = new Promise<Manifest>((resolve) => (requested = resolve));
   const fetching = fetchModel(url, { ...fetchOptions, requested });
-  await Promise.race([issued, fetching]);
-  // A version 2 model's rows for the page's items are asked for as soon as the manifest is in.
-  const rows = fetching.then((f) => {
-    if (!f.ok || !f.value.manifest.rows) return undefined;
-    const source = rowSource(f.value, opts, fetchOptions.timeoutMs);
+  const manifest = await Promise.race([issued, fetching.then(() => undefined)]);
+  // A version 2 model's rows for the page's items are asked for as soon as the manifest is read, while
+  // the core downloads; not awaited: they arrive while the backend starts, and the first rank waits for them.
+  let source: RowSource | undefined;
+  if (manifest?.rows) {
+    source = new RowSource(manifest, url, undefined, opts.keep?.persistent, fetchOptions.timeoutMs);
     const items = opts.pageItems?.() ?? [];
-    // Not awaited: they arrive while the backend warms up; the first rank waits for them.
     if (items.length) void source.fetch(items);
-    return source;
-  });
-  const [fetched, choice, source] = await Promise.all([fetching, startBackend(opts), rows]);
+  }
+  const [fetched, choice] = await Promise.all([fetching, startBackend(opts)]);
   if (!fetched.ok) return { error: fetched.error, reason: choice.reason };
   return { ...(await build(fetched.value, choice, opts, source)), files: fetched.value };
 }

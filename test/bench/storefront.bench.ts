@@ -55,7 +55,7 @@ test('storefront', async ({ page }) => {
     const ids = [...list.children].map((el) => (el as HTMLElement).dataset.vitrineItem!);
     const work: number[] = [];
     let inFirstFrame = 0;
-    for (let i = 0; i < 15; i++) {
+    for (let i = 0; i < 40; i++) {
       const t = performance.now();
       let moved: number | undefined;
       const mo = new MutationObserver(() => (moved ??= performance.now()));

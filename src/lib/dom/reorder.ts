@@ -74,8 +74,10 @@ export function reorder(items: readonly Element[], order: readonly Element[]): n
  */
 export function flip(before: Map<Element, DOMRect>, ms = 250): void {
   if (typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches) return;
-  for (const [el, was] of before) {
-    const now = el.getBoundingClientRect();
+  // Every position is read before any animation starts: an animation dirties style, and a read after it
+  // would recalculate the page's style once per item.
+  const moves = [...before].map(([el, was]) => [el, was, el.getBoundingClientRect()] as const);
+  for (const [el, was, now] of moves) {
     const dx = was.left - now.left;
     const dy = was.top - now.top;
     if ((dx || dy) && el.animate) el.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: 'none' }], { duration: ms, easing: 'ease-out' });
