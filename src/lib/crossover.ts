@@ -1,5 +1,5 @@
 // Where tfjs starts to pay, per backend and per kind of work: the smallest number of candidates at which
-// the backend was faster than the plain loops (a rank of a list of that many items; a recommend over
+// the backend was at least 10% faster than the plain loops (a rank of a list of that many items; a recommend over
 // that many rows), Infinity where it never was up to the largest count measured. The engine scores fewer
 // in plain loops. Written by test/bench/engine.bench.ts (npm run bench:browser, docs/benchmarks.md
 // "Engine"); WebGL was measured on a software renderer (SwiftShader), which `auto` never picks: a machine

@@ -129,15 +129,16 @@ export class Engine {
   /** Rows of ids: known items, then items with a known category (its vector), else the zero row. */
   private _rows(ids: readonly string[], categories: ReadonlyMap<string, readonly string[]>): Int32Array {
     const m = this.model;
-    return Int32Array.from(ids, (id) => {
-      const row = m.index.get(id);
-      if (row !== undefined) return row;
-      for (const c of categories.get(id) ?? []) {
-        const r = m.categoryRow.get(c);
-        if (r !== undefined) return r;
+    const rows = new Int32Array(ids.length);
+    // A plain loop: Int32Array.from with a mapping function is several times slower in V8.
+    for (let i = 0; i < ids.length; i++) {
+      let row = m.index.get(ids[i]);
+      if (row === undefined) {
+        for (const c of categories.get(ids[i]) ?? []) if ((row = m.categoryRow.get(c)) !== undefined) break;
       }
-      return m.zeroRow;
-    });
+      rows[i] = row ?? m.zeroRow;
+    }
+    return rows;
   }
 
   /** Advances the LSTM to the end of the session, stepping only over events it has not read yet. */

@@ -5,10 +5,9 @@ import type { Ranked } from '../types/index.js';
 
 /** Best score first; equal scores keep their input order. */
 export function byScore(ranked: readonly Ranked[]): Ranked[] {
-  return ranked
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => b.r.score - a.r.score || a.i - b.i)
-    .map((x) => x.r);
+  const order = Array.from(ranked.keys());
+  order.sort((a, b) => ranked[b].score - ranked[a].score || a - b);
+  return order.map((i) => ranked[i]);
 }
 
 /**
