@@ -49,25 +49,49 @@ export class RowSource {
     return typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(this._timeoutMs) : undefined;
   }
 
-  private _cache?: Promise<Cache | undefined>;
+  private _cache?: Promise<{ cache: Cache; held: Set<string> } | undefined>;
+  /** Buckets fetched, to be put in the cache when the page is idle (not on the way to a rank). */
+  private readonly _toKeep: [string, Uint8Array<ArrayBuffer>][] = [];
 
   /**
    * Browsers do not keep range responses in their HTTP cache: buckets are kept in Cache Storage instead,
    * under this model's name (another model's are deleted), as a cache would keep them: for every page
-   * alike, whatever the visitor did. forget() deletes them.
+   * alike, whatever the visitor did. forget() deletes them. What it holds is read once (`held`): a bucket
+   * it lacks costs no lookup, and a first visit looks up nothing.
    */
-  private _bucketCache(): Promise<Cache | undefined> {
+  private _bucketCache(): Promise<{ cache: Cache; held: Set<string> } | undefined> {
     this._cache ??= (async () => {
       try {
         if (typeof caches === 'undefined' || !(await this._keep())) return undefined;
         const name = `${ROW_CACHE}${this._info.files[0]}`;
-        for (const k of await caches.keys()) if (k.startsWith(ROW_CACHE) && k !== name) await caches.delete(k);
-        return await caches.open(name);
+        let had = false;
+        for (const k of await caches.keys()) {
+          if (k === name) had = true;
+          else if (k.startsWith(ROW_CACHE)) await caches.delete(k);
+        }
+        const cache = await caches.open(name);
+        return { cache, held: new Set(had ? (await cache.keys()).map((r) => r.url) : []) };
       } catch {
         return undefined; // no Cache Storage (an opaque origin, a private mode): the network, every page load
       }
     })();
     return this._cache;
+  }
+
+  private _keepLater(key: string, bytes: Uint8Array<ArrayBuffer>): void {
+    if (this._toKeep.push([key, bytes]) > 1) return;
+    const flush = async () => {
+      const c = await this._bucketCache();
+      // Kept only while the profile is (consent may have been withdrawn since the cache opened).
+      const keep = c && (await this._keep().catch(() => false));
+      for (const [k, b] of this._toKeep.splice(0)) {
+        if (!keep) continue;
+        c.held.add(k);
+        void c.cache.put(k, new Response(b)).catch(() => c.held.delete(k));
+      }
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void flush(), { timeout: 2000 });
+    else setTimeout(() => void flush(), 200);
   }
 
   /** The rows of `ids` the model has (unknown ids have none); each id is fetched once per page load. */
@@ -109,9 +133,9 @@ export class RowSource {
 
   private async _range(file: number, start: number, end: number): Promise<Uint8Array> {
     const url = new URL(this._info.files[file], this._base);
-    const cache = await this._bucketCache();
+    const cached = await this._bucketCache();
     const key = `${url.href}?bytes=${start}-${end - 1}`;
-    const hit = await cache?.match(key).catch(() => undefined);
+    const hit = cached?.held.has(key) ? await cached.cache.match(key).catch(() => undefined) : undefined;
     if (hit) {
       const bytes = new Uint8Array(await hit.arrayBuffer());
       if (bytes.byteLength === end - start) return bytes;
@@ -121,8 +145,7 @@ export class RowSource {
     if (r.status === 206) {
       const bytes = new Uint8Array(await r.arrayBuffer());
       if (bytes.byteLength !== end - start) throw new Error(`GET ${url.href} bytes ${start}-${end - 1} answered ${bytes.byteLength} bytes`);
-      // Kept only while the profile is (consent may have been withdrawn since the cache opened).
-      if (cache && (await this._keep())) void cache.put(key, new Response(bytes)).catch(() => {});
+      if (cached) this._keepLater(key, bytes);
       return bytes;
     }
     // 200: the host ignored the range and sends the whole file; anything else: fetch the whole file once.
