@@ -63,15 +63,34 @@ export class Engine {
     /** A version 2 model's rows: fetched for the page's items, the visitor's own kept in the cache. */
     private readonly _rowSource?: RowSource,
     private readonly _rowCache?: RowCache,
-    /** Candidate sets of up to this many items are scored in plain loops (default: below the backend's crossover). */
-    plainUpTo?: number,
-  ) {
-    const from: Crossover = BACKEND_FROM[tf.getBackend() as BackendName] ?? { rank: Infinity, catalog: Infinity };
-    this._plain = plainUpTo === undefined ? { rank: from.rank - 1, catalog: from.catalog - 1 } : { rank: plainUpTo, catalog: plainUpTo };
-  }
+    /** Candidate sets of up to this many items are scored in plain loops once a backend runs (default: below its crossover). */
+    private readonly _plainUpTo?: number,
+  ) {}
 
-  /** How many candidates, at most, are scored in plain loops: a list's, the rows a recommend ranks. */
-  private readonly _plain: Crossover;
+  /** How many candidates, at most, are scored in plain loops: all of them until a backend runs (useBackend). */
+  private _plain: Crossover = { rank: Infinity, catalog: Infinity };
+
+  /**
+   * On WebGL a gather's shader is specialised to its number of rows, so each new list length would compile
+   * one (tens of ms, on the main thread): row lists are padded with the zero row to a power of two (≥ 16)
+   * there, and the few shaders that needs are compiled at start-up.
+   */
+  private _bucketed = false;
+
+  /**
+   * The tfjs backend now running (tf.setBackend done), or none: candidate sets past its crossover
+   * (src/lib/crossover.ts) or past `plainUpTo` go to it from the next call on. Until then, and with none,
+   * every score is computed in plain loops: the same scores, slower for large sets.
+   */
+  useBackend(name: BackendName | undefined): void {
+    this._deviceQuery?.t.dispose();
+    this._deviceQuery = undefined;
+    disposeModel(this.model);
+    const from: Crossover = (name && BACKEND_FROM[name]) || { rank: Infinity, catalog: Infinity };
+    const upTo = name ? this._plainUpTo : undefined;
+    this._plain = upTo === undefined ? { rank: from.rank - 1, catalog: from.catalog - 1 } : { rank: upTo, catalog: upTo };
+    this._bucketed = name === 'webgl';
+  }
 
   /** Rows the cache holds (the visitor's own items): held before the first rank, with no request. */
   async restore(): Promise<void> {
@@ -111,13 +130,6 @@ export class Engine {
       before.forEach((id) => this._kept.add(id));
     });
   }
-
-  /**
-   * On WebGL a gather's shader is specialised to its number of rows, so each new list length would compile
-   * one (tens of ms, on the main thread): row lists are padded with the zero row to a power of two (≥ 16)
-   * there, and the few shaders that needs are compiled at start-up.
-   */
-  private readonly _bucketed = tf.getBackend() === 'webgl';
 
   private _padded(rows: Int32Array): Int32Array {
     if (!this._bucketed) return rows;

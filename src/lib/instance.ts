@@ -77,8 +77,9 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
     },
   };
   let files: FetchedModel | undefined;
-  let settle!: () => void;
-  const loaded = new Promise<void>((resolve) => (settle = resolve));
+  // `loaded` settles when ranking can use the model (in plain loops), `load()` once its backend started too.
+  let usable!: () => void;
+  const loaded = new Promise<void>((resolve) => (usable = resolve));
   let loading: Promise<void> | undefined;
   // The instance exists once the profile is open; a load started before that attaches to it then.
   let resolveInstance!: (instance: Instance) => void;
@@ -92,9 +93,9 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
         (await instanceMade)._attach(undefined, { error: { code: 'backend', message: `the engine failed to start (${e?.message ?? e})` }, reason: 'not started' });
       })
       .catch(() => {})
-      .finally(settle));
+      .finally(usable));
   const loadOnce = async () => {
-    if (typeof performance !== 'undefined') performance.mark?.('vitrine:load');
+    globalThis.performance?.mark?.('vitrine:load');
     // The manifest and the code that reads it download side by side; the code fetches the rest while
     // it starts a backend.
     const manifest = requestFile(url);
@@ -105,11 +106,14 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
       const message = tampered ? ranker.message : `the ranking code could not be loaded (${ranker.message})`;
       return (await instanceMade)._attach(undefined, { error: { code: tampered ? 'engine-integrity' : 'model-fetch', message }, reason: 'not started' });
     }
-    const started = await ranker
-      .loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, { ...rankerOptions, pageItems })
-      .catch((e: Error) => ({ error: { code: 'backend' as const, message: `the engine failed to start (${e.message})` }, reason: 'not started', files: undefined }));
+    // (A throw here is caught by load(): the instance learns it as an error.)
+    const started = await ranker.loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, { ...rankerOptions, pageItems });
     files = started.files;
-    (await instanceMade)._attach(ranker, started);
+    const instance = await instanceMade;
+    instance._attach(ranker, started);
+    usable();
+    // The backend's start: the engine on it, or on none (plain loops go on), or an error (then nothing runs).
+    if ('device' in started) instance._attach(ranker, await started.device);
   };
   // Model files and engine code download while the profile opens.
   if (opts.loadModel === 'now') void load();
@@ -133,7 +137,7 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   return Object.assign(instance, { load, loaded, _showing: (items: () => readonly string[]) => void (pageItems = items) });
 }
 
-type Rebuild = (ranker: Ranker) => Promise<{ engine: Engine; backend: BackendName; reason: string } | undefined>;
+type Rebuild = (ranker: Ranker) => Promise<{ engine: Engine; backend: BackendName | undefined; reason: string } | undefined>;
 
 class Instance implements Vitrine {
   private _ranker: Ranker | undefined;
@@ -151,11 +155,11 @@ class Instance implements Vitrine {
   ) {}
 
   /** The model's outcome: an engine to rank with, or why there is none. */
-  _attach(ranker: Ranker | undefined, started: Awaited<ReturnType<Ranker['startRanker']>>): void {
+  _attach(ranker: Ranker | undefined, started: { engine: Engine; backend?: BackendName; reason: string } | { error: VitrineError; reason: string }): void {
     this._ranker = ranker;
     if ('error' in started) {
       if (typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${started.error.message})`);
-      [this._error, this._backendReason] = [started.error, started.reason];
+      [this._engine, this._error, this._backendReason] = [undefined, started.error, started.reason];
     } else if (this._disposed) {
       started.engine.release();
     } else {

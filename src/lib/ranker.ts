@@ -30,7 +30,16 @@ export interface RankerOptions {
   plainScoringUpTo?: number;
 }
 
-export type RankerStart = { engine: Engine; backend: BackendName; reason: string } | { error: VitrineError; reason: string };
+export type RankerStart = { engine: Engine; backend: BackendName | undefined; reason: string } | { error: VitrineError; reason: string };
+
+/**
+ * An engine with its backend's start under way (the first rank needs none; `device` settles with the
+ * engine on its backend, or with none, or with an error when the .wasm failed its hash), or why there is no engine.
+ */
+export type EngineStart = { engine: Engine; backend: undefined; device: Promise<RankerStart>; reason: string } | { error: VitrineError; reason: string };
+
+/** What starting a backend for an engine gave: one to use, none (plain loops go on), or a binary that failed its hash. */
+export type DeviceStart = { backend: BackendName | undefined; reason: string; integrity?: string };
 
 /** Lets the page run between steps of the start-up, so that none of them is a long task. */
 const yieldToPage = (): Promise<void> =>
@@ -39,39 +48,75 @@ const yieldToPage = (): Promise<void> =>
     : new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * Fetches the model and starts a backend side by side (the files asked for first), then decodes the model onto the backend and warms
- * it up, yielding to the page between steps. Failures are values: the page keeps its order. `files` is
- * kept to rebuild on another backend (`startRanker`).
+ * Fetches the model (a version 2 model's rows for the page's items asked for as soon as the manifest is
+ * read) and decodes it into an engine that scores in plain loops: ranking needs no tfjs backend. The
+ * backend starts afterwards (startDevice), off the path to the first order: its download and compilation
+ * would compete with the rows. Failures are values: the page keeps its order. `files` is kept to rebuild
+ * on another backend (`startRanker`).
  */
 export async function loadEngine(
   url: URL,
   fetchOptions: Parameters<typeof fetchModel>[1],
   opts: RankerOptions,
-): Promise<RankerStart & { files?: FetchedModel }> {
-  // The files are asked for before the backend's start (which can hold the main thread for a while).
+): Promise<EngineStart & { files?: FetchedModel }> {
   let requested!: (manifest: Manifest) => void;
   const issued = new Promise<Manifest>((resolve) => (requested = resolve));
   const fetching = fetchModel(url, { ...fetchOptions, requested });
   const manifest = await Promise.race([issued, fetching.then(() => undefined)]);
-  // A version 2 model's rows for the page's items are asked for as soon as the manifest is read, while
-  // the core downloads; not awaited: they arrive while the backend starts, and the first rank waits for them.
+  // Not awaited: the rows arrive while the core downloads and decodes, and the first rank waits for them.
   let source: RowSource | undefined;
   if (manifest?.rows) {
     source = new RowSource(manifest, url, undefined, opts.keep?.persistent, fetchOptions.timeoutMs);
     const items = opts.pageItems?.() ?? [];
     if (items.length) void source.fetch(items);
   }
-  const [fetched, choice] = await Promise.all([fetching, startBackend(opts)]);
-  if (!fetched.ok) return { error: fetched.error, reason: choice.reason };
-  return { ...(await build(fetched.value, choice, opts, source)), files: fetched.value };
+  const fetched = await fetching;
+  if (!fetched.ok) return { error: fetched.error, reason: 'not started' };
+  const built = await build(fetched.value, opts, source);
+  if (!('engine' in built)) return built;
+  // The backend starts once the page is idle (after its first rank, as a rule): a .wasm download and
+  // compilation, or a WebGL context, competing with the rows would delay the first order for nothing.
+  return { ...built, backend: undefined, device: idle().then(() => withDevice(built.engine, opts)), files: fetched.value };
 }
 
-/** An engine on `opts.backend` from files fetched already: after a lost WebGL context. */
+const idle = () => new Promise((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 50)));
+
+/** An engine on `opts.backend`, its backend started, from files fetched already: after a lost WebGL context. */
 export async function startRanker(files: FetchedModel, opts: RankerOptions): Promise<RankerStart> {
-  return build(files, await startBackend(opts), opts);
+  const built = await build(files, opts);
+  return 'engine' in built ? withDevice(built.engine, opts) : built;
 }
 
-function startBackend(opts: RankerOptions) {
+/** `engine` with its backend started, or with none; released when the .wasm failed its hash (nothing of it may run then). */
+async function withDevice(engine: Engine, opts: RankerOptions): Promise<RankerStart> {
+  const d = await startDevice(engine, opts).catch((e: Error): DeviceStart => ({ backend: undefined, reason: `no backend started (${e.message})` }));
+  if (!d.integrity) return { engine, backend: d.backend, reason: d.reason };
+  engine.release();
+  return { error: { code: 'engine-integrity', message: d.integrity }, reason: d.reason };
+}
+
+/**
+ * Starts a tfjs backend for `engine`'s large candidate sets (a recommend over a large catalog, or any set
+ * past `plainScoringUpTo`). When none starts, the engine goes on in plain loops.
+ */
+export async function startDevice(engine: Engine, opts: RankerOptions): Promise<DeviceStart> {
+  const choice = await chooseDevice(opts);
+  if (choice.integrity || !choice.backend) return choice;
+  try {
+    engine.useBackend(choice.backend);
+    if (engine.catalogOnDevice) {
+      // WebGL compiles every shader first, a few per task, in parallel where the browser can.
+      if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, [deviceTable(engine.model).table]);
+      await engine.warmUp(yieldToPage);
+    }
+  } catch (e) {
+    engine.useBackend(undefined);
+    return { backend: undefined, reason: `${choice.reason}, which failed to run the model (${(e as Error).message}): plain loops only` };
+  }
+  return choice;
+}
+
+function chooseDevice(opts: RankerOptions): Promise<BackendChoice> {
   const prefix = opts.wasmPaths;
   // The script tag's build knows each .wasm file's hash: the binary is fetched and checked here, then
   // handed to the WASM backend, which compiles those very bytes (no second fetch that could differ).
@@ -112,14 +157,8 @@ function rowSource(files: FetchedModel, opts: RankerOptions, timeoutMs?: number)
   return new RowSource(files.manifest, files.url, undefined, opts.keep?.persistent, timeoutMs);
 }
 
-async function build(
-  files: FetchedModel,
-  choice: BackendChoice,
-  opts: RankerOptions,
-  source?: RowSource,
-): Promise<RankerStart> {
-  if (choice.integrity) return { error: { code: 'engine-integrity', message: choice.integrity }, reason: choice.reason };
-  if (!choice.backend) return { error: { code: 'backend', message: choice.reason }, reason: choice.reason };
+/** The engine, scoring in plain loops (no tensor made), its JIT warmed up. */
+async function build(files: FetchedModel, opts: RankerOptions, source?: RowSource): Promise<RankerStart> {
   await yieldToPage();
   let engine: Engine;
   try {
@@ -133,18 +172,11 @@ async function build(
       engine = new Engine(model, opts.gapMs, source ?? rowSource(files, opts), cache, opts.plainScoringUpTo);
       await engine.restore();
     } else engine = new Engine(model, opts.gapMs, undefined, undefined, opts.plainScoringUpTo);
-  } catch (e) {
-    return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: choice.reason };
-  }
-  try {
-    // WebGL compiles every shader first, a few per task, in parallel where the browser can.
-    if (choice.backend === 'webgl') await compileShaders(engine.compileSteps(), yieldToPage, engine.catalogOnDevice ? [deviceTable(engine.model).table] : []);
     await engine.warmUp(yieldToPage);
   } catch (e) {
-    engine.release();
-    return { error: { code: 'backend', message: `${choice.backend} failed to run the model: ${(e as Error).message}` }, reason: choice.reason };
+    return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: 'not started' };
   }
-  return { engine, backend: choice.backend, reason: choice.reason };
+  return { engine, backend: undefined, reason: 'a backend is starting: plain loops meanwhile' };
 }
 
 /** The tensors held on the backend. */

@@ -209,7 +209,11 @@ export interface Vitrine {
   readonly ready: boolean;
   /** Why `ready` is false, if it is. */
   readonly error: VitrineError | undefined;
-  /** The backend ranking runs on, or `undefined` when no model is loaded. */
+  /**
+   * The tfjs backend for large candidate sets, or `undefined` while none runs: before the model loads,
+   * while the backend starts (it starts when the page is idle after the model loaded; meanwhile, and
+   * when none starts, everything is scored in plain loops, with the same results), or when none could start.
+   */
   readonly backend: BackendName | undefined;
   /** Why that backend was chosen, in words (e.g. "software WebGL renderer (SwiftShader): using WASM"). */
   readonly backendReason: string;
@@ -251,8 +255,8 @@ export interface Vitrine {
 
 /** An instance that is tracking already; its model loads in the background (`loadModel`) or on `load()`. */
 export type StartedVitrine = Vitrine & {
-  /** Starts loading the model (code and files) if it has not started; settles when ranking can use it or it failed. Never rejects. */
+  /** Starts loading the model (code and files) if it has not started; settles when the model and its backend have started, or failed. Never rejects. */
   load(): Promise<void>;
-  /** Settles when the model has loaded or failed to; pending until loading starts. */
+  /** Settles when ranking can use the model (in plain loops; the backend may still be starting) or it failed to load; pending until loading starts. */
   readonly loaded: Promise<void>;
 };

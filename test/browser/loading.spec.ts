@@ -92,3 +92,27 @@ test('the npm build imports its engine chunk only when the model loads', async (
   expect(t.appStarted).toBeGreaterThan(0);
   expect(t.chunk).toBeGreaterThan(t.appStarted!);
 });
+
+test('the first order needs no tfjs backend: it is computed in plain loops, the .wasm is asked for after it, and the backend is reported once started', async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as any;
+    w.ranks = [];
+    addEventListener('DOMContentLoaded', () =>
+      w.vitrine.on('rank', (e: { list: string; backend?: string; ranked: { score: number }[] }) =>
+        w.ranks.push({ list: e.list, backend: e.backend ?? null, at: performance.now(), personalised: e.ranked.some((r) => r.score !== 0) }),
+      ),
+    );
+  });
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  const r = await page.evaluate(async () => {
+    const v = (await window.vitrine.ready)!; // settles once the backend started too
+    const wasm = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'));
+    return { backend: v.backend, ranks: (window as any).ranks, wasm: wasm.map((e) => e.startTime) };
+  });
+  const first = r.ranks.find((e: { list: string }) => e.list === 'grid');
+  expect(first).toMatchObject({ backend: null, personalised: true });
+  expect(r.backend).toBe('wasm');
+  expect(r.wasm).toHaveLength(1);
+  expect(r.wasm[0]).toBeGreaterThan(first.at);
+});

@@ -244,3 +244,23 @@ test('plain loops and the backend give the same scores, orders, reasons and reco
     for (const e of [plain, device]) e.release();
   }
 });
+
+test('an engine with no backend yet scores everything in plain loops, whatever plainUpTo says; useBackend hands large sets over', async () => {
+  const fetched = await load(join(import.meta.dirname, '../fixtures/planted-model'));
+  if (!fetched.ok) throw new Error(fetched.error.message);
+  const engine = await engineFor(fetched.value, {}, 0);
+  engine.useBackend(undefined); // as the browser builds it: before any backend starts
+  const ids = fetched.value.items!.ids;
+  const req = { ids: ids.slice(0, 20), events: [{ id: ids[0], type: 'click' as const, time: 1 }], now: 2, pinned: new Set<string>(), exclude: new Set<string>(), diversity: 0, explain: true, categories: new Map() };
+  const before = tf.memory().numTensors;
+  const plain = await engine.rank(req);
+  await engine.recommend(5, req.events, 2, new Set(), false);
+  expect(tf.memory().numTensors).toBe(before); // no tensor made: no backend was needed
+  engine.useBackend(tf.getBackend() as 'cpu');
+  const device = await engine.rank(req);
+  expect(tf.memory().numTensors).toBeGreaterThan(before); // the table, made on the backend's first use
+  expect(device.map((r) => r.id)).toEqual(plain.map((r) => r.id));
+  device.forEach((r, i) => expect(r.score).toBeCloseTo(plain[i].score, 5));
+  engine.release();
+  expect(tf.memory().numTensors).toBe(before);
+});

@@ -23,6 +23,8 @@ export async function copyOfTinyModel(): Promise<string> {
   return dir;
 }
 
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from '../../src/types/index.js';
 import { Engine, type RankRequest } from '../../src/lib/engine.js';
 import { decodeModel, type ScoringWeights } from '../../src/lib/model.js';
 import type { FetchedModel } from '../../src/lib/fetch-model.js';
@@ -33,7 +35,11 @@ import { fileFetch } from '../../src/cli/file-fetch.js';
 export const engineFor = async (fetched: FetchedModel, scoring: Partial<ScoringWeights> = { page: 0 }, plainUpTo?: number) => {
   const model = await decodeModel(fetched, scoring);
   // A version 2 model's rows come through the browser's row source, over files here.
-  return new Engine(model, 30 * 60_000, model.partial ? new RowSource(fetched.manifest, fetched.url, fileFetch) : undefined, undefined, plainUpTo);
+  const engine = new Engine(model, 30 * 60_000, model.partial ? new RowSource(fetched.manifest, fetched.url, fileFetch) : undefined, undefined, plainUpTo);
+  // The backend the test runs on, as the browser's startDevice sets it once one started.
+  await tf.ready();
+  engine.useBackend(tf.getBackend() as BackendName);
+  return engine;
 };
 
 /** rank() with every option at its default. */

@@ -32,8 +32,12 @@ export function debugPanel() {
   if (document.body) attach();
   else addEventListener('DOMContentLoaded', attach, { once: true });
   return {
-    loaded(v: Vitrine, ms: number) {
-      head.textContent = v.ready ? `vitrine ${v.backend} · ${v.backendReason} · loaded in ${Math.round(ms)} ms` : `vitrine: page order (${v.error?.message})`;
+    loaded(v: Vitrine & { load?: () => Promise<void> }, ms: number) {
+      const show = () =>
+        (head.textContent = v.ready ? `vitrine ${v.backend ?? 'plain loops'} · ${v.backendReason} · loaded in ${Math.round(ms)} ms` : `vitrine: page order (${v.error?.message})`);
+      show();
+      // The backend starts after the first order: shown again once it has.
+      void v.load?.().then(show);
     },
     rank(e: { list: string; arm: string; ms: number; ranked: Ranked[] }) {
       let section = sections.get(e.list);
