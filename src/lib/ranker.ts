@@ -65,18 +65,23 @@ export async function loadEngine(
   const manifest = await Promise.race([issued, fetching.then(() => undefined)]);
   // Not awaited: the rows arrive while the core downloads and decodes, and the first rank waits for them.
   let source: RowSource | undefined;
+  let pageRows: Promise<unknown> | undefined;
   if (manifest?.rows) {
     source = new RowSource(manifest, url, undefined, opts.keep?.persistent, fetchOptions.timeoutMs);
     const items = opts.pageItems?.() ?? [];
-    if (items.length) void source.fetch(items);
+    if (items.length) pageRows = source.fetch(items);
   }
   const fetched = await fetching;
   if (!fetched.ok) return { error: fetched.error, reason: 'not started' };
   const built = await build(fetched.value, opts, source);
   if (!('engine' in built)) return built;
-  // The backend starts once the page is idle (after its first rank, as a rule): a .wasm download and
-  // compilation, or a WebGL context, competing with the rows would delay the first order for nothing.
-  return { ...built, backend: undefined, device: idle().then(() => withDevice(built.engine, opts)), files: fetched.value };
+  // The backend starts once the page's rows are in and the page is idle (after its first rank, as a rule):
+  // a .wasm download and compilation, or a WebGL context, competing with the rows would delay the first
+  // order for nothing. (The page idles while it waits for the rows: an idle callback alone came too soon.)
+  const device = Promise.resolve(pageRows)
+    .then(idle)
+    .then(() => withDevice(built.engine, opts));
+  return { ...built, backend: undefined, device, files: fetched.value };
 }
 
 const idle = () => new Promise((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 50)));
