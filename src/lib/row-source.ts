@@ -94,12 +94,17 @@ export class RowSource {
     else setTimeout(() => void flush(), 200);
   }
 
-  /** The rows of `ids` the model has (unknown ids have none); each id is fetched once per page load. */
+  /**
+   * The rows of `ids` the model has (unknown ids have none); each id is fetched once per page load. The
+   * popular file comes first (one request, the same for every visitor, which recommend() needs anyway):
+   * an item in it costs no range request, so a page of popular items is one request, not one per item.
+   */
   async fetch(ids: readonly string[]): Promise<HeldRow[]> {
+    const popular = this._manifest.popular ? new Map((await this.popular()).map((h) => [h.id, h.row])) : undefined;
     const rows = await Promise.all(
       ids.map(async (id) => {
         let row = this._rows.get(id);
-        if (!row) this._rows.set(id, (row = this._row(id)));
+        if (!row) this._rows.set(id, (row = popular?.has(id) ? Promise.resolve(popular.get(id)) : this._row(id)));
         const r = await row;
         return r && { id, row: r };
       }),

@@ -12,6 +12,17 @@ const vocabulary = JSON.parse(readFileSync(join(dir, manifest.items), 'utf8')) a
 const ids = vocabulary.ids;
 const page1 = ids.slice(0, 48);
 const page2 = ids.slice(48, 96);
+// The popular file's ids (src/cli/write-model.ts writes it: u32 count, u32 row bytes, then per item u32
+// slot, its row, u16 id length, the id).
+const popularIds = (() => {
+  const b = readFileSync(join(dir, manifest.popular));
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const [count, R] = [v.getUint32(0, true), v.getUint32(4, true)];
+  const out: string[] = [];
+  for (let k = 0, p = 8; k < count; k++, p += 6 + R + v.getUint16(p + 4 + R, true)) out.push(b.subarray(p + 6 + R, p + 6 + R + v.getUint16(p + 4 + R, true)).toString());
+  return out;
+})();
+const popular = new Set(popularIds);
 const of = (genre: string) => page1.filter((id) => vocabulary.categories[ids.indexOf(id)].includes(genre)).slice(0, 3);
 
 /** The model requests of a context: path and Range header, in a canonical order. */
@@ -77,15 +88,33 @@ test('two visitors with different histories make the same model requests; a retu
   expect(a.onPage1).toEqual(b.onPage1);
   expect(a.onPage2).toEqual(b.onPage2);
   expect(a.onReturn).toEqual(b.onReturn);
-  // A range request of each shown item's first bucket (of its second too, for the few not in their
-  // first; items may share a bucket), and nothing for what the visitor did.
+  // A range request of the first bucket of each shown item that the popular file does not hold (of its
+  // second too, for the few not in their first; items may share a bucket), and nothing for what the visitor did.
   const ranges = (xs: string[]) => xs.filter((x) => x.includes('bytes='));
-  expect(ranges(a.onPage2).length).toBeGreaterThan(page2.length * 0.8);
-  expect(ranges(a.onPage2).length).toBeLessThanOrEqual(page2.length * 1.2);
+  const notPopular = page2.filter((id) => !popular.has(id)).length;
+  expect(notPopular).toBeGreaterThan(10);
+  expect(ranges(a.onPage2).length).toBeGreaterThan(notPopular * 0.8);
+  expect(ranges(a.onPage2).length).toBeLessThanOrEqual(notPopular * 1.2);
+  expect(a.onPage1.filter((x) => x.includes('/popular-'))).toHaveLength(1);
   expect(new Set(ranges(a.onPage2)).size).toBe(ranges(a.onPage2).length);
   // Back on a page seen before, its buckets come from Cache Storage (kept as a cache keeps them, for the page).
   expect(ranges(a.onReturn)).toEqual([]);
   expect(a.onPage1.some((x) => x.includes('/items-'))).toBe(false);
+});
+
+test('a page of popular items costs one row request, the popular file, and no range', async ({ browser }) => {
+  const context = await browser.newContext();
+  const requests = recorder(context);
+  const page = await context.newPage();
+  await page.goto('/test/pages/blank.html');
+  const shown = popularIds.slice(0, 48);
+  const { order, error } = await visit(page, shown, []);
+  expect(error).toBeUndefined();
+  expect(new Set(order)).toEqual(new Set(shown));
+  const made = await requests.take();
+  expect(made.filter((x) => x.includes('bytes='))).toEqual([]);
+  expect(made.filter((x) => x.includes('/popular-'))).toHaveLength(1);
+  await context.close();
 });
 
 test('forget() deletes the kept rows with the profile', async ({ page }) => {

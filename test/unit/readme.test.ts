@@ -63,3 +63,9 @@ test("the README's trainer defaults are the CLI's", async () => {
   const limit = TRAIN_HELP.match(/fit in (\d+)M floats/)![1];
   expect(readme).toContain(`fit in ${limit}M floats`);
 });
+
+test("docs/model-format.md's size of the popular file is the writer's", async () => {
+  const { POPULAR_ITEMS } = await import('../../src/cli/write-model.js');
+  const format = readFileSync(join(root, 'docs/model-format.md'), 'utf8');
+  expect(format).toContain(`the ${POPULAR_ITEMS} most popular items' rows`);
+});
