@@ -94,13 +94,22 @@ async function renderPanel() {
   if (panel.hidden) return;
   const p = await vitrine.profile();
   document.getElementById('consent').checked = p.consent.state === 'granted';
-  document.getElementById('interests').replaceChildren(...p.interests.slice(0, 8).map((i) => el('li', { textContent: `${i.category} (${i.weight.toFixed(1)})` })));
-  document.getElementById('events').replaceChildren(
-    ...p.events
-      .slice(-30)
-      .reverse()
-      .map((e) => el('li', { textContent: `${e.type} · ${byId.get(e.item)?.title ?? e.item} · ${new Date(e.time).toLocaleTimeString()}` })),
+  // Interests as bars, the strongest first (weights relative to it).
+  const top = p.interests.slice(0, 8);
+  const most = Math.max(...top.map((i) => i.weight), 1e-9);
+  document.getElementById('interests').replaceChildren(
+    ...top.map((i) => {
+      const bar = el('meter', { min: 0, max: 1, value: i.weight / most });
+      bar.setAttribute('aria-label', `${i.category}: ${i.weight.toFixed(1)}`);
+      return el('li', {}, el('span', { textContent: i.category }), bar);
+    }),
   );
+  // What the visitor did leads; what the page showed them (views) is folded.
+  const line = (e) => el('li', { textContent: `${e.type} · ${byId.get(e.item)?.title ?? e.item} · ${new Date(e.time).toLocaleTimeString()}` });
+  const views = p.events.filter((e) => e.type === 'view');
+  document.getElementById('events').replaceChildren(...p.events.filter((e) => e.type !== 'view').slice(-30).reverse().map(line));
+  document.getElementById('views').replaceChildren(...views.slice(-30).reverse().map(line));
+  document.getElementById('views-summary').textContent = `Pages viewed (${views.length})`;
   const storage = p.storage.kind === 'indexeddb' ? 'IndexedDB on this device' : p.storage.kind === 'memory' ? 'memory, this page only' : 'nothing (no consent)';
   document.getElementById('engine').dataset.storage = storage;
 }
