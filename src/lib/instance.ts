@@ -13,6 +13,8 @@ import type {
   VitrineError,
   VitrineOptions,
 } from '../types/index.js';
+import { whenIdle } from './idle.js';
+export { whenIdle };
 import { CONSENT_STATES, checkRankArgs, checkRecommendArgs, resolveOptions, show } from './options.js';
 import { manifestUrl, requestFile, type FetchedModel } from './fetch-model.js';
 import type { Engine } from './engine.js';
@@ -28,12 +30,6 @@ export type { StartedVitrine };
 
 /** The page's own order, less the excluded ids: what `rank` returns when it does not personalise. */
 export const pageOrder = (ids: readonly string[], exclude: readonly string[]): Ranked[] => ids.filter((id) => !exclude.includes(id)).map((id) => ({ id, score: 0 }));
-
-/** Calls `f` when the page is idle (at the latest after `timeout` ms). */
-export function whenIdle(f: () => void, timeout = 2000): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout });
-  else setTimeout(f, 200);
-}
 
 /** `createVitrine` with the second stage imported through `loadRanker`. */
 export async function createWith(loadRanker: LoadRanker, options: VitrineOptions): Promise<Vitrine> {

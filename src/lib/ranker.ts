@@ -1,5 +1,6 @@
 // The second stage: everything that needs TensorFlow.js. The first stage (tracking, storage, the DOM)
 // imports this module only when a model is to be loaded, so a page that never ranks never downloads it.
+import { whenIdle } from './idle.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, ProfileExport, VitrineError } from '../types/index.js';
 import { fetchModel, type FetchedModel } from './fetch-model.js';
@@ -84,7 +85,7 @@ export async function loadEngine(
   return { ...built, backend: undefined, device, files: fetched.value };
 }
 
-const idle = () => new Promise((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(resolve, { timeout: 1000 }) : setTimeout(resolve, 50)));
+const idle = () => new Promise<void>((resolve) => whenIdle(resolve, 1000));
 
 /** An engine on `opts.backend`, its backend started, from files fetched already: after a lost WebGL context. */
 export async function startRanker(files: FetchedModel, opts: RankerOptions): Promise<RankerStart> {

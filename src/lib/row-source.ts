@@ -1,3 +1,4 @@
+import { whenIdle } from './idle.js';
 import { checkFile, requestFile } from './fetch-model.js';
 import type { Manifest } from './manifest.js';
 import type { HeldRow } from './model.js';
@@ -24,6 +25,8 @@ export class RowSource {
   private readonly _whole = new Map<number, Promise<Uint8Array>>();
   private readonly _buckets = new Map<string, Promise<Uint8Array>>();
   private _popular?: Promise<HeldRow[]>;
+  /** The popular file's rows by id (built once per page load). */
+  private _popularById?: Promise<Map<string, Row>>;
   /** Failures (a damaged file, a host that answers neither way): kept, warned of once, never thrown. */
   readonly errors: string[] = [];
 
@@ -90,8 +93,7 @@ export class RowSource {
         void c.cache.put(k, new Response(b)).catch(() => c.held.delete(k));
       }
     };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void flush(), { timeout: 2000 });
-    else setTimeout(() => void flush(), 200);
+    whenIdle(() => void flush());
   }
 
   /**
@@ -100,11 +102,11 @@ export class RowSource {
    * an item in it costs no range request, so a page of popular items is one request, not one per item.
    */
   async fetch(ids: readonly string[]): Promise<HeldRow[]> {
-    const popular = this._manifest.popular ? new Map((await this.popular()).map((h) => [h.id, h.row])) : undefined;
+    const popular = await (this._popularById ??= this.popular().then((held) => new Map(held.map((h) => [h.id, h.row]))));
     const rows = await Promise.all(
       ids.map(async (id) => {
         let row = this._rows.get(id);
-        if (!row) this._rows.set(id, (row = popular?.has(id) ? Promise.resolve(popular.get(id)) : this._row(id)));
+        if (!row) this._rows.set(id, (row = popular.has(id) ? Promise.resolve(popular.get(id)) : this._row(id)));
         const r = await row;
         return r && { id, row: r };
       }),
