@@ -338,12 +338,9 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     });
 }
 
+// An async call: a method that throws at once and one that rejects later are reported alike.
 for (const [method, ...args] of twice ? [] : queued) {
-  try {
-    void Promise.resolve((api as unknown as Record<string, (...a: unknown[]) => unknown>)[method as string](...args)).catch((e) => console.warn(`vitrine: queued ${String(method)} failed`, e));
-  } catch (e) {
-    console.warn(`vitrine: queued ${String(method)} failed`, e);
-  }
+  (async () => (api as unknown as Record<string, (...a: unknown[]) => unknown>)[method as string](...args))().catch((e) => console.warn(`vitrine: queued ${String(method)} failed`, e));
 }
 
 export default (twice ? stub : api) as typeof api & { readonly ready: Promise<Vitrine | undefined>; readonly arm: 'personalised' | 'holdout' };

@@ -60,3 +60,45 @@ test('a live rerank keeps keyboard focus on the item that had it, and the DOM or
   expect(after.isLink).toBe(true);
   expect(after.onScreen).toEqual(after.dom);
 });
+
+for (const motion of ['no-preference', 'reduce'] as const) {
+  test(`a live rerank (prefers-reduced-motion: ${motion}) animates ${motion === 'reduce' ? 'nothing' : 'the items seen moving and none whose path is off screen'}`, async ({ page }) => {
+    await page.emulateMedia({ reducedMotion: motion });
+    await home(page);
+    await page.evaluate(() => window.vitrine.ready);
+    const r = await page.evaluate(async () => {
+      const list = document.querySelector('[data-vitrine-list="home-grid"]')!;
+      const items = () => [...list.querySelectorAll<HTMLElement>(':scope > [data-vitrine-item]')];
+      const ids = items().map((e) => e.dataset.vitrineItem!);
+      const before = new Map(items().map((e) => [e, e.getBoundingClientRect()]));
+      // The animations running right after the grid moved (they start in the same task as the move).
+      let animated: Set<Element> | undefined;
+      const mo = new MutationObserver(() => {
+        animated ??= new Set(document.getAnimations().map((a) => (a.effect as KeyframeEffect).target!).filter((t) => t.parentNode === list));
+      });
+      mo.observe(list, { childList: true });
+      for (let i = 0; i < 8 && !animated; i++) {
+        await window.vitrine.track({ type: 'click', item: ids[(i * 7 + 11) % ids.length] });
+        for (let w = 0; w < 20 && !animated; w++) await new Promise((done) => setTimeout(done, 25));
+      }
+      mo.disconnect();
+      if (!animated) return undefined;
+      await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));
+      const count = { seenMoved: 0, seenAnimated: 0, unseenMoved: 0, unseenAnimated: 0 };
+      for (const [el, was] of before) {
+        const now = el.getBoundingClientRect();
+        if (now.top === was.top && now.left === was.left) continue;
+        const seen = Math.min(was.top, now.top) < innerHeight && Math.max(was.bottom, now.bottom) > 0;
+        count[seen ? 'seenMoved' : 'unseenMoved']++;
+        if (animated.has(el)) count[seen ? 'seenAnimated' : 'unseenAnimated']++;
+      }
+      return count;
+    });
+    expect(r, 'the grid was reordered').toBeDefined();
+    // Both kinds of move happened, so the counts below say something.
+    expect(r!.seenMoved).toBeGreaterThan(0);
+    expect(r!.unseenMoved).toBeGreaterThan(0);
+    expect(r!.unseenAnimated).toBe(0);
+    expect(r!.seenAnimated).toBe(motion === 'reduce' ? 0 : r!.seenMoved);
+  });
+}

@@ -73,13 +73,14 @@ export function reorder(items: readonly Element[], order: readonly Element[]): n
  * Skipped when the visitor prefers reduced motion.
  */
 export function flip(before: Map<Element, DOMRect>, ms = 250): void {
-  if (typeof matchMedia !== 'undefined' && matchMedia('(prefers-reduced-motion: reduce)').matches) return;
+  if (matchMedia('(prefers-reduced-motion: reduce)').matches) return;
   // Every position is read before any animation starts: an animation dirties style, and a read after it
   // would recalculate the page's style once per item.
   const moves = [...before].map(([el, was]) => [el, was, el.getBoundingClientRect()] as const);
   for (const [el, was, now] of moves) {
     const dx = was.left - now.left;
     const dy = was.top - now.top;
-    if ((dx || dy) && el.animate) el.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: 'none' }], { duration: ms, easing: 'ease-out' });
+    // An item whose whole path lies above or below the screen is not animated: nobody would see it move.
+    if ((dx || dy) && Math.min(was.top, now.top) < innerHeight && Math.max(was.bottom, now.bottom) > 0) el.animate([{ transform: `translate(${dx}px, ${dy}px)` }, { transform: 'none' }], { duration: ms, easing: 'ease-out' });
   }
 }
