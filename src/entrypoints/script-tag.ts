@@ -3,12 +3,14 @@
 // This first stage tracks, stores and reorders; the second (dist/vitrine-engine.js: TensorFlow.js and the
 // engine) is imported from beside it when the page has a marked list: at once when one is on screen,
 // else when the page is idle.
-import { createWith, pageOrder, startWith, whenIdle, type LoadRanker, type Ranker, type StartedVitrine } from '../lib/instance.js';
-import { applyLimit, applyOrders, readList, type PageList } from '../lib/dom/lists.js';
+import { createWith, pageOrder, startWith, whenIdle, type Ranker, type StartedVitrine } from '../lib/instance.js';
+import { applyLimit, readList, sameItems, type PageList } from '../lib/dom/lists.js';
+import type { applyOrders, pageMoved } from '../lib/dom/order.js';
+import { ownerOf } from '../lib/dom/owner.js';
 import type { Ranked, Vitrine, VitrineOptions } from '../types/index.js';
 import { checkRankArgs, checkRecommendArgs } from '../lib/options.js';
 
-type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[] };
+type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[]; kept?: string };
 
 const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
 // The .wasm files ship beside this script; find them from its own URL so the page configures nothing.
@@ -20,7 +22,10 @@ const started = typeof performance !== 'undefined' ? performance.now() : 0;
  * import is allowed by a CSP's script-src 'self' and is not a Trusted Types sink; a shop's SRI on this
  * script thus covers the engine too (and the engine checks the .wasm it compiles).
  */
-const loadRanker: LoadRanker = async () => {
+let stage2: Promise<Stage2> | undefined;
+const loadRanker = (): Promise<Stage2> => (stage2 ??= importStage2().catch((e) => ((stage2 = undefined), Promise.reject(e))));
+type Stage2 = Ranker & { applyOrders: typeof applyOrders; pageMoved: typeof pageMoved };
+const importStage2 = async (): Promise<Stage2> => {
   if (!here) throw new Error('the script has no src to find vitrine-engine.js beside');
   const url = `${here}vitrine-engine.js`;
   if (__VITRINE_ENGINE_INTEGRITY__) {
@@ -41,7 +46,7 @@ const loadRanker: LoadRanker = async () => {
       document.head.append(link);
     });
   }
-  return (await import(/* webpackIgnore: true */ url)) as Ranker;
+  return (await import(/* webpackIgnore: true */ url)) as Stage2;
 };
 
 /** The second stage did not match its hash. */
@@ -134,8 +139,14 @@ const d = script?.dataset ?? {};
 const holdMs = d.hold === undefined ? 300 : Number(d.hold);
 const holdout = Number(d.holdout ?? 0);
 let arm: RankEvent['arm'] = 'personalised';
-// Weak: a list an SPA removes is forgotten with its element.
-const lists = new WeakMap<HTMLElement, PageList>();
+// Each list as Vitrine last left it (or found it, where it kept the page's order), and why it keeps the
+// page's order for good, if it does. Weak: a list an SPA removes is forgotten with its element.
+const lists = new WeakMap<HTMLElement, PageList & { kept?: string }>();
+const warned = new Set<string>();
+const PAGE_MOVED = 'the page reordered it';
+let holdSheet: CSSStyleSheet | undefined;
+/** Stops holding lists back: a list a framework renders is never ranked by the script tag, so never held. */
+const release = () => holdSheet && (document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== holdSheet));
 let revealed = false;
 const wantDebug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined);
 // The debug view comes with the second stage.
@@ -156,8 +167,10 @@ function emit(e: RankEvent): void {
 /** Shows a list not ranked yet in the page's order, at its limit, marked late. */
 function showLate(el: HTMLElement): void {
   if (el.dataset.vitrineRanked !== undefined || el.dataset.vitrineLate !== undefined) return;
+  const list = readList(el);
+  if (ownerOf(list)) return void release();
   el.dataset.vitrineLate = '';
-  applyLimit(readList(el));
+  applyLimit(list);
 }
 
 /** Shows every marked list not ranked yet in the page's order now, rather than when its hold budget ends. */
@@ -166,29 +179,44 @@ function showAsIs(): void {
 }
 
 /**
- * Ranks the marked lists: all of them (or `only` these, just added), or the live ones after the visitor
- * acted (animated). Never rejects: a failure anywhere leaves the lists in the page's order, shown.
+ * Ranks the marked lists: all of them (or `only` these: just added, or `changed` by the page), or the live
+ * ones after the visitor acted (animated). Never rejects: a failure anywhere leaves the lists in the page's
+ * order, shown.
  */
-async function rankAll(live: boolean, only?: HTMLElement[]): Promise<void> {
+async function rankAll(live: boolean, only?: HTMLElement[], changed?: boolean): Promise<void> {
   try {
-    await rankLists(live, only);
+    await rankLists(live, only, changed);
   } catch (e) {
     console.warn("vitrine: could not rank the page's lists; keeping their order", e);
     showAsIs();
   }
 }
 
-async function rankLists(live: boolean, only?: HTMLElement[]): Promise<void> {
+async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean): Promise<void> {
   const v = page;
   if (!v) return;
-  const todo: PageList[] = [];
+  // The second stage reorders (already loaded where a model ranks; the holdout arm loads none).
+  const dom = arm === 'personalised' && v.ready ? await loadRanker() : undefined;
+  const todo: (PageList & { kept?: string })[] = [];
   for (const element of only ?? document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
     if (!element.isConnected) continue;
-    let list = lists.get(element);
-    if (!list || !live) lists.set(element, (list = readList(element)));
+    // Read at every rank: the page may have added, removed, moved or rewritten items since.
+    const list: PageList & { kept?: string } = readList(element);
+    const was = lists.get(element);
+    // What changed is Vitrine's own move: nothing to do.
+    if (changed && was && sameItems(was, list)) continue;
+    // The page's order stands for good where the page reordered a list (Vitrine does not fight it) or a
+    // framework renders it (moving nodes a framework owns would scramble its next render, or its hydration).
+    const owner = ownerOf(list);
+    list.kept = was?.kept ?? (was && dom?.pageMoved(was, list) ? PAGE_MOVED : owner && `a framework renders it (${owner})`);
     if (live && !list.live) continue;
     // A list shown in the page's order when the hold budget ran out keeps it until the visitor acts.
     if (!live && element.dataset.vitrineLate !== undefined) continue;
+    if (list.kept && !warned.has(list.name)) {
+      warned.add(list.name);
+      if (owner) release();
+      console.warn(`vitrine: list "${list.name}" keeps the page's order: ${list.kept}. Use vitrine.rank() in the page's code (README: Frameworks)`);
+    }
     todo.push(list);
   }
   // Rank every list first, then touch the DOM once for all of them: one layout, one frame.
@@ -196,7 +224,7 @@ async function rankLists(live: boolean, only?: HTMLElement[]): Promise<void> {
     todo.map(async (list) => {
       const started = performance.now();
       // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
-      if (arm === 'holdout' || !v.ready || list.element.hasAttribute('data-vitrine-off')) return undefined;
+      if (arm === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off')) return undefined;
       try {
         // Reasons cost a second read-back; only the debug view shows them.
         return { ranked: await v.rank(list.ids, { ...list.options, explain: wantDebug }), started };
@@ -206,22 +234,27 @@ async function rankLists(live: boolean, only?: HTMLElement[]): Promise<void> {
       }
     }),
   );
-  applyOrders(
-    todo.map((list, i) => ({ list, ranked: results[i]?.ranked })),
-    live,
-  );
-  todo.forEach((list, i) => {
-    const r = results[i];
-    list.element.dataset.vitrineRanked = '';
+  // A list the page changed while it was ranked is left alone: its change brings a rank of its own. A list
+  // kept for a framework is never written to (not even an attribute: hydration would see it).
+  const jobs = todo
+    .map((list, i) => ({ list, ...results[i] }))
+    .filter(({ list }) => sameItems(list, readList(list.element)));
+  if (dom) dom.applyOrders(jobs.filter(({ list }) => !list.kept), live);
+  else jobs.forEach(({ list }) => list.kept || applyLimit(list));
+  for (const { list, ranked, started } of jobs) {
+    lists.set(list.element, list);
+    if (!list.kept) list.element.dataset.vitrineRanked = '';
     emit({
       list: list.name,
       arm,
+      // What is on screen: Vitrine's order where it applied one, else the page's.
       order: list.ids.slice(),
-      ms: r ? performance.now() - r.started : 0,
+      ms: started ? performance.now() - started : 0,
       backend: v.backend,
-      ranked: r?.ranked ?? list.ids.map((id) => ({ id, score: 0 })),
+      ranked: ranked ?? list.ids.map((id) => ({ id, score: 0 })),
+      ...(list.kept && { kept: list.kept }),
     });
-  });
+  }
 }
 
 if (twice) console.warn('vitrine: the script is included twice; the second copy does nothing');
@@ -239,9 +272,9 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   // the hold budget runs out; then it shows in the page's order, marked late. This holds for lists in the
   // first HTML and for lists an SPA adds later.
   if (holdMs > 0 && arm === 'personalised' && 'adoptedStyleSheets' in document) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    holdSheet = new CSSStyleSheet();
+    holdSheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, holdSheet];
   }
   // A list's hold budget runs from when it is on screen: one further down has until the visitor scrolls to it.
   const hold = (lists: Iterable<HTMLElement>) => {
@@ -265,6 +298,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     return r.bottom > 0 && r.top < innerHeight && r.width > 0;
   };
   const want = (lists: HTMLElement[]) => {
+    if (lists.some((el) => ownerOf(readList(el)))) release();
     if (lists.length === 0 || arm === 'holdout') return;
     void opening.then((v) => {
       if (!v) return;
@@ -280,13 +314,17 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     [...nodes].flatMap((n) => (n instanceof HTMLElement ? [...(n.matches('[data-vitrine-list]') ? [n] : []), ...n.querySelectorAll<HTMLElement>('[data-vitrine-list]')] : []));
   hold(document.querySelectorAll<HTMLElement>('[data-vitrine-list]'));
   // Lists added later (an SPA's next view, infinite scroll) are held, and ranked as soon as the model allows.
+  // A list already ranked whose items the page changed (added, removed, moved, rewritten) is ranked again,
+  // or, where the page chose an order, reported as kept: its rank events say what is on screen.
   new MutationObserver((records) => {
     const added = listsIn(records.flatMap((r) => [...r.addedNodes]));
+    const changed = new Set(records.map((r) => (r.target as Element).closest?.<HTMLElement>('[data-vitrine-list]')).filter((l) => l && lists.has(l) && !added.includes(l)));
+    if (page && changed.size) void rankAll(false, [...changed] as HTMLElement[], true);
     if (added.length === 0) return;
     hold(added);
     if (page) void rankAll(false, added);
     else want(added);
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  }).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-vitrine-item'] });
   const reveal = () => {
     if (revealed) return;
     revealed = true;

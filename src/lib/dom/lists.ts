@@ -1,5 +1,4 @@
-import type { Ranked, RankOptions } from '../../types/index.js';
-import { flip, reorder } from './reorder.js';
+import type { RankOptions } from '../../types/index.js';
 
 /** A marked list as the page describes it (`data-vitrine-*` attributes). */
 export interface PageList {
@@ -47,27 +46,9 @@ export function readList(element: HTMLElement): PageList {
   };
 }
 
-/**
- * Puts lists in their ranked orders (duplicate ids keep their relative order), animating when asked. All
- * positions are read before any list moves, so the page lays out once.
- */
-export function applyOrders(jobs: readonly { list: PageList; ranked?: readonly Ranked[] }[], animate: boolean): void {
-  const work = jobs.filter((j): j is { list: PageList; ranked: readonly Ranked[] } => j.ranked !== undefined);
-  const before = animate ? new Map(work.flatMap(({ list }) => list.items.map((el) => [el, el.getBoundingClientRect()] as const))) : undefined;
-  for (const { list, ranked } of work) {
-    const pool = new Map<string, HTMLElement[]>();
-    list.items.forEach((el, i) => pool.set(list.ids[i], [...(pool.get(list.ids[i]) ?? []), el]));
-    const order = ranked.map((r) => pool.get(r.id)?.shift()).filter((el): el is HTMLElement => el !== undefined);
-    // Anything the ranking left out (never, but cheap to be sure) keeps its place at the end.
-    for (const rest of pool.values()) order.push(...rest);
-    reorder(list.items, order);
-    list.items = order;
-    list.ids = order.map((el) => el.dataset.vitrineItem!);
-  }
-  // Every list shows its limit, ranked or not (the holdout arm, a list switched off, no model): the arms
-  // of a comparison must show as many items.
-  for (const { list } of jobs) applyLimit(list);
-  if (before) flip(before);
+/** Whether two reads of a list hold the same items, with the same ids, in the same order. */
+export function sameItems(a: PageList, b: PageList): boolean {
+  return a.items.length === b.items.length && a.items.every((el, i) => el === b.items[i] && a.ids[i] === b.ids[i]);
 }
 
 /** Shows the first `limit` items of a list in its current order and hides the rest (`data-vitrine-limit`). */
