@@ -1,15 +1,11 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.js';
+import { grid, home } from './demo.js';
 
 // The demo storefront with Vitrine at work: no serious accessibility violation (axe-core), and a
 // reordering that keeps keyboard focus where it was and the DOM order equal to the order on screen.
-const grid = '[data-vitrine-list="home-grid"]';
 
-async function home(page: Page) {
-  await page.goto('/demo/#/');
-  await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached({ timeout: 20_000 });
-}
 
 const serious = async (page: Page) =>
   (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.length} × ${v.help}`);

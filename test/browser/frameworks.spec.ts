@@ -99,6 +99,8 @@ async function drive(page: Page, list: string) {
   expect(await domOrder(page, list), 'the filter took items away').toHaveLength(20);
   // Vitrine wrote nothing to the framework's list and said why, once.
   expect(await page.locator(`[data-vitrine-list="${list}"][data-vitrine-ranked]`).count()).toBe(0);
+  // Not held back while the model loads either: the list shows as the framework renders it.
+  await expect(page.locator(`[data-vitrine-list="${list}"]`)).toBeVisible();
   expect((await events(page, list)).every((e) => e.kept?.startsWith('a framework renders it'))).toBe(true);
 }
 

@@ -1,16 +1,12 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures.js';
+import { clickSciFi, home } from './demo.js';
 
 // The demo storefront as a phone shows it (390 × 844) and as a desktop does (1280 × 800). The screenshots
 // in the README come from here: `VITRINE_SCREENSHOTS=1 npx playwright test phone` writes them to docs/.
 const write = process.env.VITRINE_SCREENSHOTS === '1';
-const grid = '[data-vitrine-list="home-grid"]';
 
-async function home(page: Page) {
-  await page.goto('/demo/#/');
-  await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached({ timeout: 20_000 });
-}
 
 async function shot(page: Page, name: string) {
   const body = await page.screenshot();
@@ -47,13 +43,7 @@ test('at 390 px the header is two rows, the genres one line that scrolls sideway
 test("the profile panel leads with what the visitor did, folds the views and shows interests as bars", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await home(page);
-  const ids = await page.locator(`${grid} > [data-vitrine-category*="Sci-Fi"]`).evaluateAll((els) => els.slice(0, 2).map((e) => (e as HTMLElement).dataset.vitrineItem!));
-  for (const id of ids) {
-    await page.locator(`${grid} > [data-vitrine-item="${id}"] a`).click();
-    await expect(page).toHaveURL(new RegExp(`#/movie/${id}$`));
-    await page.goBack();
-    await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached();
-  }
+  await clickSciFi(page, 2);
   await page.getByRole('button', { name: 'Your profile' }).click();
   const panel = page.locator('#panel');
   await expect(panel.locator('#events li')).toHaveCount(2);

@@ -1,13 +1,9 @@
 import type { Page, TestInfo } from '@playwright/test';
 import { test, expect } from './fixtures.js';
+import { clickSciFi, grid, home } from './demo.js';
 
 // The demo storefront end to end: a real shop page with the script tag, the model trained on MovieLens.
-const grid = '[data-vitrine-list="home-grid"]';
 
-async function home(page: Page) {
-  await page.goto('/demo/#/');
-  await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached({ timeout: 20_000 });
-}
 const order = (page: Page, list: string) => page.locator(`${list} > [data-vitrine-item]`).evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.vitrineItem!));
 /** The share of science fiction among the first `top` items of a list, leaving out `skip` (what was clicked). */
 const sciFiShare = (page: Page, list: string, top = 12, skip: string[] = []) =>
@@ -20,17 +16,6 @@ const sciFiShare = (page: Page, list: string, top = 12, skip: string[] = []) =>
   );
 const shot = async (page: Page, info: TestInfo, name: string) => info.attach(name, { body: await page.screenshot(), contentType: 'image/png' });
 
-/** Clicks three science-fiction films of the grid (the first three it shows), coming back home after each. */
-async function clickThreeSciFi(page: Page): Promise<string[]> {
-  const ids = await page.locator(`${grid} > [data-vitrine-category*="Sci-Fi"]`).evaluateAll((els) => els.slice(0, 3).map((e) => (e as HTMLElement).dataset.vitrineItem!));
-  for (const id of ids) {
-    await page.locator(`${grid} > [data-vitrine-item="${id}"] a`).click();
-    await expect(page).toHaveURL(new RegExp(`#/movie/${id}$`));
-    await page.goBack();
-    await expect(page.locator(`${grid}[data-vitrine-ranked]`)).toBeAttached();
-  }
-  return ids;
-}
 
 test('three science-fiction clicks move science fiction up; a reload keeps it; erase resets', async ({ page }, info) => {
   await home(page);
@@ -41,7 +26,7 @@ test('three science-fiction clicks move science fiction up; a reload keeps it; e
   const rail = '[data-vitrine-list="for-you"]';
   const coldRail = await order(page, rail);
   await shot(page, info, 'home, first visit');
-  const clicked = await clickThreeSciFi(page);
+  const clicked = await clickSciFi(page, 3);
   expect(new Set(clicked).size).toBe(3);
   // Beyond the films just clicked (the model knows a film once watched is rarely watched again, and
   // moves them down): more science fiction in the top 12 than the first visit's order had.
@@ -95,7 +80,7 @@ test('with consent denied nothing is stored', async ({ page }, info) => {
   await page.getByRole('button', { name: 'Your profile' }).click();
   await page.getByLabel('Keep a profile on this device').uncheck();
   await page.getByRole('button', { name: 'Your profile' }).click();
-  await clickThreeSciFi(page);
+  await clickSciFi(page, 3);
   const p = await page.evaluate(() => window.vitrine.profile());
   expect(p.events).toEqual([]);
   expect(p.storage.kind).toBe('none');
@@ -115,7 +100,7 @@ test('the holdout arm keeps the page order, loads no engine, WASM or model, and 
   });
   await home(page);
   const original = await order(page, grid);
-  await clickThreeSciFi(page);
+  await clickSciFi(page, 3);
   expect(await order(page, grid)).toEqual(original);
   const arms: string[] = await page.evaluate(() => (window as any).arms);
   expect(arms.length).toBeGreaterThan(0);
@@ -142,7 +127,7 @@ test('a visitor’s evident intent shows: after three films of one genre, the gr
     const shown = ids.slice(0, 12).filter((id) => !skip.includes(id));
     return shown.filter((id) => categories[id].includes('Sci-Fi')).length / shown.length;
   };
-  const clicked = await clickThreeSciFi(page);
+  const clicked = await clickSciFi(page, 3);
   // The page's own list, ranked with reasons from the stored profile (the three clicks).
   const ranked = await page.evaluate(async (ids) => (await window.vitrine.ready)!.rank(ids, { explain: true }), original);
   const ids = ranked.map((r) => r.id);
