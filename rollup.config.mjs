@@ -1,10 +1,12 @@
-// The ESM build for bundlers (dependencies external, with type declarations; TensorFlow.js and the engine
-// in a chunk of their own, imported when a model loads), the script tag's two stages (a small IIFE that
-// tracks and reorders, and an ES module with TensorFlow.js bundled and the .wasm files beside it), the
-// demo SPA and the CLI for Node.
+// The script tag's two stages (a small IIFE that tracks and reorders, and an ES module with a slim
+// TensorFlow.js bundled and the .wasm files beside it); the ESM build for bundlers (`vitrine`, whose lazy
+// engine chunk is that same second stage; `vitrine/shared-tfjs`, whose engine runs on the app's tfjs;
+// `vitrine/react`), with type declarations; the demo SPA; and the CLI for Node, its own package
+// (packages/cli).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import commonjs from '@rollup/plugin-commonjs';
@@ -12,8 +14,22 @@ import terser from '@rollup/plugin-terser';
 import replace from '@rollup/plugin-replace';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const external = [...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-const isExternal = (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`));
+const cliPkg = JSON.parse(readFileSync(new URL('./packages/cli/package.json', import.meta.url), 'utf8'));
+const externalOf = (names) => {
+  const list = [...names, ...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+  return (id) => list.some((dep) => id === dep || id.startsWith(`${dep}/`));
+};
+/** The npm build imports its dependencies and the optional peers (the app's tfjs, React). */
+const sdkExternal = externalOf([...Object.keys(pkg.dependencies), ...Object.keys(pkg.peerDependencies)]);
+/** `vitrine`'s engine chunk is the script tag's second stage, dist/vitrine-engine.js, built below. */
+const ownEnginePath = fileURLToPath(new URL('./dist/vitrine-engine.js', import.meta.url));
+const ownEngine = () => ({
+  name: 'own-engine',
+  resolveId(source, importer) {
+    if (source === './entrypoints/engine.js' && importer?.endsWith('create-vitrine.ts')) return { id: ownEnginePath, external: true };
+    return null;
+  },
+});
 const version = () =>
   replace({
     preventAssignment: true,
@@ -62,7 +78,8 @@ const copyWasm = () => ({
 
 /**
  * TensorFlow.js for the script tag, cut to what Vitrine runs (src/lib/kernels.ts registers the kernels):
- * - tfjs-core without its index's side effects (the optimizers it registers are for training);
+ * - tfjs-core without its index's side effects (the optimizers it registers are for training), nor its
+ *   Node platform (whose `require('util')` a bundler warns about in an app that imports this chunk);
  * - its model save/load handlers (io: HTTP, IndexedDB, localStorage, files) dropped: Vitrine fetches and
  *   decodes its own files (src/lib/fetch-model.ts, src/lib/weights.ts). The browser platform registers
  *   the IndexedDB and localStorage model stores; it gets empty ones;
@@ -73,6 +90,7 @@ const slimTfjs = () => ({
   name: 'slim-tfjs',
   async resolveId(source, importer, options) {
     if (source === '@tensorflow/tfjs-core') return '\0tfjs-core';
+    if (source === './platforms/platform_node' && /base_side_effects\.js$/.test(importer ?? '')) return '\0platform-node';
     if (/platform_browser\.js$/.test(importer ?? '') && /^\.\.\/io\/(indexed_db|local_storage)$/.test(source)) return `\0store:${source}`;
     if (/tfjs-backend-wasm-threaded-simd(\.worker)?\.js$/.test(source)) return `\0threaded:${source.endsWith('.worker.js') ? 'worker' : 'glue'}`;
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
@@ -85,6 +103,7 @@ const slimTfjs = () => ({
       const name = id.endsWith('indexed_db') ? 'BrowserIndexedDB' : 'BrowserLocalStorage';
       return `export class ${name} {}\n${name}.URL_SCHEME = '${name}://';\nexport class ${name}Manager {}`;
     }
+    if (id === '\0platform-node') return 'export {};';
     if (id === '\0threaded:worker') return "export const wasmWorkerContents = '';";
     if (id === '\0threaded:glue') return "export default () => Promise.reject(new Error('multi-threaded WASM is not in this build'));";
     return null;
@@ -93,24 +112,35 @@ const slimTfjs = () => ({
 
 export default [
   {
-    input: 'src/index.ts',
-    external: isExternal,
-    output: { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: (c) => (c.isDynamicEntry ? '[name].js' : 'core.js'), sourcemap: true },
-    plugins: [
-      version(),
-      ts({ declaration: true, declarationDir: 'dist/types', outDir: 'dist', exclude: ['src/cli/**', 'src/entrypoints/**'] }),
-    ],
-  },
-  {
-    // Second stage: TensorFlow.js (only the kernels Vitrine runs) and the engine.
+    // Second stage: TensorFlow.js (only the kernels Vitrine runs) and the engine. Its source map is not
+    // referenced from the file (nor published): it stays in dist/ for debugging a build.
     input: 'src/entrypoints/engine.ts',
-    output: { file: 'dist/vitrine-engine.js', format: 'es', sourcemap: true, plugins: [terser({ format: { comments: false } })] },
+    output: { file: 'dist/vitrine-engine.js', format: 'es', sourcemap: 'hidden', plugins: [terser({ format: { comments: false } })] },
     plugins: [slimTfjs(), integrity('engine'), nodeResolve({ browser: true }), commonjs(), ts(), copyWasm()],
     onwarn(warning, warn) {
       // tfjs's emscripten glue uses `this` at the top level and eval-free dynamic requires that never run in a browser.
       if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;
       warn(warning);
     },
+  },
+  {
+    // The npm build: ES modules for bundlers, readable (the app's bundler minifies), with types.
+    input: { index: 'src/index.ts', 'shared-tfjs': 'src/shared-tfjs.ts', react: 'src/react.ts' },
+    external: sdkExternal,
+    output: {
+      dir: 'dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name].js',
+      // One chunk of shared code for the three entries; the engine chunks stay apart.
+      manualChunks: (id) => (id.endsWith('/src/create-vitrine.ts') ? 'core' : undefined),
+      paths: { [ownEnginePath]: './vitrine-engine.js' },
+    },
+    plugins: [
+      ownEngine(),
+      version(),
+      ts({ declaration: true, declarationDir: 'dist/types', outDir: 'dist', exclude: ['src/cli/**', 'src/entrypoints/**', 'src/trainer/**'] }),
+    ],
   },
   {
     // First stage: no TensorFlow.js (the size check holds it to 12 KB gzip). Built after the second stage,
@@ -121,7 +151,7 @@ export default [
       format: 'iife',
       name: 'vitrine',
       exports: 'default',
-      sourcemap: true,
+      sourcemap: 'hidden',
       plugins: [terser({ format: { comments: false } })],
     },
     plugins: [integrity('first'), nodeResolve({ browser: true }), ts(), writeIntegrity()],
@@ -137,7 +167,7 @@ export default [
     },
   },
   {
-    // A test page: an app that uses TensorFlow.js itself beside Vitrine's npm build (one tfjs, shared).
+    // A test page: an app that uses TensorFlow.js itself beside Vitrine (`vitrine/shared-tfjs`: one tfjs, shared).
     input: 'test/pages/shared-tfjs/main.js',
     output: { dir: 'test/pages/shared-tfjs/build', entryFileNames: 'app.js', chunkFileNames: '[name].js', format: 'es' },
     plugins: [nodeResolve({ browser: true }), commonjs()],
@@ -147,9 +177,10 @@ export default [
     },
   },
   {
+    // The CLI: a package of its own (packages/cli), so that the SDK installs none of the trainer's dependencies.
     input: 'src/cli/bin.ts',
-    external: isExternal,
-    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: true },
+    external: externalOf(Object.keys(cliPkg.dependencies)),
+    output: { file: 'packages/cli/cli.js', format: 'es', banner: '#!/usr/bin/env node', sourcemap: true },
     plugins: [version(), ts()],
   },
 ];

@@ -11,7 +11,7 @@ import { generateLog } from './generate-log.mjs';
 
 const root = join(import.meta.dirname, '..');
 // VITRINE_CLI: a copy of the CLI to run (dist/ may be rebuilt while this runs).
-const cli = process.env.VITRINE_CLI ?? join(root, 'dist/cli.js');
+const cli = process.env.VITRINE_CLI ?? join(root, 'packages/cli/cli.js');
 const work = mkdtempSync(join(tmpdir(), 'vitrine-scale-'));
 const EVAL_CASES = 2000;
 

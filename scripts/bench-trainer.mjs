@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const data = join(root, '../shared/datasets');
 // VITRINE_CLI: a copy of the built CLI, so that dist/ can be rebuilt while the benchmark runs.
-const cli = process.env.VITRINE_CLI ?? join(root, 'dist/cli.js');
+const cli = process.env.VITRINE_CLI ?? join(root, 'packages/cli/cli.js');
 const work = mkdtempSync(join(tmpdir(), 'vitrine-bench-'));
 
 function train(name, args) {

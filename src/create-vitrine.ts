@@ -1,10 +1,12 @@
 import type { StartedVitrine, Vitrine, VitrineOptions } from './types/index.js';
-import { createWith, startWith } from './lib/instance.js';
+import { createWith, startWith, type LoadRanker } from './lib/instance.js';
 
 export type { StartedVitrine };
 
-// The second stage (TensorFlow.js and the engine) is a separate chunk, imported when a model loads.
-const loadRanker = () => import('./lib/ranker.js');
+// The second stage: the engine with its own slim TensorFlow.js (the script tag's dist/vitrine-engine.js,
+// the same file), a chunk the app's bundler splits off and imports when a model loads. (The build maps this
+// import to ./vitrine-engine.js; `vitrine/shared-tfjs` imports an engine on the app's TensorFlow.js instead.)
+const loadRanker: LoadRanker = () => import('./entrypoints/engine.js');
 
 /**
  * Loads a model and starts a backend. Resolves even when the model cannot be used: the instance then

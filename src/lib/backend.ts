@@ -47,10 +47,13 @@ export async function chooseBackend(
   {
     renderer = webglRenderer,
     beforeWasm,
+    wasmFrom,
   }: {
     renderer?: () => string | null;
     /** Runs before the WASM backend starts: may skip it (its binary is missing) or stop everything (it fails its hash). */
     beforeWasm?: () => Promise<WasmCheck>;
+    /** Where the WASM binary is fetched from, named when it fails to start. */
+    wasmFrom?: string;
   } = {},
 ): Promise<BackendChoice> {
   let start: number;
@@ -75,7 +78,7 @@ export async function chooseBackend(
     const check = name === 'wasm' && beforeWasm ? await beforeWasm() : undefined;
     if (check && 'integrity' in check) return { backend: undefined, reason: `${why}; ${check.integrity}`, integrity: check.integrity };
     if (check && 'unavailable' in check) {
-      failed.push(name);
+      failed.push(`${name} (${check.unavailable})`);
       continue;
     }
     if (await quietly(() => startBackend(name))) {
@@ -85,7 +88,7 @@ export async function chooseBackend(
       if (failed.length && typeof console !== 'undefined') console.warn(`vitrine: ${reason}`);
       return { backend: name, reason };
     }
-    failed.push(name);
+    failed.push(name === 'wasm' && wasmFrom ? `wasm (its binary from ${wasmFrom})` : name);
   }
   return { backend: undefined, reason: `${why}; ${failed.join(', ')} failed to start` };
 }

@@ -122,24 +122,41 @@ export async function startDevice(engine: Engine, opts: RankerOptions): Promise<
   return choice;
 }
 
+const WASM = 'tfjs-backend-wasm.wasm';
+const WASM_SIMD = 'tfjs-backend-wasm-simd.wasm';
+
+/**
+ * Where the .wasm binaries are: under `wasmPaths` when given; else, in the build with its own tfjs (the
+ * script tag's second stage, which `vitrine` imports too), beside this module, written so that a bundler
+ * (Vite, webpack 5, Parcel) emits both files with the chunk; else tfjs's own default (the app's tfjs).
+ */
+function wasmUrls(prefix: string | undefined): Record<string, string> | undefined {
+  if (prefix) {
+    const base = new URL(prefix, typeof document !== 'undefined' ? document.baseURI : undefined);
+    return { [WASM]: new URL(WASM, base).href, [WASM_SIMD]: new URL(WASM_SIMD, base).href };
+  }
+  if (__VITRINE_OWN_TFJS__) {
+    return { [WASM]: new URL('./tfjs-backend-wasm.wasm', import.meta.url).href, [WASM_SIMD]: new URL('./tfjs-backend-wasm-simd.wasm', import.meta.url).href };
+  }
+  return undefined;
+}
+
 function chooseDevice(opts: RankerOptions): Promise<BackendChoice> {
-  const prefix = opts.wasmPaths;
-  // The script tag's build knows each .wasm file's hash: the binary is fetched and checked here, then
+  const urls = wasmUrls(opts.wasmPaths);
+  // The build with its own tfjs knows each .wasm file's hash: the binary is fetched and checked here, then
   // handed to the WASM backend, which compiles those very bytes (no second fetch that could differ).
   // (Where the build has no hashes, the constant is null: the branch and verifyWasm drop out of it.)
   const hashes = __VITRINE_WASM_SHA256__;
-  if (hashes && prefix) {
-    return chooseBackend(opts.backend, { beforeWasm: () => verifyWasm(prefix, hashes) });
-  }
-  if (prefix) setWasmPaths(prefix);
-  return chooseBackend(opts.backend);
+  if (hashes && urls) return chooseBackend(opts.backend, { beforeWasm: () => verifyWasm(urls, hashes) });
+  if (urls) setWasmPaths({ ...urls, 'tfjs-backend-wasm-threaded-simd.wasm': urls[WASM_SIMD] });
+  return chooseBackend(opts.backend, { wasmFrom: urls ? `${urls[WASM_SIMD]} or ${urls[WASM]}` : undefined });
 }
 
 /** Fetches the .wasm binary this browser will run, checks its sha256, and serves those bytes to the WASM backend. */
-async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string>>): Promise<WasmCheck> {
+async function verifyWasm(urls: Record<string, string>, hashes: Readonly<Record<string, string>>): Promise<WasmCheck> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-  const file = simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
-  const url = new URL(file, new URL(prefix, typeof document !== 'undefined' ? document.baseURI : undefined)).href;
+  const file = simd ? WASM_SIMD : WASM;
+  const url = urls[file];
   let bytes: ArrayBuffer;
   try {
     const response = await fetch(url, { credentials: 'same-origin', referrerPolicy: 'no-referrer' });
@@ -151,11 +168,11 @@ async function verifyWasm(prefix: string, hashes: Readonly<Record<string, string
   const hash = await sha256Hex(bytes);
   if (hash !== hashes[file]) return { integrity: `${url} has sha256 ${hash}, this build of Vitrine expects ${hashes[file]}` };
   // tfjs fetches the binary through its platform's fetch when told to (setWasmPaths' second argument):
-  // answer that one request with the bytes just checked. This tfjs is the script tag's own copy.
+  // answer that one request with the bytes just checked. This tfjs is Vitrine's own copy.
   const platform = tf.env().platform;
   const platformFetch = platform.fetch.bind(platform);
   platform.fetch = (path: string, init?: RequestInit) => (path === url ? Promise.resolve(new Response(bytes)) : platformFetch(path, init));
-  setWasmPaths({ 'tfjs-backend-wasm.wasm': url, 'tfjs-backend-wasm-simd.wasm': url, 'tfjs-backend-wasm-threaded-simd.wasm': url }, true);
+  setWasmPaths({ [WASM]: url, [WASM_SIMD]: url, 'tfjs-backend-wasm-threaded-simd.wasm': url }, true);
   return undefined;
 }
 

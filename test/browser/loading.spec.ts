@@ -87,7 +87,7 @@ test('the npm build imports its engine chunk only when the model loads', async (
   // chunk only once the app runs and asks for the model.
   const t = await page.evaluate(() => ({
     appStarted: performance.getEntriesByName('spa:start')[0]?.startTime,
-    chunk: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/demo/spa/build/ranker.js'))?.startTime,
+    chunk: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/demo/spa/build/vitrine-engine.js'))?.startTime,
   }));
   expect(t.appStarted).toBeGreaterThan(0);
   expect(t.chunk).toBeGreaterThan(t.appStarted!);

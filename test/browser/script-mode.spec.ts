@@ -211,3 +211,13 @@ test("the npm build leaves an app's own TensorFlow.js as it was: backend, flags,
   expect(r.after).toEqual(r.before);
   expect(r.first).toBe('item-19');
 });
+
+test("vitrine/shared-tfjs names the .wasm files it could not start the app's WASM backend with", async ({ page }) => {
+  await page.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: '' }));
+  await page.goto('/test/pages/shared-tfjs/?backend=wasm');
+  await page.waitForFunction(() => (window as any).report, undefined, { timeout: 20_000 });
+  const r = await page.evaluate(() => (window as any).report);
+  expect(r.ready).toBe(true);
+  expect(r.reason).toMatch(/^'wasm' requested; wasm \(its binary from http:\/\/localhost:\d+\/dist\/tfjs-backend-wasm-simd\.wasm or http:\/\/localhost:\d+\/dist\/tfjs-backend-wasm\.wasm\) failed to start: using cpu$/);
+  expect(r.first).toBe('item-19');
+});

@@ -49,8 +49,8 @@ test('usage errors exit 2 and say what was expected', async () => {
 });
 
 test('the built bin runs under plain Node', async () => {
-  const cli = join(import.meta.dirname, '../../dist/cli.js');
-  expect(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first').toBe(true);
+  const cli = join(import.meta.dirname, '../../packages/cli/cli.js');
+  expect(existsSync(cli), 'packages/cli/cli.js is missing: run `npm run build` first').toBe(true);
   const { stdout } = await promisify(execFile)(process.execPath, [cli, 'inspect', TINY_MODEL_DIR]);
   expect(stdout).toMatch(/format\s+vitrine-model v1/);
   const bad = await promisify(execFile)(process.execPath, [cli, 'inspect', '/no/such/dir']).catch((e) => e);

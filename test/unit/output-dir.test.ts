@@ -10,7 +10,7 @@ import { plantedLog } from '../fixtures/planted.js';
 
 // The CLI writes over nothing it did not make. Run as the built bin (its own working folder, its own exit
 // code), so `--out .` really is the working folder.
-const cli = join(import.meta.dirname, '../../dist/cli.js');
+const cli = join(import.meta.dirname, '../../packages/cli/cli.js');
 const run = (args: string[], cwd: string) =>
   promisify(execFile)(process.execPath, [cli, ...args], { cwd }).then(
     (r) => ({ code: 0, ...r }),

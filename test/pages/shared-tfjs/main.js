@@ -3,7 +3,7 @@
 // and after Vitrine starts. Built by rollup into test/pages/shared-tfjs/build/.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createVitrine } from '../../../dist/index.js';
+import { createVitrine } from '../../../dist/shared-tfjs.js';
 
 await tf.setBackend('cpu');
 tf.env().set('PROD', true); // a flag of the app's own
@@ -19,7 +19,8 @@ const before = sum();
 // The app keeps working, and warning, while Vitrine starts.
 let said = 0;
 const ticker = setInterval(() => console.warn(`app: my webgl backend and wasm warning ${++said}`), 2);
-const vitrine = await createVitrine({ model: '/test/fixtures/planted-model/', wasmPaths: '/dist/', storageName: 'shared-tfjs' });
+const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
+const vitrine = await createVitrine({ model: '/test/fixtures/planted-model/', wasmPaths: '/dist/', storageName: 'shared-tfjs', backend });
 clearInterval(ticker);
 const flagsAfter = tf.env().getFlags();
 window.report = {

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vite';
+
+// base './': the built app works from any folder it is served from.
+export default defineConfig({ base: './' });
