@@ -293,9 +293,16 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
     }
   };
   // The second stage loads when the page has a marked list: at once when one is on screen, else when idle.
-  const onScreen = (el: HTMLElement) => {
-    const r = el.getBoundingClientRect();
-    return r.bottom > 0 && r.top < innerHeight && r.width > 0;
+  // Whether one is on screen comes from the next rendering (an IntersectionObserver), not from reading
+  // positions now, which would force a layout of the page in the middle of its own DOM work.
+  const whenShown = (lists: HTMLElement[], load: () => void) => {
+    if (typeof IntersectionObserver !== 'function') return whenIdle(load);
+    const io = new IntersectionObserver((entries) => {
+      io.disconnect();
+      if (entries.some((e) => e.isIntersecting)) load();
+      else whenIdle(load);
+    });
+    lists.forEach((el) => io.observe(el));
   };
   const want = (lists: HTMLElement[]) => {
     if (lists.some((el) => ownerOf(readList(el)))) release();
@@ -306,8 +313,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
       (v as { _showing?: (items: () => readonly string[]) => void })._showing?.(() =>
         [...document.querySelectorAll<HTMLElement>('[data-vitrine-list] [data-vitrine-item]')].map((el) => el.dataset.vitrineItem ?? '').filter(Boolean),
       );
-      if (lists.some(onScreen)) void v.load();
-      else whenIdle(() => void v.load());
+      whenShown(lists, () => void v.load());
     });
   };
   const listsIn = (nodes: Iterable<Node>) =>
