@@ -12,7 +12,7 @@ const byId = new Map(movies.map((m) => [m.id, m]));
 
 // The WASM files are wherever the app serves them from; here, the package's dist/ folder.
 const vitrine = await createVitrine({ model: '../model/', wasmPaths: new URL('../../dist/', location.href).href, storageName: 'vitrine-spa' });
-status.textContent = vitrine.ready ? `ranking on ${vitrine.backend} (${vitrine.backendReason})` : `page order: ${vitrine.error.message}`;
+status.textContent = vitrine.ready ? `ranking ${vitrine.backend ? `on ${vitrine.backend}` : 'in plain loops'} (${vitrine.backendReason})` : `page order: ${vitrine.error.message}`;
 
 async function render() {
   const ranked = await vitrine.rank(movies.map((m) => m.id), { explain: true });

@@ -71,6 +71,28 @@ export class Engine {
   private _plain: Crossover = { rank: Infinity, catalog: Infinity };
 
   /**
+   * Set where the backend starts only when needed: called once, the first time a candidate set reaches the
+   * size where some backend pays (the smallest crossover of src/lib/crossover.ts, or past `plainUpTo`) while
+   * none runs. That call, and those until the backend is up, are scored in plain loops.
+   */
+  wantDevice?: () => void;
+
+  /** The candidate set sizes that call for a backend. */
+  get deviceFrom(): Crossover {
+    if (this._plainUpTo !== undefined) return { rank: this._plainUpTo + 1, catalog: this._plainUpTo + 1 };
+    const all = Object.values(BACKEND_FROM);
+    return { rank: Math.min(...all.map((c) => c.rank)), catalog: Math.min(...all.map((c) => c.catalog)) };
+  }
+
+  private _want(kind: keyof Crossover, n: number): void {
+    const want = this.wantDevice;
+    if (want && n >= this.deviceFrom[kind]) {
+      this.wantDevice = undefined;
+      want();
+    }
+  }
+
+  /**
    * On WebGL a gather's shader is specialised to its number of rows, so each new list length would compile
    * one (tens of ms, on the main thread): row lists are padded with the zero row to a power of two (≥ 16)
    * there, and the few shaders that needs are compiled at start-up.
@@ -260,6 +282,7 @@ export class Engine {
     if (ids.length === 0) return [];
     const rows = this._rows(ids, req.categories);
     const query = this._queryFor(signals);
+    this._want('rank', ids.length);
     const scores = new Float32Array(ids.length);
     if (query && ids.length <= this._plain.rank) scores.set(scoreRows(m.vectors, m.d, rows, query.q, query.session ? m.biases : undefined, w.lstm));
     else if (query) {
@@ -325,6 +348,7 @@ export class Engine {
     const query = this._queryFor(signals);
     const pool = new Set<number>();
     const want = Math.min(m.n, k + exclude.size + 32);
+    this._want('catalog', m.n);
     if (query && m.n <= this._plain.catalog) {
       topRows(m.vectors, m.d, m.n, query.q, want, query.session ? m.biases : undefined, m.scoring.lstm).forEach((r) => pool.add(r));
     } else if (query) {

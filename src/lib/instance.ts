@@ -24,6 +24,7 @@ import { autoTrack } from './profile/auto-track.js';
 
 /** The second stage: the module that needs TensorFlow.js (./ranker.ts), fetched on first use. */
 export type Ranker = typeof import('./ranker.js');
+type RankerStart = import('./ranker.js').RankerStart;
 export type LoadRanker = () => Promise<Ranker>;
 
 export type { StartedVitrine };
@@ -103,7 +104,9 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
       return (await instanceMade)._attach(undefined, { error: { code: tampered ? 'engine-integrity' : 'model-fetch', message }, reason: 'not started' });
     }
     // (A throw here is caught by load(): the instance learns it as an error.)
-    const started = await ranker.loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, { ...rankerOptions, pageItems });
+    // A backend started later (when a candidate set first needs one) replaces the engine's state as the first did.
+    const onDevice = (start: RankerStart) => void instanceMade.then((i) => i._attach(ranker, start));
+    const started = await ranker.loadEngine(url, { timeoutMs: opts.timeoutMs, manifest }, { ...rankerOptions, pageItems, onDevice });
     files = started.files;
     const instance = await instanceMade;
     instance._attach(ranker, started);

@@ -29,6 +29,8 @@ export interface RankerOptions {
   pageItems?: () => readonly string[];
   /** Candidate sets of up to this many items are scored in plain loops (default: below the crossover measured for the backend, src/lib/crossover.ts). */
   plainScoringUpTo?: number;
+  /** Told of a backend started later, when a candidate set first needed one (`backend: 'auto'`). */
+  onDevice?: (start: RankerStart) => void;
 }
 
 export type RankerStart = { engine: Engine; backend: BackendName | undefined; reason: string } | { error: VitrineError; reason: string };
@@ -79,11 +81,26 @@ export async function loadEngine(
   // The backend starts once the page's rows are in and the page is idle (after its first rank, as a rule):
   // a .wasm download and compilation, or a WebGL context, competing with the rows would delay the first
   // order for nothing. (The page idles while it waits for the rows: an idle callback alone came too soon.)
+  // With `backend: 'auto'`, a backend starts only once a candidate set needs one: below the crossovers (a
+  // page's lists; a recommend over fewer rows than where the fastest backend pays; or up to
+  // plainScoringUpTo) plain loops are as fast, and a phone is spared the WebGL probe, the .wasm and tfjs's
+  // start. A backend the page asks for by name starts when the page is idle after the model loaded.
+  if (opts.backend === 'auto') {
+    const engine = built.engine;
+    const from = engine.deviceFrom;
+    engine.wantDevice = () => void withDevice(engine, opts).then((start) => opts.onDevice?.(start));
+    const reason = `no tfjs backend started: plain loops score every candidate set up to where a backend pays (${needs(from)})`;
+    return { ...built, backend: undefined, device: Promise.resolve({ engine, backend: undefined, reason }), files: fetched.value };
+  }
   const device = Promise.resolve(pageRows)
     .then(idle)
     .then(() => withDevice(built.engine, opts));
   return { ...built, backend: undefined, device, files: fetched.value };
 }
+
+/** When a backend pays, in words. */
+const needs = ({ rank, catalog }: { rank: number; catalog: number }) =>
+  [rank < Infinity && `a list of ${rank} items`, catalog < Infinity && `a recommend over ${catalog} rows`].filter(Boolean).join(' or ') || 'none of any size';
 
 const idle = () => new Promise<void>((resolve) => whenIdle(resolve, 1000));
 

@@ -1,7 +1,15 @@
+import type { Route } from '@playwright/test';
 import { test, expect } from './fixtures.js';
 
 // The policy a shop needs for Vitrine: scripts from its own origin, and compiling WebAssembly.
 const POLICY = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
+
+/** The demo under `policy`, its script tag asking for WASM (with `auto` no list of the demo needs a backend). */
+async function serveDemo(route: Route, policy: string) {
+  const response = await route.fetch();
+  const body = (await response.text()).replace('<script src="../dist/vitrine.min.js"', '<script data-backend="wasm" src="../dist/vitrine.min.js"');
+  await route.fulfill({ response, body, headers: { ...response.headers(), 'content-security-policy': policy } });
+}
 
 for (const [name, policy] of [
   ['a strict Content-Security-Policy', POLICY],
@@ -9,10 +17,7 @@ for (const [name, policy] of [
 ] as const) test(`the storefront works under ${name}`, async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (m) => /Content[- ]Security[- ]Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
-  await page.route('**/demo/', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } });
-  });
+  await page.route('**/demo/', (route) => serveDemo(route, policy));
   await page.goto('/demo/#/');
   await expect(page.locator('[data-vitrine-list="home-grid"][data-vitrine-ranked]')).toBeAttached({ timeout: 20_000 });
   expect(await page.evaluate(async () => (await window.vitrine.ready)?.backend)).toBe('wasm');
@@ -47,10 +52,7 @@ for (const [what, file, tamper] of [
   ['WASM binary', '**/dist/tfjs-backend-wasm-simd.wasm', (body: Buffer) => Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body[body.length - 1] ^ 1])])],
 ] as const) {
   test(`a tampered ${what} is refused under the strict policy: the page keeps its order and says why`, async ({ page }) => {
-    await page.route('**/demo/', async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': POLICY } });
-    });
+    await page.route('**/demo/', (route) => serveDemo(route, POLICY));
     await page.route(file, async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, body: tamper(await response.body()) });

@@ -39,14 +39,18 @@ test("the lazy engine chunk Vite and webpack build is no larger than the script 
   }
 });
 
-test('the Vite app ranks on WASM with no copy step, and a click reorders its list', async ({ page }) => {
+test('the Vite app ranks in plain loops by default, on WASM when asked with no copy step, and a click reorders its list', async ({ page }) => {
   const said = consoleOf(page);
   const wasm: string[] = [];
   page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(new URL(r.url()).pathname));
   await page.goto('/test-results/examples/vite-spa/dist/');
   await expect(page.locator('#list > li')).toHaveCount(30);
-  const state = await page.evaluate(() => ({ ready: window.instance.ready, backend: window.instance.backend }));
-  expect(state).toEqual({ ready: true, backend: 'wasm' }); // SwiftShader counts as no GPU: auto → WASM
+  // 30 items: no backend pays, none starts, no .wasm is fetched.
+  expect(await page.evaluate(() => ({ ready: window.instance.ready, backend: window.instance.backend }))).toEqual({ ready: true, backend: undefined });
+  expect(wasm).toEqual([]);
+  await page.goto('/test-results/examples/vite-spa/dist/?backend=wasm');
+  await expect(page.locator('#list > li')).toHaveCount(30);
+  expect(await page.evaluate(() => ({ ready: window.instance.ready, backend: window.instance.backend }))).toEqual({ ready: true, backend: 'wasm' });
   expect(wasm).toEqual([expect.stringMatching(/^\/test-results\/examples\/vite-spa\/dist\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm$/)]);
   const before = await domOrder(page);
   for (const i of [3, 7, 12]) {
@@ -74,7 +78,7 @@ test("the Vite app on Vite's dev server (dependencies pre-bundled) finds the .wa
   await server.listen();
   try {
     const said = consoleOf(page);
-    await page.goto(server.resolvedUrls!.local[0]);
+    await page.goto(`${server.resolvedUrls!.local[0]}?backend=wasm`);
     await expect(page.locator('#list > li')).toHaveCount(30, { timeout: 20_000 });
     expect(await page.evaluate(() => ({ ready: window.instance.ready, backend: window.instance.backend }))).toEqual({ ready: true, backend: 'wasm' });
     expect(said).toEqual([]);
@@ -86,17 +90,18 @@ test("the Vite app on Vite's dev server (dependencies pre-bundled) finds the .wa
 test('a .wasm file the server lacks is named in the warning, and ranking goes on', async ({ page }) => {
   const said = consoleOf(page);
   await page.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: '' }));
-  await page.goto('/test-results/examples/vite-spa/dist/');
+  await page.goto('/test-results/examples/vite-spa/dist/?backend=wasm');
   await expect(page.locator('#list > li')).toHaveCount(30);
   expect(await page.evaluate(() => ({ ready: window.instance.ready, backend: window.instance.backend }))).toEqual({ ready: true, backend: 'cpu' });
   const warnings = said.filter((l) => l.type === 'warning').map((l) => l.text);
-  expect(warnings).toEqual([expect.stringMatching(/^vitrine: .*wasm \(GET http:\/\/localhost:\d+\/test-results\/examples\/vite-spa\/dist\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm answered 404\) failed to start: using cpu$/)]);
+  expect(warnings).toEqual([expect.stringMatching(/^vitrine: 'wasm' requested; wasm \(GET http:\/\/localhost:\d+\/test-results\/examples\/vite-spa\/dist\/assets\/tfjs-backend-wasm-simd-[\w-]+\.wasm answered 404\) failed to start: using cpu$/)]);
 });
 
 for (const app of ['react/dist', 'vue/dist', 'vue/webpack-dist']) {
   test(`${app}: sort, filter, shuffle, add to cart and live reranks keep the DOM equal to the framework's state and Vitrine's order`, async ({ page }) => {
     const said = consoleOf(page);
-    await page.goto(`/test-results/examples/${app}/`);
+    // ?backend=wasm: the backend starts too, from the .wasm files the bundler emitted.
+    await page.goto(`/test-results/examples/${app}/?backend=wasm`);
     await expect(page.locator('#list > li')).toHaveCount(24);
     const pageOrder = await domOrder(page); // before the model: the shop's order, nothing hidden or shifted
     await page.waitForFunction(() => window.instance?.ready);

@@ -31,7 +31,8 @@ test('a page with no marked list records events and never fetches TensorFlow.js 
   });
   await expect(page.locator('[data-vitrine-list="added"][data-vitrine-ranked]')).toBeAttached({ timeout: 20_000 }); // the engine, WASM and model load only now
   expect(seen).toContain('/dist/vitrine-engine.js');
-  expect(await page.evaluate(async () => (await window.vitrine.ready)?.backend)).toBeDefined();
+  expect(await page.evaluate(async () => (await window.vitrine.ready)?.ready)).toBe(true);
+  expect(seen.filter((p) => p.endsWith('.wasm'))).toEqual([]); // three items: no backend needed
 });
 
 test('a list below the fold is ranked while the page is idle, before the visitor scrolls to it, and never marked late', async ({ page }) => {
@@ -82,7 +83,7 @@ test('when the second stage cannot be fetched, the page keeps its order and trac
 
 test('the npm build imports its engine chunk only when the model loads', async ({ page }) => {
   await page.goto('/demo/spa/');
-  await expect(page.locator('#status')).toContainText('ranking on wasm');
+  await expect(page.locator('#status')).toContainText('ranking in plain loops');
   // A static import is fetched with the app's module graph, before any of the app's code runs; the lazy
   // chunk only once the app runs and asks for the model.
   const t = await page.evaluate(() => ({

@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures.js';
+import { BACKEND_FROM } from '../../src/lib/crossover.js';
 import { TINY_PAGE, TINY_RANKED_AFTER_A } from '../fixtures/tiny-model.js';
 
 const MODEL = '/test/fixtures/tiny-model/';
@@ -43,12 +44,46 @@ test('the WASM backend really runs WebAssembly, found beside the script', async 
   expect(wasmRequests[0]).toMatch(/^\/dist\/tfjs-backend-wasm(-simd)?\.wasm$/);
 });
 
-test('auto treats SwiftShader as no GPU and says so', async ({ page }) => {
+test('auto starts no backend while every candidate set is below where one pays: no WebGL probe, no .wasm', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => r.url().endsWith('.wasm') && wasm.push(r.url()));
+  await page.addInitScript(() => {
+    const get = HTMLCanvasElement.prototype.getContext;
+    (window as any).contexts = 0;
+    HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, ...args: Parameters<typeof get>) {
+      (window as any).contexts++;
+      return get.apply(this, args);
+    } as typeof get;
+  });
+  await page.goto('/test/pages/blank.html');
   const v = await page.evaluate(async (model) => {
     const v = await window.vitrine.createVitrine({ model });
-    return { backend: v.backend, reason: v.backendReason };
+    const order = (await v.rank(['item-50', 'item-4', 'item-19'], { history: ['item-18'] })).map((r) => r.id);
+    await v.recommend({ k: 3 });
+    await new Promise((r) => setTimeout(r, 500));
+    return { ready: v.ready, backend: v.backend, reason: v.backendReason, order, contexts: (window as any).contexts };
   }, MODEL);
-  expect(v.backend).toBe('wasm');
+  expect(v).toMatchObject({ ready: true, backend: undefined, contexts: 0 });
+  // Where the measured crossovers (src/lib/crossover.ts) say the fastest backend starts to pay.
+  const catalog = Math.min(...Object.values(BACKEND_FROM).map((c) => c.catalog));
+  expect(v.reason).toBe(`no tfjs backend started: plain loops score every candidate set up to where a backend pays (a recommend over ${catalog} rows)`);
+  expect(v.order).toHaveLength(3);
+  expect(wasm).toEqual([]);
+});
+
+test('auto starts a backend once a candidate set needs one, treating SwiftShader as no GPU, and says so', async ({ page }) => {
+  await page.goto('/test/pages/blank.html');
+  const v = await page.evaluate(async (model) => {
+    const v = await window.vitrine.createVitrine({ model, plainScoringUpTo: 2 });
+    const before = v.backend;
+    await v.rank(['item-50', 'item-4']); // two: plain loops, nothing started
+    await new Promise((r) => setTimeout(r, 300));
+    const afterTwo = v.backend;
+    await v.rank(['item-50', 'item-4', 'item-19']); // three: the backend starts (this rank in plain loops)
+    for (let t = 0; !v.backend && t < 200; t++) await new Promise((r) => setTimeout(r, 50));
+    return { before, afterTwo, backend: v.backend, reason: v.backendReason };
+  }, MODEL);
+  expect(v).toMatchObject({ before: undefined, afterTwo: undefined, backend: 'wasm' });
   expect(v.reason).toMatch(/^software WebGL renderer \(.*SwiftShader.*\), slower than WASM: using wasm$/);
 });
 

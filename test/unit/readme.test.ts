@@ -69,3 +69,11 @@ test("docs/model-format.md's size of the popular file is the writer's", async ()
   const format = readFileSync(join(root, 'docs/model-format.md'), 'utf8');
   expect(format).toContain(`the ${POPULAR_ITEMS} most popular items' rows`);
 });
+
+test("the README's size where a tfjs backend starts to pay is src/lib/crossover.ts's", async () => {
+  const { BACKEND_FROM } = await import('../../src/lib/crossover.js');
+  const wasm = BACKEND_FROM.wasm.catalog;
+  const smallest = Math.min(...Object.values(BACKEND_FROM).map((c) => c.catalog));
+  expect(smallest).toBe(wasm); // the sentence names WASM
+  expect(readme).toContain(`a recommend over ${wasm.toLocaleString('en-US')} rows on WASM here`);
+});

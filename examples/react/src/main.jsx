@@ -6,6 +6,8 @@ import { VitrineProvider, useRanked, useVitrine } from 'vitrine/react';
 
 const MODEL = import.meta.env.VITE_VITRINE_MODEL || '/vitrine/model/';
 const ITEMS = import.meta.env.VITE_VITRINE_ITEMS || '/vitrine/items.json';
+// ?backend=wasm (or webgl, cpu) starts that tfjs backend; by default one starts only for candidate sets large enough to need it.
+const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
 
 function Shop({ items }) {
   const vitrine = useVitrine();
@@ -62,7 +64,7 @@ function shuffle(ids, seed) {
 const items = (await (await fetch(ITEMS)).json()).slice(0, 24);
 createRoot(document.getElementById('app')).render(
   <StrictMode>
-    <VitrineProvider options={{ model: MODEL, storageName: 'vitrine-example-react' }}>
+    <VitrineProvider options={{ model: MODEL, storageName: 'vitrine-example-react', backend }}>
       <Shop items={items} />
     </VitrineProvider>
   </StrictMode>,

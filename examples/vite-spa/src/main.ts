@@ -6,6 +6,8 @@ interface Item { id: string; title: string; genres: string[] }
 
 const MODEL = import.meta.env.VITE_VITRINE_MODEL || '/vitrine/model/';
 const ITEMS = import.meta.env.VITE_VITRINE_ITEMS || '/vitrine/items.json';
+// ?backend=wasm (or webgl, cpu) starts that tfjs backend; by default one starts only for candidate sets large enough to need it.
+const backend = (new URLSearchParams(location.search).get('backend') ?? 'auto') as 'auto' | 'webgl' | 'wasm' | 'cpu';
 
 const app = document.getElementById('app')!;
 const status = app.appendChild(document.createElement('p'));
@@ -14,7 +16,7 @@ list.id = 'list';
 status.textContent = 'loading…';
 
 const items: Item[] = (await (await fetch(ITEMS)).json()).slice(0, 30);
-const vitrine = await createVitrine({ model: MODEL, storageName: 'vitrine-example-spa' });
+const vitrine = await createVitrine({ model: MODEL, storageName: 'vitrine-example-spa', backend });
 status.textContent = vitrine.ready ? `ranking (${vitrine.backendReason})` : `the page's order: ${vitrine.error?.message}`;
 
 async function render() {

@@ -6,9 +6,11 @@ import { useRanked } from './use-ranked.js';
 
 const MODEL = import.meta.env.VITE_VITRINE_MODEL || '/vitrine/model/';
 const ITEMS = import.meta.env.VITE_VITRINE_ITEMS || '/vitrine/items.json';
+// ?backend=wasm (or webgl, cpu) starts that tfjs backend; by default one starts only for candidate sets large enough to need it.
+const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
 
 const items = (await (await fetch(ITEMS)).json()).slice(0, 24);
-const vitrine = startVitrine({ model: MODEL, storageName: 'vitrine-example-vue' });
+const vitrine = startVitrine({ model: MODEL, storageName: 'vitrine-example-vue', backend });
 const byId = new Map(items.map((item) => [item.id, item]));
 const genres = [...new Set(items.flatMap((item) => item.genres))].sort();
 

@@ -20,7 +20,10 @@ const before = sum();
 let said = 0;
 const ticker = setInterval(() => console.warn(`app: my webgl backend and wasm warning ${++said}`), 2);
 const backend = new URLSearchParams(location.search).get('backend') ?? 'auto';
-const vitrine = await createVitrine({ model: '/test/fixtures/planted-model/', wasmPaths: '/dist/', storageName: 'shared-tfjs', backend });
+// plainScoringUpTo 0: every list on the backend, which with 'auto' starts at the first rank (wait for it).
+const vitrine = await createVitrine({ model: '/test/fixtures/planted-model/', wasmPaths: '/dist/', storageName: 'shared-tfjs', backend, plainScoringUpTo: 0 });
+await vitrine.rank(['item-4']);
+for (let t = 0; !vitrine.backend && t < 200; t++) await new Promise((r) => setTimeout(r, 50));
 clearInterval(ticker);
 const flagsAfter = tf.env().getFlags();
 window.report = {
