@@ -47,8 +47,12 @@ async function forYou() {
   return list('for-you', 'rail', picks);
 }
 
-async function home() {
-  view.replaceChildren(el('h2', { textContent: 'Recommended for you' }), await forYou(), el('h2', { textContent: 'Popular now' }), list('home-grid', 'grid', movies.slice(0, 48)));
+function home() {
+  // The page renders at once: the "for you" rail holds the popular picks (the same size) until recommend()
+  // answers, which waits for the model; nothing of the page waits for it, and nothing shifts.
+  const rail = list('for-you', 'rail', movies.slice(0, 12));
+  view.replaceChildren(el('h2', { textContent: 'Recommended for you' }), rail, el('h2', { textContent: 'Popular now' }), list('home-grid', 'grid', movies.slice(0, 48)));
+  void forYou().then((picked) => rail.isConnected && rail.replaceWith(picked));
 }
 
 function genre(name) {

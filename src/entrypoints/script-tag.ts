@@ -40,7 +40,8 @@ const importStage2 = async (): Promise<Stage2> => {
         fetch(url, { referrerPolicy: 'no-referrer' })
           .then((r) => r.ok, () => false)
           .then((ok) =>
-            reject(ok ? new IntegrityError(`${url} does not match the hash this build of Vitrine expects (${__VITRINE_ENGINE_INTEGRITY__})`) : new Error(`GET ${url} failed`)),
+            // (code 'engine-integrity': the second stage did not match its hash.)
+            reject(ok ? Object.assign(new Error(`${url} does not match the hash this build of Vitrine expects (${__VITRINE_ENGINE_INTEGRITY__})`), { code: 'engine-integrity' }) : new Error(`GET ${url} failed`)),
           );
       link.href = url;
       document.head.append(link);
@@ -49,14 +50,10 @@ const importStage2 = async (): Promise<Stage2> => {
   return (await import(/* webpackIgnore: true */ url)) as Stage2;
 };
 
-/** The second stage did not match its hash. */
-class IntegrityError extends Error {
-  readonly code = 'engine-integrity';
-}
 
-/** Same as the npm entry's `createVitrine`, with `wasmPaths` defaulting to this script's folder. */
+/** Same as the npm entry's `createVitrine` (the engine finds the .wasm files beside itself, in this script's folder). */
 function create(options: VitrineOptions) {
-  return createWith(loadRanker, here && options && typeof options === 'object' ? { wasmPaths: here, ...options } : options);
+  return createWith(loadRanker, options);
 }
 
 const listeners = new Set<(e: RankEvent) => void>();
@@ -127,7 +124,7 @@ Object.defineProperty(api, 'arm', { get: () => arm, enumerable: true });
 Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v && arm === 'personalised' ? (await v.load(), v) : v)), enumerable: true });
 
 // Calls queued on a stub (`vitrine('track', {...})` before this script loaded) replay in order.
-const stub = typeof window !== 'undefined' ? (window as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine : undefined;
+const stub = (globalThis as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine;
 const queued = Array.from(stub?.q ?? [], (args) => Array.from(args));
 // The script included twice: the first copy keeps the page; this one changes nothing.
 const twice = typeof stub?.createVitrine === 'function';
@@ -135,6 +132,13 @@ const twice = typeof stub?.createVitrine === 'function';
 // ---- The page's instance, from the script tag's attributes ----
 
 const ARM = 'vitrine:arm';
+/**
+ * Set in localStorage once this device's profile holds an event, removed when it is erased: read before
+ * the page paints, it says whether a list can move at all. With no history every list keeps the page's
+ * order, so a first visit holds nothing back (the page paints as it would without Vitrine) and the engine
+ * loads when the page is idle.
+ */
+const HISTORY = 'vitrine:history';
 const d = script?.dataset ?? {};
 const holdMs = d.hold === undefined ? 300 : Number(d.hold);
 const holdout = Number(d.holdout ?? 0);
@@ -144,11 +148,17 @@ let arm: RankEvent['arm'] = 'personalised';
 const lists = new WeakMap<HTMLElement, PageList & { kept?: string }>();
 const warned = new Set<string>();
 const PAGE_MOVED = 'the page reordered it';
-let holdSheet: CSSStyleSheet | undefined;
+/** The sheet that holds lists back; null once released for good. */
+let holdSheet: CSSStyleSheet | undefined | null;
+/** No history when the page started (HISTORY unset; without storage the profile is in memory, empty). */
+let cold = true;
 /** Stops holding lists back: a list a framework renders is never ranked by the script tag, so never held. */
-const release = () => holdSheet && (document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== holdSheet));
+const release = () => {
+  if (holdSheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== holdSheet);
+  holdSheet = null;
+};
 let revealed = false;
-const wantDebug = typeof location !== 'undefined' && (new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined);
+const wantDebug = new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined;
 // The debug view comes with the second stage.
 let debug: ReturnType<Ranker['debugPanel']> | undefined;
 if (wantDebug && !twice) void loadRanker().then((r) => (debug = r.debugPanel())).catch(() => undefined);
@@ -224,7 +234,8 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
     todo.map(async (list) => {
       const started = performance.now();
       // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
-      if (arm === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off')) return undefined;
+      // A page that started with no history showed its lists at once: they move only once the visitor acts.
+      if (arm === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off') || (cold && !live)) return undefined;
       try {
         // Reasons cost a second read-back; only the debug view shows them.
         return { ranked: await v.rank(list.ids, { ...list.options, explain: wantDebug }), started };
@@ -258,10 +269,12 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
 }
 
 if (twice) console.warn('vitrine: the script is included twice; the second copy does nothing');
-else if (script?.dataset.model && typeof document !== 'undefined') {
+else if (script?.dataset.model) {
   // The arm first: a device in the holdout keeps the page's order, so it hides nothing and loads no engine,
   // no .wasm and no model; it still tracks and reports its rank events.
   try {
+    // (Events queued on the stub before this script count: they are history by the first rank.)
+    cold = !localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track');
     const stored = localStorage.getItem(ARM);
     arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
     if (holdout > 0) localStorage.setItem(ARM, arm);
@@ -270,20 +283,21 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   }
   // Each list stays hidden (its space kept, so nothing shifts) from when it appears until it is ranked or
   // the hold budget runs out; then it shows in the page's order, marked late. This holds for lists in the
-  // first HTML and for lists an SPA adds later.
-  if (holdMs > 0 && arm === 'personalised' && 'adoptedStyleSheets' in document) {
-    holdSheet = new CSSStyleSheet();
-    holdSheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, holdSheet];
-  }
+  // first HTML and for lists an SPA adds later, on a device with a history (without one nothing would move).
+  // (On a page that started cold, from the visitor's first event on: lists it adds later are held.)
+  const holdLists = () => {
+    if (holdMs > 0 && arm === 'personalised' && holdSheet === undefined && 'adoptedStyleSheets' in document) {
+      holdSheet = new CSSStyleSheet();
+      holdSheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, holdSheet];
+    }
+  };
+  if (!cold) holdLists();
   // A list's hold budget runs from when it is on screen: one further down has until the visitor scrolls to it.
   const hold = (lists: Iterable<HTMLElement>) => {
+    if (!holdSheet) return;
     for (const el of lists) {
-      const late = () => setTimeout(() => showLate(el), Math.max(0, holdMs));
-      if (typeof IntersectionObserver !== 'function') {
-        late();
-        continue;
-      }
+      const late = () => setTimeout(() => showLate(el), holdMs);
       const io = new IntersectionObserver((entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         io.disconnect();
@@ -296,7 +310,7 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   // Whether one is on screen comes from the next rendering (an IntersectionObserver), not from reading
   // positions now, which would force a layout of the page in the middle of its own DOM work.
   const whenShown = (lists: HTMLElement[], load: () => void) => {
-    if (typeof IntersectionObserver !== 'function') return whenIdle(load);
+    if (cold) return whenIdle(load); // nothing will move: no hurry
     const io = new IntersectionObserver((entries) => {
       io.disconnect();
       if (entries.some((e) => e.isIntersecting)) load();
@@ -334,12 +348,11 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   const reveal = () => {
     if (revealed) return;
     revealed = true;
-    performance.mark?.('vitrine:first-order');
+    performance.mark('vitrine:first-order');
   };
-  performance.mark?.('vitrine:start');
+  performance.mark('vitrine:start');
   opening = startWith(loadRanker, {
     model: script.dataset.model,
-    wasmPaths: here,
     autoTrack: true,
     loadModel: 'manual',
     ...(d.backend && { backend: d.backend as VitrineOptions['backend'] }),
@@ -354,6 +367,17 @@ else if (script?.dataset.model && typeof document !== 'undefined') {
   opening
     .then(async (v) => {
       if (!v) return;
+      // (A profile from before the flag, or with localStorage cleared, is flagged by its next event, a view
+      // included; until then its pages show their order first and may move once ranked.)
+      // HISTORY follows the profile: set by an event, removed when it is erased (no storage: nothing to keep).
+      // The page's lists shown so far keep their order until the visitor acts; lists added from now on are
+      // held and ranked (an SPA's next view).
+      v.onProfileChange((e) => {
+        if (e) (cold = false), holdLists();
+        try {
+          localStorage[e ? 'setItem' : 'removeItem'](HISTORY, '1');
+        } catch {}
+      });
       if (arm === 'personalised') await v.loaded;
       page = v;
       try {

@@ -92,7 +92,7 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
       .catch(() => {})
       .finally(usable));
   const loadOnce = async () => {
-    globalThis.performance?.mark?.('vitrine:load');
+    performance.mark('vitrine:load');
     // The manifest and the code that reads it download side by side; the code fetches the rest while
     // it starts a backend.
     const manifest = requestFile(url);
@@ -157,7 +157,7 @@ class Instance implements Vitrine {
   _attach(ranker: Ranker | undefined, started: { engine: Engine; backend?: BackendName; reason: string } | { error: VitrineError; reason: string }): void {
     this._ranker = ranker;
     if ('error' in started) {
-      if (typeof console !== 'undefined') console.warn(`vitrine: keeping the page's order (${started.error.message})`);
+      console.warn(`vitrine: keeping the page's order (${started.error.message})`);
       [this._engine, this._error, this._backendReason] = [undefined, started.error, started.reason];
     } else if (this._disposed) {
       started.engine.release();
@@ -188,7 +188,7 @@ class Instance implements Vitrine {
       const next = await this._rebuild(this._ranker).catch(() => undefined);
       if (next) [this._engine, this._backend, this._backendReason] = [next.engine, next.backend, next.reason];
       else this._error = { code: 'backend', message: 'WebGL context lost and no other backend started' };
-      if (typeof console !== 'undefined') console.warn(`vitrine: ${this._engine ? this._backendReason : this._error!.message}`);
+      console.warn(`vitrine: ${this._engine ? this._backendReason : this._error!.message}`);
     }
     return this._engine;
   }
@@ -276,7 +276,7 @@ class Instance implements Vitrine {
   }
 
   private _fail(e: unknown): void {
-    if (typeof console !== 'undefined') console.warn(`vitrine: ranking failed, keeping the page's order (${(e as Error)?.message ?? e})`);
+    console.warn(`vitrine: ranking failed, keeping the page's order (${(e as Error)?.message ?? e})`);
   }
 
   dispose(): void {

@@ -117,3 +117,38 @@ test('the first order needs no tfjs backend: it is computed in plain loops, the 
   expect(r.wasm).toHaveLength(1);
   expect(r.wasm[0]).toBeGreaterThan(first.at);
 });
+
+test("a first visit holds nothing back: its lists paint at once in the page's order, move once the visitor acts, and the next page holds and ranks them", async ({ page }) => {
+  // lists.html without the events it queues on the stub: a device with no history.
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace(/ *vitrine\('track'.*\n/g, '') });
+  });
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  const order = () => grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
+  const original = ['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12'];
+  const seen = requests(page);
+  await page.goto('/test/pages/lists.html');
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible'); // from the first paint
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  expect(await order()).toEqual(original);
+  expect(seen).toContain('/dist/vitrine-engine.js'); // loaded while the page was idle
+  expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBeNull();
+  // The visitor acts: the live list follows, and the device now has a history.
+  await page.locator('[data-vitrine-item="item-10"] button').click();
+  await expect.poll(order).not.toEqual(original);
+  expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBe('1');
+  // The next page holds its lists until they are ranked (the engine delayed, so the hold can be seen).
+  await page.route('**/dist/vitrine-engine.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 600));
+    await route.continue();
+  });
+  await page.reload();
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('hidden');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  expect(await order()).not.toEqual(original);
+  // Erasing the profile clears the flag: the next visit is a first visit again.
+  await page.evaluate(() => window.vitrine.forget());
+  expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBeNull();
+});
