@@ -4,10 +4,11 @@
 // per case matters here. Writes docs/benchmarks.md between the trainer-scale markers.
 // Usage: npm run build && node scripts/bench-trainer-scale.mjs [--large]   (about 30 minutes; 80 with --large)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLog } from './generate-log.mjs';
+import { writeSection } from './bench-doc.mjs';
 
 const root = join(import.meta.dirname, '..');
 // VITRINE_CLI: a copy of the CLI to run (dist/ may be rebuilt while this runs).
@@ -100,8 +101,5 @@ request it adds, the same for every visitor.
 ${[...rows, ...(large ? [large] : [])].filter((r) => r.recommend).map(recall).join('\n')}
 <!-- trainer-scale:end -->`;
 
-const file = join(root, 'docs/benchmarks.md');
-let doc = readFileSync(file, 'utf8');
-doc = doc.includes('<!-- trainer-scale:start -->') ? doc.replace(/<!-- trainer-scale:start -->[\s\S]*<!-- trainer-scale:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, doc);
+writeSection(section);
 console.error(`bench: wrote ${file}`);

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeSection } from './bench-doc.mjs';
 
 const root = join(import.meta.dirname, '..');
 const data = join(root, '../shared/datasets');
@@ -131,13 +132,5 @@ Training: ${trainLine(tmall)} (${tmall.json.train.softmax} softmax; budget for t
 ${million.json.train.clicks_per_second} clicks/s: one epoch took ${million.json.train.seconds.toFixed(0)} s over the log's training part (81% of it), ${(1e6 / million.json.train.clicks_per_second / 60).toFixed(1)} minutes per million clicks (budget: 3). Peak memory ${million.json.train.peak_rss_mb} MB.
 <!-- trainer:end -->`;
 
-const file = join(root, 'docs/benchmarks.md');
-let doc;
-try {
-  doc = readFileSync(file, 'utf8');
-} catch {
-  doc = '# Benchmarks\n\nMedians of repeated runs where a figure is a time; every figure with the command that reproduces it.\n';
-}
-doc = doc.includes('<!-- trainer:start -->') ? doc.replace(/<!-- trainer:start -->[\s\S]*<!-- trainer:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, doc);
+writeSection(section);
 console.error(`bench: wrote ${file}`);

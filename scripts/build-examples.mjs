@@ -19,6 +19,9 @@ mkdirSync(out, { recursive: true });
 const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
 const tarball = join(out, packed.filename);
 
+// The demo's model and catalog, as the test server serves them.
+process.env.VITE_VITRINE_MODEL = '/demo/model/';
+process.env.VITE_VITRINE_ITEMS = '/demo/data/movies.json';
 const sizes = {};
 const sizesOf = (dir) =>
   Object.fromEntries(
@@ -37,8 +40,6 @@ for (const name of readdirSync(join(root, 'examples'), { withFileTypes: true }).
   mkdirSync(join(app, 'node_modules'), { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', join(app, 'node_modules')]);
   renameSync(join(app, 'node_modules/package'), join(app, 'node_modules/vitrine'));
-  process.env.VITE_VITRINE_MODEL = '/demo/model/';
-  process.env.VITE_VITRINE_ITEMS = '/demo/data/movies.json';
   await build({ root: app, configFile: join(app, 'vite.config.js'), logLevel: 'warn', build: { outDir: join(app, 'dist'), emptyOutDir: true } });
   sizes[`${name} (vite)`] = sizesOf(join(app, 'dist/assets'));
 }

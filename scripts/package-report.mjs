@@ -7,6 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { BENCHMARKS, writeSection } from './bench-doc.mjs';
 
 const root = join(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { before: { type: 'string' } } });
@@ -42,7 +44,7 @@ const now = install(tarball);
 const before = values.before ? install(values.before) : undefined;
 const sizes = JSON.parse(readFileSync(join(examples, 'sizes.json'), 'utf8'));
 const engineGzip = (files) => Object.entries(files).find(([f]) => f.startsWith('engine: '))[1].gzip;
-const secondStage = execFileSync('sh', ['-c', `gzip -9c ${JSON.stringify(join(root, 'dist/vitrine-engine.js'))} | wc -c`], { encoding: 'utf8' });
+const secondStage = gzipSync(readFileSync(join(root, 'dist/vitrine-engine.js')), { level: 9 }).length;
 
 let section = `<!-- package:start -->
 ## The npm package: install size, and what bundlers build from it
@@ -64,19 +66,16 @@ ${Object.entries(sizes)
     return `| ${app} | ${kb(entry[1].gzip)} | ${kb(engineGzip(files))} | ${wasm} |`;
   })
   .join('\n')}
-| the script tag's second stage, \`dist/vitrine-engine.js\`, for comparison | | ${kb(Number(secondStage))} | |
+| the script tag's second stage, \`dist/vitrine-engine.js\`, for comparison | | ${kb(secondStage)} | |
 
 The engine chunk is the script tag's second stage itself (TensorFlow.js cut to the kernels Vitrine runs),
 re-minified by each bundler; test/browser/examples.spec.ts fails when one is larger. The app's entry holds
 the app, its framework (React is most of the React app's) and Vitrine's core.
 <!-- package:end -->`;
-const file = join(root, 'docs/benchmarks.md');
-let doc = readFileSync(file, 'utf8');
 if (!before) {
   // A row measured earlier with --before stays (its tarball is not kept).
-  const kept = /^\| before the SDK and the CLI were split.*\n/m.exec(doc)?.[0];
+  const kept = /^\| before the SDK and the CLI were split.*\n/m.exec(readFileSync(BENCHMARKS, 'utf8'))?.[0];
   if (kept) section = section.replace('| now: ', `${kept}| now: `);
 }
-doc = doc.includes('<!-- package:start -->') ? doc.replace(/<!-- package:start -->[\s\S]*<!-- package:end -->/, section) : doc.replace('<!-- sizes:end -->', `<!-- sizes:end -->\n\n${section}`);
-writeFileSync(file, doc);
+writeSection(section, 'sizes');
 console.log(section);

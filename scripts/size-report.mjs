@@ -2,12 +2,13 @@
 // memory twice (as rollup.config.mjs does, and on unoptimised tfjs: the whole core and every kernel of
 // the three backends), gzips each beside tf.min.js, and writes the sizes section of docs/benchmarks.md.
 // Usage: npm run bench:size
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import terser from '@rollup/plugin-terser';
 import config from '../rollup.config.mjs';
+import { writeSection } from './bench-doc.mjs';
 
 const root = join(import.meta.dirname, '..');
 const gz = (code) => gzipSync(code, { level: 9 }).length;
@@ -63,8 +64,5 @@ tfjs. What it leaves out (rollup.config.mjs, src/lib/kernels.ts): every kernel t
 model loading and saving (Vitrine decodes its own weights: src/lib/weights.ts), the optimizers, and the
 multi-threaded WASM build (only cross-origin-isolated pages could use it; ranking is bound by dispatch).
 <!-- sizes:end -->`;
-const file = join(root, 'docs/benchmarks.md');
-let doc = readFileSync(file, 'utf8');
-doc = doc.includes('<!-- sizes:start -->') ? doc.replace(/<!-- sizes:start -->[\s\S]*<!-- sizes:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-writeFileSync(file, doc);
+writeSection(section);
 console.log(section);

@@ -81,8 +81,7 @@ export function useRanked(ids: readonly string[], options?: RankOptions): readon
       live = false;
       stop();
     };
-    // `key` stands for ids and options by value.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // (`key` stands for ids and options, by value.)
   }, [vitrine, key]);
   const previous = ranked?.order;
   const current = ranked?.key === key ? ranked.order : undefined;
@@ -95,7 +94,6 @@ export function useRanked(ids: readonly string[], options?: RankOptions): readon
     const kept = previous.filter((id) => present.has(id));
     const known = new Set(kept);
     return [...kept, ...wanted.filter((id) => !known.has(id))];
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [current, previous, key]);
 }
 

@@ -2,7 +2,7 @@
 // the script element's data attributes, the queue of calls made before it loaded, the URL (debug view).
 // This first stage tracks, stores and reorders; the second (dist/vitrine-engine.js: TensorFlow.js and the
 // engine) is imported from beside it when the page has a marked list: at once when one is on screen,
-// else when the page is idle.
+// else (or on a device with no history yet) when the page is idle.
 import { createWith, pageOrder, startWith, whenIdle, type Ranker, type StartedVitrine } from '../lib/instance.js';
 import { applyLimit, readList, sameItems, type PageList } from '../lib/dom/lists.js';
 import type { applyOrders, pageMoved } from '../lib/dom/order.js';
@@ -13,7 +13,7 @@ import { checkRankArgs, checkRecommendArgs } from '../lib/options.js';
 type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[]; kept?: string };
 
 const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
-// The .wasm files ship beside this script; find them from its own URL so the page configures nothing.
+// The second stage and its .wasm files ship beside this script: found from its own URL, the page configures nothing.
 const here = script?.src ? new URL('./', script.src).href : undefined;
 const started = typeof performance !== 'undefined' ? performance.now() : 0;
 /**
@@ -157,7 +157,6 @@ const release = () => {
   if (holdSheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== holdSheet);
   holdSheet = null;
 };
-let revealed = false;
 const wantDebug = new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined;
 // The debug view comes with the second stage.
 let debug: ReturnType<Ranker['debugPanel']> | undefined;
@@ -297,11 +296,10 @@ else if (script?.dataset.model) {
   const hold = (lists: Iterable<HTMLElement>) => {
     if (!holdSheet) return;
     for (const el of lists) {
-      const late = () => setTimeout(() => showLate(el), holdMs);
       const io = new IntersectionObserver((entries) => {
         if (!entries.some((e) => e.isIntersecting)) return;
         io.disconnect();
-        late();
+        setTimeout(() => showLate(el), holdMs);
       });
       io.observe(el);
     }
@@ -324,8 +322,8 @@ else if (script?.dataset.model) {
     void opening.then((v) => {
       if (!v) return;
       // The rows of what the marked lists show are asked for with the model (a function of the page alone).
-      (v as { _showing?: (items: () => readonly string[]) => void })._showing?.(() =>
-        [...document.querySelectorAll<HTMLElement>('[data-vitrine-list] [data-vitrine-item]')].map((el) => el.dataset.vitrineItem ?? '').filter(Boolean),
+      (v as StartedVitrine & { _showing: (items: () => readonly string[]) => void })._showing(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-vitrine-list] [data-vitrine-item]')].map((el) => el.dataset.vitrineItem!).filter(Boolean),
       );
       whenShown(lists, () => void v.load());
     });
@@ -345,11 +343,6 @@ else if (script?.dataset.model) {
     if (page) void rankAll(false, added);
     else want(added);
   }).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-vitrine-item'] });
-  const reveal = () => {
-    if (revealed) return;
-    revealed = true;
-    performance.mark('vitrine:first-order');
-  };
   performance.mark('vitrine:start');
   opening = startWith(loadRanker, {
     model: script.dataset.model,
@@ -362,21 +355,33 @@ else if (script?.dataset.model) {
     showAsIs();
     return undefined;
   });
-  const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true })) : Promise.resolve();
+  const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r)) : Promise.resolve();
   void domReady.then(() => want([...document.querySelectorAll<HTMLElement>('[data-vitrine-list]')]));
   opening
     .then(async (v) => {
       if (!v) return;
-      // (A profile from before the flag, or with localStorage cleared, is flagged by its next event, a view
-      // included; until then its pages show their order first and may move once ranked.)
-      // HISTORY follows the profile: set by an event, removed when it is erased (no storage: nothing to keep).
-      // The page's lists shown so far keep their order until the visitor acts; lists added from now on are
-      // held and ranked (an SPA's next view).
+      // HISTORY follows the profile: set by an event, removed when it is erased (no storage: nothing to keep;
+      // a profile from before the flag is flagged by its next event, a view included). On a page that started
+      // cold, the lists shown keep the page's order until the visitor acts; once they are ranked (in that
+      // order) and the visitor has done something, lists the page adds are held and ranked (an SPA's next view).
+      // After the first rank, the visitor's choices move live lists; views (what the page showed) do not.
+      // Events of one task coalesce into one rerank, started in a microtask so the new order is on screen in
+      // the next frame.
+      let revealed = false;
+      let acted = false;
+      let pending = false;
+      const warm = () => ((cold = false), holdLists());
       v.onProfileChange((e) => {
-        if (e) (cold = false), holdLists();
         try {
           localStorage[e ? 'setItem' : 'removeItem'](HISTORY, '1');
         } catch {}
+        if (e) revealed ? warm() : (acted = true);
+        if (!revealed || e?.type === 'view' || pending) return;
+        pending = true;
+        queueMicrotask(() => {
+          pending = false;
+          void rankAll(true);
+        });
       });
       if (arm === 'personalised') await v.loaded;
       page = v;
@@ -387,18 +392,9 @@ else if (script?.dataset.model) {
       }
       await domReady;
       await rankAll(false);
-      reveal();
-      // The visitor's choices move live lists; views (what the page showed) do not. Events of one task
-      // coalesce into one rerank, started in a microtask so the new order is on screen in the next frame.
-      let pending = false;
-      v.onProfileChange((e) => {
-        if (e?.type === 'view' || pending) return;
-        pending = true;
-        queueMicrotask(() => {
-          pending = false;
-          void rankAll(true);
-        });
-      });
+      revealed = true;
+      performance.mark('vitrine:first-order');
+      if (acted) warm();
     })
     .catch((e) => {
       console.warn("vitrine: keeping the page's order", e);

@@ -78,11 +78,10 @@ export class Engine {
   wantDevice?: () => void;
 
   /** The candidate set sizes that call for a backend. */
-  get deviceFrom(): Crossover {
-    if (this._plainUpTo !== undefined) return { rank: this._plainUpTo + 1, catalog: this._plainUpTo + 1 };
-    const all = Object.values(BACKEND_FROM);
-    return { rank: Math.min(...all.map((c) => c.rank)), catalog: Math.min(...all.map((c) => c.catalog)) };
-  }
+  readonly deviceFrom: Crossover =
+    this._plainUpTo !== undefined
+      ? { rank: this._plainUpTo + 1, catalog: this._plainUpTo + 1 }
+      : { rank: Math.min(...Object.values(BACKEND_FROM).map((c) => c.rank)), catalog: Math.min(...Object.values(BACKEND_FROM).map((c) => c.catalog)) };
 
   private _want(kind: keyof Crossover, n: number): void {
     const want = this.wantDevice;

@@ -78,20 +78,20 @@ export async function loadEngine(
   if (!fetched.ok) return { error: fetched.error, reason: 'not started' };
   const built = await build(fetched.value, opts, source);
   if (!('engine' in built)) return built;
-  // The backend starts once the page's rows are in and the page is idle (after its first rank, as a rule):
-  // a .wasm download and compilation, or a WebGL context, competing with the rows would delay the first
-  // order for nothing. (The page idles while it waits for the rows: an idle callback alone came too soon.)
   // With `backend: 'auto'`, a backend starts only once a candidate set needs one: below the crossovers (a
   // page's lists; a recommend over fewer rows than where the fastest backend pays; or up to
   // plainScoringUpTo) plain loops are as fast, and a phone is spared the WebGL probe, the .wasm and tfjs's
-  // start. A backend the page asks for by name starts when the page is idle after the model loaded.
+  // start.
   if (opts.backend === 'auto') {
     const engine = built.engine;
-    const from = engine.deviceFrom;
     engine.wantDevice = () => void withDevice(engine, opts).then((start) => opts.onDevice?.(start));
-    const reason = `no tfjs backend started: plain loops score every candidate set up to where a backend pays (${needs(from)})`;
+    const reason = `no tfjs backend started: plain loops score every candidate set up to where a backend pays (${needs(engine.deviceFrom)})`;
     return { ...built, backend: undefined, device: Promise.resolve({ engine, backend: undefined, reason }), files: fetched.value };
   }
+  // A backend the page asks for by name starts once the page's rows are in and the page is idle (after its
+  // first rank, as a rule): a .wasm download and compilation, or a WebGL context, competing with the rows
+  // would delay the first order for nothing. (The page idles while it waits for the rows: an idle callback
+  // alone came too soon.)
   const device = Promise.resolve(pageRows)
     .then(idle)
     .then(() => withDevice(built.engine, opts));

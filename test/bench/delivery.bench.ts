@@ -6,6 +6,7 @@ import { POPULAR_ITEMS, writeModel, type ExportTensor } from '../../src/cli/writ
 import { decodeWeights } from '../../src/lib/weights.js';
 import type { Manifest } from '../../src/lib/manifest.js';
 import { seededRandom } from '../../src/trainer/random.js';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // Model bytes a page view transfers (version 2 delivery), in headless Chromium against the compressing,
 // caching server: a cold page with 48 items, the next page with 48 others, and a returning visitor on the
@@ -149,7 +150,5 @@ the manifest, the core, the popular file (which holds the first page's rows), or
 an item past the popular file, its second for the few not in their first; shared buckets asked once). The returning visitor's buckets come from Cache Storage, the core and manifest from
 the HTTP cache.
 <!-- delivery:end -->`;
-  const docs = join(root, 'docs/benchmarks.md');
-  const text = readFileSync(docs, 'utf8');
-  writeFileSync(docs, text.includes('<!-- delivery:start -->') ? text.replace(/<!-- delivery:start -->[\s\S]*<!-- delivery:end -->/, section) : `${text.trimEnd()}\n\n${section}\n`);
+  writeSection(section);
 });

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from '@playwright/test';
 import { benchModelV1, DIM, HIDDEN } from './bench-models.js';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // Engine benchmarks in real Chromium: per backend and beside plain TypeScript loops measured in the same
 // page, medians of repeated runs; and, per backend, the engine's two paths (plain loops, the tfjs
@@ -257,9 +258,6 @@ GPU path unchanged, and its crossover.
     const data = backends.map((c) => `  ${c}: { rank: ${value(crossover[c].rank)}, catalog: ${value(crossover[c].catalog)} },`).join('\n');
     writeFileSync(code, readFileSync(code, 'utf8').replace(/(export const BACKEND_FROM[^\n]*\n)[\s\S]*?\n\};/, `$1${data}\n};`));
   }
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = readFileSync(file, 'utf8');
-  doc = doc.includes('<!-- engine:start -->') ? doc.replace(/<!-- engine:start -->[\s\S]*<!-- engine:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, doc);
+  writeSection(section);
   console.log(JSON.stringify(results, null, 1));
 });

@@ -5,6 +5,7 @@ import { test } from '@playwright/test';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { findChromium } from '../../scripts/find-browser.mjs';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // What Vitrine costs a shop's Lighthouse score on a phone: Lighthouse's mobile preset (simulated 4× CPU
 // slowdown, slow 4G, 412 px screen) on the demo's home page and a product page, each as the shop serves it
@@ -158,9 +159,6 @@ ${busy.rows}
 ${budgetHead}
 ${busy.budgets}
 <!-- lighthouse:end -->`;
-  const doc = join(root, 'docs/benchmarks.md');
-  let text = readFileSync(doc, 'utf8');
-  text = text.includes('<!-- lighthouse:start -->') ? text.replace(/<!-- lighthouse:start -->[\s\S]*<!-- lighthouse:end -->/, section) : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(doc, text);
+  writeSection(section);
   console.log(section);
 });

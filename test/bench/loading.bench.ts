@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type Browser, type Page } from '@playwright/test';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // What Vitrine costs a page view, in headless Chromium against the compressing, caching server: bytes
 // transferred (first visit, repeat visit), script start → first personalised order, long tasks and total
@@ -11,7 +12,6 @@ import { test, type Browser, type Page } from '@playwright/test';
 // test/bench/loading-before.json holds the same measurements of the one-stage build (everything, tfjs
 // included, in dist/vitrine.min.js), taken on this machine before the split; the table shows both. To
 // re-take it from a build: VITRINE_BENCH_SAVE=before npm run bench:browser
-const root = join(import.meta.dirname, '../..');
 const RUNS = Number(process.env.VITRINE_BENCH_RUNS ?? 5);
 const grid = '[data-vitrine-list="home-grid"]';
 const beforeFile = join(import.meta.dirname, 'loading-before.json');
@@ -165,8 +165,5 @@ script tag as a shop adds it: on this page no candidate set is large enough for 
 none starts (no .wasm; it was WASM before the backend started only when needed), and a cold visit is a
 first visit, whose first order is the page's own (nothing held back; README, Script tag).
 <!-- loading:end -->`;
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = readFileSync(file, 'utf8');
-  doc = doc.includes('<!-- loading:start -->') ? doc.replace(/<!-- loading:start -->[\s\S]*<!-- loading:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, doc);
+  writeSection(section);
 });

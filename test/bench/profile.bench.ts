@@ -1,10 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from '@playwright/test';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // Profile benchmarks in real Chromium: tracking into IndexedDB. Writes the profile section of
 // docs/benchmarks.md. Run: npm run bench:browser
-const root = join(import.meta.dirname, '../..');
 
 test('profile', async ({ page }) => {
   await page.goto('/test/pages/blank.html');
@@ -67,9 +65,6 @@ Reproduce: \`npm run bench:browser\`. Headless Chromium, IndexedDB on this machi
 | opening a profile of 10,300 events (createVitrine with a small model) | ${Math.round(r.reopenMs)} ms |
 | \`profile()\` at 1,000 events, median | ${r.profileRead.toFixed(2)} ms |
 <!-- profile:end -->`;
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = readFileSync(file, 'utf8');
-  doc = doc.includes('<!-- profile:start -->') ? doc.replace(/<!-- profile:start -->[\s\S]*<!-- profile:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, doc);
+  writeSection(section);
   console.log(JSON.stringify(r));
 });

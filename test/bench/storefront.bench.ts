@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type Page } from '@playwright/test';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // The demo storefront in Chromium, as a visitor meets it: time from the script's start to the first
 // personalised order (cold, then with the model in the HTTP cache), long tasks, layout shift caused by
@@ -101,9 +102,6 @@ ${clicks.p95.toFixed(1)} ms at p95, and in the first frame after the click for $
 The long tasks are counted for the whole page (the demo's own rendering included). The loading section
 below separates what Vitrine causes from what the page does, against an inert stub.
 <!-- storefront:end -->`;
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = readFileSync(file, 'utf8');
-  doc = doc.includes('<!-- storefront:start -->') ? doc.replace(/<!-- storefront:start -->[\s\S]*<!-- storefront:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, doc);
+  writeSection(section);
   console.log(JSON.stringify({ cold, cached, baseline, clicks, backend }));
 });

@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test, type Browser } from '@playwright/test';
+import { writeSection } from '../../scripts/bench-doc.mjs';
 
 // Would the engine pay its way in a Web Worker (WebGL through OffscreenCanvas)? The same second stage
 // (dist/vitrine-engine.js) started on the page's main thread and in a module worker, on WASM and on
@@ -8,7 +7,6 @@ import { test, type Browser } from '@playwright/test';
 // the start, and a rerank after a click (a new session event, then 48 items ranked), as the page sees it:
 // in the worker that includes the round trip of two messages. Medians of RUNS fresh pages.
 // Writes the worker section of docs/benchmarks.md. Run: npm run bench:browser
-const root = join(import.meta.dirname, '../..');
 const RUNS = Number(process.env.VITRINE_BENCH_RUNS ?? 5);
 const CLICKS = 40;
 
@@ -126,8 +124,5 @@ ${rows.join('\n')}
 
 ${verdict(all)}
 <!-- worker:end -->`;
-  const file = join(root, 'docs/benchmarks.md');
-  let doc = readFileSync(file, 'utf8');
-  doc = doc.includes('<!-- worker:start -->') ? doc.replace(/<!-- worker:start -->[\s\S]*<!-- worker:end -->/, section) : `${doc.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, doc);
+  writeSection(section);
 });

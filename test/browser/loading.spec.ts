@@ -152,3 +152,33 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
   await page.evaluate(() => window.vitrine.forget());
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBeNull();
 });
+
+test('on a first visit, an event before the model loads neither hides nor moves the lists already shown', async ({ page }) => {
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace(/ *vitrine\('track'.*\n/g, '') });
+  });
+  // The engine arrives late: the event comes first.
+  await page.route('**/dist/vitrine-engine.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  const order = () => grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
+  await page.goto('/test/pages/lists.html');
+  const original = await order();
+  await page.evaluate(() => window.vitrine.track({ type: 'view', item: 'item-10' }));
+  await page.waitForTimeout(100);
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  expect(await order()).toEqual(original);
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  // A list the page adds from now on is held until ranked, and ranked.
+  await page.evaluate(() => {
+    const ul = document.createElement('ul');
+    ul.dataset.vitrineList = 'later';
+    for (const id of ['item-50', 'item-10', 'item-19']) ul.insertAdjacentHTML('beforeend', `<li data-vitrine-item="${id}">${id}</li>`);
+    document.body.prepend(ul);
+  });
+  await expect(page.locator('[data-vitrine-list="later"][data-vitrine-ranked]')).toBeAttached();
+});

@@ -42,6 +42,11 @@ test('the README quotes the sizes the build has', () => {
   ] as const) {
     expect(Number(phrase.exec(intro)?.[1]), `${phrase} in the README's opening`).toBeCloseTo(kb(file), 1);
   }
+  // And the second stage beside tf.min.js.
+  const tfMin = kb('node_modules/@tensorflow/tfjs/dist/tf.min.js');
+  const [, share, quoted] = /The second stage is (\d+) % of `tf\.min\.js` \(([\d.]+) KB gzip\)/.exec(readme) ?? [];
+  expect(Number(quoted)).toBeCloseTo(tfMin, 1);
+  expect(Number(share)).toBe(Math.round((100 * kb('dist/vitrine-engine.js')) / tfMin));
 });
 
 test("the README's accuracy figures are docs/benchmarks.md's", () => {
