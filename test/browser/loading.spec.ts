@@ -133,8 +133,8 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
   await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
   expect(await order()).toEqual(original);
   expect(seen).toContain('/dist/vitrine-engine.js'); // loaded while the page was idle
-  expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBeNull();
-  // The visitor acts: the live list follows, and the device now has a history.
+  // The visitor acts: the live list follows, and the device now has a history (an item a second on screen
+  // may have flagged it already: a view is an event of the profile too).
   await page.locator('[data-vitrine-item="item-10"] button').click();
   await expect.poll(order).not.toEqual(original);
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBe('1');
