@@ -3,7 +3,7 @@ import type { BackendName, Ranked } from '../types/index.js';
 import { BACKEND_FROM, type Crossover } from './crossover.js';
 import { deviceTable, disposeModel, holdRows, type Model } from './model.js';
 import type { RowCache, RowSource } from './row-source.js';
-import { addTerms, byScore, diversify, isChoice, keepPinned, longTermInput, lstmStep, mostSimilar, positionsOf, readHistory, readsViews, scoreRows, sessionInput, topRows, userVector, vecMat, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
+import { addTerms, byScore, diversify, isChoice, inputGates, keepPinned, longTermInput, lstmStepFrom, mostSimilar, positionsOf, readHistory, readsViews, scoreRows, sessionInput, topRows, userVector, vecMat, type NormalEvent, type Signals, type Vote } from '../scoring/index.js';
 
 const WARM_UP = '\u0000warm-up';
 
@@ -38,6 +38,8 @@ interface SessionState {
   key: string[];
   c: Float32Array;
   h: Float32Array;
+  /** The input part of the gates of each event in the window (inputGates), by key. */
+  gates: Map<string, Float32Array>;
 }
 
 /**
@@ -174,7 +176,11 @@ export class Engine {
     return rows;
   }
 
-  /** Advances the LSTM to the end of the session, stepping only over events it has not read yet. */
+  /**
+   * Advances the LSTM to the end of the session, stepping only over events it has not read yet. When the
+   * window slides (the session is longer than it), every step is run again from a zero state, as the
+   * trainer does; each event's input part of the gates is kept, so only the recurrent part is recomputed.
+   */
   private _advance(session: readonly NormalEvent[]): void {
     const m = this.model;
     const s = m.session;
@@ -189,13 +195,20 @@ export class Engine {
     const from = old && extends_ ? old.key.length : 0;
     const [c, h] = old && extends_ ? [old.c, old.h] : [new Float32Array(s.hidden), new Float32Array(s.hidden)];
     const d = m.d;
-    const x = new Float32Array(d);
-    for (let i = from; i < input.rows.length; i++) {
-      const [row, type] = [input.rows[i], input.types[i]];
-      for (let a = 0; a < d; a++) x[a] = m.vectors[row * d + a] + s.T[type * d + a];
-      lstmStep({ K: s.K, b: s.b, hidden: s.hidden }, x, c, h);
+    const lstm = { K: s.K, b: s.b, hidden: s.hidden };
+    const gates = new Map<string, Float32Array>();
+    for (let i = 0; i < key.length; i++) {
+      let g = gates.get(key[i]) ?? old?.gates.get(key[i]);
+      if (!g) {
+        const [row, type] = [input.rows[i], input.types[i]];
+        const x = new Float32Array(d);
+        for (let a = 0; a < d; a++) x[a] = m.vectors[row * d + a] + s.T[type * d + a];
+        g = inputGates(lstm, x);
+      }
+      gates.set(key[i], g);
+      if (i >= from) lstmStepFrom(lstm, g, d, c, h);
     }
-    this._state = { key, c, h };
+    this._state = { key, c, h, gates };
   }
 
   /**

@@ -60,26 +60,45 @@ export interface LstmWeights {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/**
- * One step of tf.basicLSTMCell (forget bias 1): gates = [x, h] K + b; c' = σ(i) tanh(j) + c σ(f + 1);
- * h' = tanh(c') σ(o). `x` has d values; c and h are updated in place.
- */
-export function lstmStep(w: LstmWeights, x: ArrayLike<number>, c: Float32Array, h: Float32Array): void {
-  const H = w.hidden;
-  const width = 4 * H;
-  const d = x.length;
+/** The input's part of an LSTM step's gates, b + x K[0, d): the same for every step that reads x. */
+export function inputGates(w: LstmWeights, x: ArrayLike<number>): Float32Array {
+  const width = 4 * w.hidden;
   const gates = Float32Array.from(w.b);
   const K = w.K;
-  for (let i = 0; i < d + H; i++) {
-    const v = i < d ? x[i] : h[i - d];
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
     if (v === 0) continue;
     const at = i * width;
+    for (let j = 0; j < width; j++) gates[j] += v * K[at + j];
+  }
+  return gates;
+}
+
+/**
+ * One step of tf.basicLSTMCell (forget bias 1) from the input's part of its gates (inputGates, for an
+ * input of d values): gates = input + h K[d, d + H); c' = σ(i) tanh(j) + c σ(f + 1); h' = tanh(c') σ(o).
+ * c and h are updated in place.
+ */
+export function lstmStepFrom(w: LstmWeights, input: Float32Array, d: number, c: Float32Array, h: Float32Array): void {
+  const H = w.hidden;
+  const width = 4 * H;
+  const gates = Float32Array.from(input);
+  const K = w.K;
+  for (let i = 0; i < H; i++) {
+    const v = h[i];
+    if (v === 0) continue;
+    const at = (d + i) * width;
     for (let j = 0; j < width; j++) gates[j] += v * K[at + j];
   }
   for (let j = 0; j < H; j++) {
     c[j] = sigmoid(gates[j]) * Math.tanh(gates[H + j]) + c[j] * sigmoid(gates[2 * H + j] + 1);
     h[j] = Math.tanh(c[j]) * sigmoid(gates[3 * H + j]);
   }
+}
+
+/** One step of tf.basicLSTMCell on an input x of d values: lstmStepFrom(inputGates(x)). */
+export function lstmStep(w: LstmWeights, x: ArrayLike<number>, c: Float32Array, h: Float32Array): void {
+  lstmStepFrom(w, inputGates(w, x), x.length, c, h);
 }
 
 /** v M for a row vector v (m values) and a matrix M (m × cols, row-major). */

@@ -89,6 +89,10 @@ async function randomModel(k: number, dir: string): Promise<Case> {
     }
     return events.reverse();
   });
+  // One session growing past the model's window an event at a time, ranked in turn: the LSTM's state
+  // extends, then slides (every step again, from the events' kept input gates).
+  const long = Array.from({ length: 14 }, () => ({ id: pick(ids), type: pick(TYPES) }));
+  for (let j = 1; j <= long.length; j++) histories.push(long.slice(0, j).map((e, i) => ({ ...e, ago: (j - i) * MIN })));
   const pages = histories.map(() => ids.filter(() => r() < 0.4).sort(() => r() - 0.5));
   return { url: `/test-results/random-models/${k}/manifest.json`, ids, pages, histories };
 }
