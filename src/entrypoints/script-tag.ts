@@ -15,7 +15,7 @@ type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[
 const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
 // The second stage and its .wasm files ship beside this script: found from its own URL, the page configures nothing.
 const here = script?.src ? new URL('./', script.src).href : undefined;
-const started = typeof performance !== 'undefined' ? performance.now() : 0;
+const started = performance.now();
 /**
  * Imports the second stage, checked against the hash this build carries: a `modulepreload` link with
  * `integrity` fetches and checks it, and the import then takes the module the link loaded. A module

@@ -20,5 +20,11 @@ export function ownerOf(list: PageList): string | undefined {
     const key = Object.getOwnPropertyNames(el).find((k) => RENDERED.test(k));
     if (key) return key.replace(/\$.*/, '');
   }
-  return SERVER_RENDERED.find((k) => k in window) ?? (document.querySelector(SERVER_ROOTS) ? 'a server-rendered page' : undefined);
+  // The page's marks come with its HTML: once it is parsed they are looked for no more (a query of the
+  // whole document at every rank cost more than the rank).
+  const page = serverRendered ?? [SERVER_RENDERED.find((k) => k in window) ?? (document.querySelector(SERVER_ROOTS) ? 'a server-rendered page' : undefined)];
+  if (document.readyState != 'loading') serverRendered = page;
+  return page[0];
 }
+
+let serverRendered: [string | undefined] | undefined;
