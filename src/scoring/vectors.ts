@@ -60,17 +60,10 @@ export interface LstmWeights {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-/** The input's part of an LSTM step's gates, b + x K[0, d): the same for every step that reads x. */
+/** The input's part of an LSTM step's gates, x K[0, d) + b: the same for every step that reads x. */
 export function inputGates(w: LstmWeights, x: ArrayLike<number>): Float32Array {
-  const width = 4 * w.hidden;
-  const gates = Float32Array.from(w.b);
-  const K = w.K;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (v === 0) continue;
-    const at = i * width;
-    for (let j = 0; j < width; j++) gates[j] += v * K[at + j];
-  }
+  const gates = vecMat(x, w.K, 4 * w.hidden);
+  for (let j = 0; j < gates.length; j++) gates[j] += w.b[j];
   return gates;
 }
 
