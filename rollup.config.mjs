@@ -143,7 +143,7 @@ export default [
     ],
   },
   {
-    // First stage: no TensorFlow.js (the size check holds it to 12 KB gzip). Built after the second stage,
+    // First stage: no TensorFlow.js (the size check holds it to 12.1 KB gzip). Built after the second stage,
     // whose SRI hash it carries.
     input: 'src/entrypoints/script-tag.ts',
     output: {
@@ -152,7 +152,10 @@ export default [
       name: 'vitrine',
       exports: 'default',
       sourcemap: 'hidden',
-      plugins: [terser({ format: { comments: false } })],
+      // wrap_iife keeps the parentheses around the bundle's function: V8 then compiles it while the script
+      // streams in, off the main thread, rather than all at once when it runs (about 10 ms of the page's
+      // main thread here, ×4 on a phone).
+      plugins: [terser({ format: { comments: false, wrap_iife: true } })],
     },
     plugins: [integrity('first'), nodeResolve({ browser: true }), ts(), writeIntegrity()],
   },

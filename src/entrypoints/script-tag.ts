@@ -12,7 +12,7 @@ import { checkRankArgs, checkRecommendArgs } from '../lib/options.js';
 
 type RankEvent = { list: string; arm: 'personalised' | 'holdout'; order: string[]; ms: number; backend: string | undefined; ranked: Ranked[]; kept?: string };
 
-const script = typeof document !== 'undefined' ? (document.currentScript as HTMLScriptElement | null) : null;
+const script = document.currentScript as HTMLScriptElement | null;
 // The second stage and its .wasm files ship beside this script: found from its own URL, the page configures nothing.
 const here = script?.src ? new URL('./', script.src).href : undefined;
 const started = performance.now();
@@ -118,8 +118,8 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
   rerank: () => rankAll(true),
 });
 
-/** The page's instance once its model has loaded (or failed to). A getter: Object.assign would copy a value. */
-/** 'personalised', or 'holdout' on a device that keeps the page's order (`data-holdout`). */
+// Getters (Object.assign would copy a value): `arm`, 'personalised' or 'holdout' on a device that keeps the
+// page's order (`data-holdout`); `ready`, the page's instance once its model has loaded (or failed to).
 Object.defineProperty(api, 'arm', { get: () => arm, enumerable: true });
 Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v && arm === 'personalised' ? (await v.load(), v) : v)), enumerable: true });
 
@@ -140,7 +140,7 @@ const ARM = 'vitrine:arm';
  */
 const HISTORY = 'vitrine:history';
 const d = script?.dataset ?? {};
-const holdMs = d.hold === undefined ? 300 : Number(d.hold);
+const holdMs = Number(d.hold ?? 300);
 const holdout = Number(d.holdout ?? 0);
 let arm: RankEvent['arm'] = 'personalised';
 // Each list as Vitrine last left it (or found it, where it kept the page's order), and why it keeps the
@@ -157,7 +157,7 @@ const release = () => {
   if (holdSheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== holdSheet);
   holdSheet = null;
 };
-const wantDebug = new URLSearchParams(location.search).has('vitrine-debug') || d.debug !== undefined;
+const wantDebug = /[?&]vitrine-debug\b/.test(location.search) || d.debug !== undefined;
 // The debug view comes with the second stage.
 let debug: ReturnType<Ranker['debugPanel']> | undefined;
 if (wantDebug && !twice) void loadRanker().then((r) => (debug = r.debugPanel())).catch(() => undefined);
@@ -344,13 +344,16 @@ else if (script?.dataset.model) {
     else want(added);
   }).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-vitrine-item'] });
   performance.mark('vitrine:start');
-  opening = startWith(loadRanker, {
-    model: script.dataset.model,
+  // The profile opens (IndexedDB, automatic tracking) in a task of its own: the page's parsing goes on
+  // between this script's evaluation and that work, and neither is a long task on a slow phone.
+  const model = script.dataset.model;
+  opening = new Promise((r) => setTimeout(r)).then(() => startWith(loadRanker, {
+    model,
     autoTrack: true,
     loadModel: 'manual',
     ...(d.backend && { backend: d.backend as VitrineOptions['backend'] }),
     ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
-  }).catch((e) => {
+  })).catch((e) => {
     console.warn(`vitrine: ${(e as Error).message}`);
     showAsIs();
     return undefined;

@@ -182,3 +182,22 @@ test('on a first visit, an event before the model loads neither hides nor moves 
   });
   await expect(page.locator('[data-vitrine-list="later"][data-vitrine-ranked]')).toBeAttached();
 });
+
+test("the script's own evaluation is short: it opens no IndexedDB (the profile opens in a later task) and its bundle's function is parenthesised (V8 compiles it while the script streams in)", async ({ page, request }) => {
+  const source = await (await request.get('/dist/vitrine.min.js')).text();
+  expect(source.startsWith('var vitrine=(function(')).toBe(true);
+  // Each IndexedDB call, with the script being evaluated when it was made (none: a task of its own).
+  await page.addInitScript(() => {
+    const w = window as unknown as { __opened: (string | null)[] };
+    w.__opened = [];
+    const during = () => w.__opened.push((document.currentScript as HTMLScriptElement | null)?.src ?? null);
+    const [open, databases] = [indexedDB.open.bind(indexedDB), indexedDB.databases.bind(indexedDB)];
+    indexedDB.open = (...a: Parameters<IDBFactory['open']>) => (during(), open(...a));
+    indexedDB.databases = () => (during(), databases());
+  });
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  const opened = await page.evaluate(() => (window as unknown as { __opened: (string | null)[] }).__opened);
+  expect(opened.length).toBeGreaterThan(0);
+  expect(opened).toEqual(opened.map(() => null));
+});
