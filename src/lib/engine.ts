@@ -195,7 +195,6 @@ export class Engine {
     const from = old && extends_ ? old.key.length : 0;
     const [c, h] = old && extends_ ? [old.c, old.h] : [new Float32Array(s.hidden), new Float32Array(s.hidden)];
     const d = m.d;
-    const lstm = { K: s.K, b: s.b, hidden: s.hidden };
     const gates = new Map<string, Float32Array>();
     for (let i = 0; i < key.length; i++) {
       let g = gates.get(key[i]) ?? old?.gates.get(key[i]);
@@ -203,10 +202,10 @@ export class Engine {
         const [row, type] = [input.rows[i], input.types[i]];
         const x = new Float32Array(d);
         for (let a = 0; a < d; a++) x[a] = m.vectors[row * d + a] + s.T[type * d + a];
-        g = inputGates(lstm, x);
+        g = inputGates(s, x);
       }
       gates.set(key[i], g);
-      if (i >= from) lstmStepFrom(lstm, g, d, c, h);
+      if (i >= from) lstmStepFrom(s, g, d, c, h);
     }
     this._state = { key, c, h, gates };
   }
