@@ -151,6 +151,9 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
   // Erasing the profile clears the flag: the next visit is a first visit again.
   await page.evaluate(() => window.vitrine.forget());
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBeNull();
+  // And the next event on this page flags it again.
+  await page.evaluate(() => window.vitrine.track({ type: 'click', item: 'item-10' }));
+  expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBe('1');
 });
 
 test('on a first visit, an event before the model loads neither hides nor moves the lists already shown', async ({ page }) => {
