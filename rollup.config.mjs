@@ -153,8 +153,8 @@ export default [
       exports: 'default',
       sourcemap: 'hidden',
       // wrap_iife keeps the parentheses around the bundle's function: V8 then compiles it while the script
-      // streams in, off the main thread, rather than all at once when it runs (about 10 ms of the page's
-      // main thread here, ×4 on a phone).
+      // streams in, off the main thread, rather than all at once on the main thread when it runs
+      // (test/browser/loading.spec.ts checks the parentheses are there).
       plugins: [terser({ format: { comments: false, wrap_iife: true } })],
     },
     plugins: [integrity('first'), nodeResolve({ browser: true }), ts(), writeIntegrity()],

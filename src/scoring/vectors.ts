@@ -89,11 +89,6 @@ export function lstmStepFrom(w: LstmWeights, input: Float32Array, d: number, c: 
   }
 }
 
-/** One step of tf.basicLSTMCell on an input x of d values: lstmStepFrom(inputGates(x)). */
-export function lstmStep(w: LstmWeights, x: ArrayLike<number>, c: Float32Array, h: Float32Array): void {
-  lstmStepFrom(w, inputGates(w, x), x.length, c, h);
-}
-
 /** v M for a row vector v (m values) and a matrix M (m × cols, row-major). */
 export function vecMat(v: ArrayLike<number>, M: Float32Array, cols: number): Float32Array {
   const out = new Float32Array(cols);

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 import { beforeAll, expect, test } from 'vitest';
-import { foldIn, lstmStep, mostSimilar, scoreRows, topRows, vecMat } from '../../src/scoring/vectors.js';
+import { foldIn, inputGates, lstmStepFrom, mostSimilar, scoreRows, topRows, vecMat } from '../../src/scoring/vectors.js';
 import { seededRandom } from '../../src/trainer/random.js';
 
 // The plain loops the browser scores small candidate sets with, against tfjs's own ops (the backend path)
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 const floats = (random: () => number, n: number, scale = 1) => Float32Array.from({ length: n }, () => (random() * 2 - 1) * scale);
 
-test('lstmStep is tf.basicLSTMCell (forget bias 1), step after step', () => {
+test('lstmStepFrom(inputGates(x)) is tf.basicLSTMCell (forget bias 1), step after step', () => {
   const random = seededRandom(3);
   const [d, h] = [8, 6];
   const K = floats(random, (d + h) * 4 * h, 0.5);
@@ -24,7 +24,8 @@ test('lstmStep is tf.basicLSTMCell (forget bias 1), step after step', () => {
   let [tc, th] = [tf.zeros([1, h]) as tf.Tensor2D, tf.zeros([1, h]) as tf.Tensor2D];
   for (let step = 0; step < 5; step++) {
     const x = floats(random, d);
-    lstmStep({ K, b, hidden: h }, x, c, hs);
+    const w = { K, b, hidden: h };
+    lstmStepFrom(w, inputGates(w, x), d, c, hs);
     const next = tf.basicLSTMCell(tf.scalar(1), tf.tensor2d(K, [d + h, 4 * h]), tf.tensor1d(b), tf.tensor2d(x, [1, d]), tc, th);
     [tc, th] = next as [tf.Tensor2D, tf.Tensor2D];
     Array.from(tc.dataSync()).forEach((v, i) => expect(c[i]).toBeCloseTo(v, 5));

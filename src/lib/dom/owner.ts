@@ -21,7 +21,7 @@ export function ownerOf(list: PageList): string | undefined {
     if (key) return key.replace(/\$.*/, '');
   }
   // The page's marks come with its HTML: once it is parsed they are looked for no more (a query of the
-  // whole document at every rank cost more than the rank).
+  // whole document for every list at every rank, a click's rerank included).
   const page = serverRendered ?? [SERVER_RENDERED.find((k) => k in window) ?? (document.querySelector(SERVER_ROOTS) ? 'a server-rendered page' : undefined)];
   if (document.readyState != 'loading') serverRendered = page;
   return page[0];
