@@ -37,6 +37,13 @@ function recorder(context: BrowserContext) {
   };
 }
 
+/** How many buckets the page's Cache Storage keeps (run in the page). */
+async function keptBuckets() {
+  let n = 0;
+  for (const k of await caches.keys()) if (k.startsWith('vitrine-rows-')) n += (await (await caches.open(k)).keys()).length;
+  return n;
+}
+
 /** One page view: the page's items ranked (as a list on the page would be), clicks, then recommend. */
 async function visit(page: Page, shown: string[], clicks: string[], backend = 'wasm') {
   return page.evaluate(
@@ -66,6 +73,10 @@ test('two visitors with different histories make the same model requests; a retu
     // The next page: the history's items are not on it; their rows come from the profile's store.
     const second = await visit(page, page2, []);
     const onPage2 = await requests.take();
+    // Fetched buckets are put in Cache Storage when the page is idle: wait for them before the reload (a
+    // reload that comes first loses the write, and that visitor fetches the bucket again, as it should).
+    const fetched = new Set([...onPage1, ...onPage2].filter((x) => x.includes('bytes='))).size;
+    await expect.poll(() => page.evaluate(keptBuckets)).toBeGreaterThanOrEqual(fetched);
     // A returning visitor on the second page (a new page load): the same, from the store, with no request for the history.
     await page.reload();
     const again = await visit(page, page2, []);
