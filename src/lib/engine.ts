@@ -143,15 +143,13 @@ export class Engine {
     const m = this.model;
     const mine = new Set(events.map((e) => e.id).filter((id) => m.index.has(id)));
     if (!this._rowCache || (mine.size === this._kept.size && [...mine].every((id) => this._kept.has(id)))) return;
-    const before = new Set(this._kept);
+    const added = [...mine].filter((id) => !this._kept.has(id)).map((id) => ({ id, row: m.held.rows[m.index.get(id)!] }));
     this._kept.clear();
     mine.forEach((id) => this._kept.add(id));
-    const rows = [...mine].map((id) => ({ id, row: m.held.rows[m.index.get(id)!] }));
     // Not awaited: the rank needs the rows held, not stored (a click's rerank must not wait on IndexedDB).
-    void this._rowCache.save(rows).catch(() => {
-      this._kept.clear();
-      before.forEach((id) => this._kept.add(id));
-    });
+    // Only the new rows are written (a long history is not copied again at every click); not written: the
+    // next rank writes every row again.
+    void this._rowCache.save(added, mine).catch(() => this._kept.clear());
   }
 
   private _padded(rows: Int32Array): Int32Array {

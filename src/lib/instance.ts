@@ -68,8 +68,7 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
     plainScoringUpTo: opts.plainScoringUpTo,
     // Model rows of the visitor's own items, kept with the profile (and erased with it).
     keep: {
-      get: async <T>(key: string) => (await profile).getKept<T>(key),
-      set: async (key: string, value: unknown) => (await profile).setKept(key, value),
+      database: async () => (await profile).database,
       persistent: async () => (await profile).persistent,
     },
   };

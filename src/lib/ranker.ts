@@ -8,6 +8,7 @@ import type { Manifest } from './manifest.js';
 import { chooseBackend, compileShaders, webglContextLost, type BackendChoice, type WasmCheck } from './backend.js';
 import { setWasmPaths } from './kernels.js';
 import { decodeModel, deviceTable, type HeldRow, type ScoringWeights } from './model.js';
+import type { IDBPDatabase } from 'idb';
 import { RowSource, type RowCache } from './row-source.js';
 import { Engine } from './engine.js';
 import { sha256Hex } from './hash.js';
@@ -24,7 +25,7 @@ export interface RankerOptions {
   /** A session ends after this long without an event. */
   gapMs: number;
   /** Where a version 2 model's rows of the visitor's items are kept between visits (the profile). */
-  keep?: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void>; persistent(): Promise<boolean> };
+  keep?: { database(): Promise<IDBPDatabase | undefined>; persistent(): Promise<boolean> };
   /** The items the page shows: a version 2 model's rows for them are asked for beside the backend's start. */
   pageItems?: () => readonly string[];
   /** Candidate sets of up to this many items are scored in plain loops (default: below the crossover measured for the backend, src/lib/crossover.ts). */
@@ -206,9 +207,7 @@ async function build(files: FetchedModel, opts: RankerOptions, source?: RowSourc
     if (model.partial) {
       // Rows come page by page; the visitor's own are kept under the name of the model's first row file
       // (content-addressed: another model's rows are never read as this one's).
-      const key = `rows:${(files.manifest.rows as { files: string[] }).files[0]}`;
-      const keep = opts.keep;
-      const cache: RowCache | undefined = keep && { load: async () => (await keep.get<HeldRow[]>(key)) ?? [], save: (rows) => keep.set(key, rows) };
+      const cache = opts.keep && keptRows(opts.keep.database, `kept:rows:${(files.manifest.rows as { files: string[] }).files[0]}:`);
       engine = new Engine(model, opts.gapMs, source ?? rowSource(files, opts), cache, opts.plainScoringUpTo);
       await engine.restore();
     } else engine = new Engine(model, opts.gapMs, undefined, undefined, opts.plainScoringUpTo);
@@ -217,6 +216,26 @@ async function build(files: FetchedModel, opts: RankerOptions, source?: RowSourc
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: 'not started' };
   }
   return { engine, backend: undefined, reason: 'a backend is starting: plain loops meanwhile' };
+}
+
+/**
+ * The rows of the visitor's items in the profile's database ('meta'), one record each under `prefix` + id:
+ * a new item's row is written once, not every row at every click.
+ */
+function keptRows(database: () => Promise<IDBPDatabase | undefined>, prefix: string): RowCache {
+  // The keys that start with `prefix` (which ends with ':'): up to, not including, the same ending with ';'.
+  const under = IDBKeyRange.bound(prefix, `${prefix.slice(0, -1)};`, false, true);
+  return {
+    load: async () => ((await (await database())?.getAll('meta', under).catch(() => [])) ?? []) as HeldRow[],
+    async save(rows, only) {
+      const db = await database();
+      if (!db) return;
+      const tx = db.transaction('meta', 'readwrite');
+      for (const r of rows) void tx.store.put(r, prefix + r.id);
+      for (const k of await tx.store.getAllKeys(under)) if (!only.has((k as string).slice(prefix.length))) void tx.store.delete(k);
+      await tx.done;
+    },
+  };
 }
 
 /** The tensors held on the backend. */

@@ -10,7 +10,8 @@ export const ROW_CACHE = 'vitrine-rows-';
 /** Where rows the visitor's own items had are kept between visits (the profile's store). */
 export interface RowCache {
   load(): Promise<HeldRow[]>;
-  save(rows: HeldRow[]): Promise<void>;
+  /** Adds `rows` and keeps only the rows of `only` (each row is written once). */
+  save(rows: HeldRow[], only: ReadonlySet<string>): Promise<void>;
 }
 
 /**

@@ -151,7 +151,57 @@ test('forget() deletes the kept rows with the profile', async ({ page }) => {
     v.dispose();
     return { before, after: await count() };
   }, MODEL);
-  expect(counts).toEqual({ before: { names: 1, kept: 1 }, after: { names: 0, kept: 0 } });
+  expect(counts).toEqual({ before: { names: 1, kept: 3 }, after: { names: 0, kept: 0 } }); // a row per item clicked
+});
+
+test("the rows of the visitor's items are kept one record each, each written once, and only theirs", async ({ page }) => {
+  await page.goto('/test/pages/blank.html');
+  const [a, b, c] = of('Sci-Fi');
+  const [d] = of('Children');
+  const steps = await page.evaluate(
+    async ({ model, page1, a, b, c, d }) => {
+      let puts = 0;
+      const put = IDBObjectStore.prototype.put;
+      IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+        if (String(key).startsWith('kept:')) puts++;
+        return put.call(this, value, key);
+      };
+      const kept = async () => {
+        const request = indexedDB.open('vitrine');
+        const db: IDBDatabase = await new Promise((resolve) => (request.onsuccess = () => resolve(request.result)));
+        const keys = await new Promise<IDBValidKey[]>((resolve) => {
+          const r = db.transaction('meta').objectStore('meta').getAllKeys();
+          r.onsuccess = () => resolve(r.result);
+        });
+        db.close();
+        return keys.map(String).filter((k) => k.startsWith('kept:')).map((k) => k.slice(k.lastIndexOf(':') + 1)).sort();
+      };
+      const v = await window.vitrine.createVitrine({ model, autoTrack: false });
+      const out: { puts: number; kept: string[] }[] = [];
+      // Clicks, then a rank of the page; the rows are written after it (not awaited): wait for the store to hold `want`.
+      const step = async (clicks: string[], want: string[], history?: string[]) => {
+        for (const item of clicks) await v.track({ type: 'click', item });
+        await v.rank(page1, history && { history });
+        let now: string[] = [];
+        for (let i = 0; i < 100 && (now = await kept()).join() !== [...want].sort().join(); i++) await new Promise((r) => setTimeout(r, 50));
+        out.push({ puts, kept: now });
+        puts = 0;
+      };
+      await step([a, b, c], [a, b, c]);
+      await step([a], [a, b, c]); // an item already kept: nothing written
+      await step([d], [a, b, c, d]); // one new item: one row written
+      await step([], [a], [a]); // a history without b, c, d: their rows go
+      v.dispose();
+      return out;
+    },
+    { model: MODEL, page1, a, b, c, d },
+  );
+  expect(steps).toEqual([
+    { puts: 3, kept: [a, b, c].sort() },
+    { puts: 0, kept: [a, b, c].sort() },
+    { puts: 1, kept: [a, b, c, d].sort() },
+    { puts: 0, kept: [a] },
+  ]);
 });
 
 for (const host of ['ignores Range (200, whole file)', 'refuses Range (416)'] as const) {

@@ -1,5 +1,6 @@
 import type { ConsentState, ProfileExport, TrackEvent } from '../../types/index.js';
 import { checkEvent, expired, readRecord, sessionFor, type StoredEvent } from './events.js';
+import type { IDBPDatabase } from 'idb';
 import { IdbStore, MemoryStore, type Store } from './store.js';
 
 export interface ProfileOptions {
@@ -136,15 +137,12 @@ export class Profile {
     return this._store?.kind === 'indexeddb';
   }
 
-  /** Values kept beside the events under `key` (a model's rows of the visitor's items); erased with them. */
-  async getKept<T>(key: string): Promise<T | undefined> {
-    if (this._state === 'denied') return undefined;
-    return this._store?.getMeta<T>(`kept:${key}`).catch(() => undefined);
-  }
-
-  async setKept(key: string, value: unknown): Promise<void> {
-    if (this._state === 'denied' || !this._store) return;
-    await this._store.setMeta(`kept:${key}`, value);
+  /**
+   * The profile's database while it keeps one (consent granted, IndexedDB open): the engine keeps there,
+   * in 'meta' under keys starting with 'kept:', the rows of the visitor's items; erased with the profile.
+   */
+  get database(): IDBPDatabase | undefined {
+    return (this._store as IdbStore | undefined)?._db;
   }
 
   get consentState(): ConsentState {

@@ -56,7 +56,8 @@ const BLOCKED_MS = 3000;
 export class IdbStore implements Store {
   readonly kind = 'indexeddb';
   private constructor(
-    private readonly _db: IDBPDatabase,
+    /** Open while the profile uses it (the engine keeps rows of the visitor's items in its 'meta' store). */
+    readonly _db: IDBPDatabase,
     private readonly _name: string,
   ) {}
 
