@@ -138,7 +138,8 @@ export function decodeRow(r: RowsInfo, bytes: Uint8Array, at: number, slot: numb
   const scale = view.getFloat32(at + 4, true);
   const embedding = new Float32Array(r.dim);
   let p = at + HEADER;
-  for (let i = 0; i < r.dim; i++) embedding[i] = view.getInt8(p + i) * scale;
+  const int8 = new Int8Array(bytes.buffer, bytes.byteOffset + p, r.dim);
+  for (let i = 0; i < r.dim; i++) embedding[i] = int8[i] * scale;
   p += r.dim;
   const weights = bytes.subarray(p, p + r.neighbours);
   p += r.neighbours;
@@ -152,7 +153,7 @@ export function decodeRow(r: RowsInfo, bytes: Uint8Array, at: number, slot: numb
   const neighbourWeights: number[] = [];
   for (let i = 0, bit = 0; i < r.neighbours; i++) {
     let ref = 0;
-    for (let b = 0; b < r.refBits; b++, bit++) if (bytes[p + (bit >> 3)] & (1 << (bit & 7))) ref += 2 ** b;
+    for (let b = 0; b < r.refBits; b++, bit++) if (bytes[p + (bit >> 3)] & (1 << (bit & 7))) ref += (1 << b) >>> 0;
     if (ref === 0) break;
     neighbours.push(ref - 1);
     neighbourWeights.push((weights[i] / 255) * r.weightScale);

@@ -13,6 +13,12 @@ const BYTES = { float32: 4, int32: 4, float16: 2, uint16: 2, uint8: 1 } as const
 /** Bytes a weight takes in the shards. */
 export const storedBytes = (w: WeightSpec): number => w.shape.reduce((a, b) => a * b, 1) * BYTES[w.quantization?.dtype ?? w.dtype];
 
+const rounded = (f: Float32Array): Int32Array => {
+  const out = new Int32Array(f.length);
+  for (let i = 0; i < f.length; i++) out[i] = Math.round(f[i]);
+  return out;
+};
+
 let halfTable: Float32Array | undefined;
 
 /** Every float16 bit pattern's float32 value: one lookup per weight (256 KB, built once, by bits). */
@@ -58,11 +64,14 @@ export function* decodeWeights(shards: readonly ArrayBuffer[], specs: readonly W
       const h = new Uint16Array(raw);
       const f = new Float32Array(size);
       for (let i = 0; i < size; i++) f[i] = table[h[i]];
-      values = spec.dtype === 'int32' ? Int32Array.from(f, Math.round) : f;
+      values = spec.dtype === 'int32' ? rounded(f) : f;
     } else {
       const stored = q.dtype === 'uint8' ? new Uint8Array(raw) : new Uint16Array(raw);
       const [scale, min] = [q.scale ?? 1, q.min ?? 0];
-      values = spec.dtype === 'int32' ? Int32Array.from(stored, (v) => Math.round(v * scale + min)) : Float32Array.from(stored, (v) => v * scale + min);
+      // A loop: from() with a mapping function took the demo's engine start some 40 ms in Chromium.
+      const f = new Float32Array(size);
+      for (let i = 0; i < size; i++) f[i] = stored[i] * scale + min;
+      values = spec.dtype === 'int32' ? rounded(f) : f;
     }
     yield { name: spec.name, shape: spec.shape, dtype: spec.dtype, values };
   }

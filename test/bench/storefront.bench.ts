@@ -57,7 +57,8 @@ test('storefront', async ({ page }) => {
     const work: number[] = [];
     const shown: number[] = [];
     let inFirstFrame = 0;
-    for (let i = 0; i < 40; i++) {
+    // 100 clicks: a p95 of 40 would be the second slowest, one stall of the machine away from another figure.
+    for (let i = 0; i < 100; i++) {
       const t = performance.now();
       let moved: number | undefined;
       const mo = new MutationObserver(() => (moved ??= performance.now()));
@@ -86,7 +87,7 @@ test('storefront', async ({ page }) => {
       await new Promise((r) => setTimeout(r, 300));
     }
     const at = (xs: number[], q: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
-    return { n: work.length, inFirstFrame, median: at(work, 0.5), p95: at(work, 0.95), shownMedian: at(shown, 0.5), shownP95: at(shown, 0.95) };
+    return { n: work.length, inFirstFrame, median: at(work, 0.5), p95: at(work, 0.95), slowest: at(work, 1), shownMedian: at(shown, 0.5), shownP95: at(shown, 0.95) };
   }, grid);
   const backend = await page.evaluate(async () => (await (window as any).vitrine.ready)?.backend);
   const fmt = (x: number) => x.toFixed(0);
@@ -109,7 +110,7 @@ format version 2: a ${coreKb} KB core, then the rows of the items a page shows) 
 
 Click → reordered grid (\`track\`, then the live rerank of the 12-item rail and the 48-item grid), ${clicks.n}
 clicks that changed the order: the new order was in place ${clicks.median.toFixed(1)} ms after the click at the median,
-${clicks.p95.toFixed(1)} ms at p95, and in the first frame after the click for ${clicks.inFirstFrame} of ${clicks.n} (budget: one frame, 16 ms, at p95).
+${clicks.p95.toFixed(1)} ms at p95 (the slowest: ${clicks.slowest.toFixed(1)} ms), and in the first frame after the click for ${clicks.inFirstFrame} of ${clicks.n} (budget: one frame, 16 ms, at p95).
 With the rendering of that frame added (the layout of the cards that came on screen: the demo's cards skip
 their rendering off screen, \`content-visibility: auto\`), ${clicks.shownMedian.toFixed(1)} ms at the median, ${clicks.shownP95.toFixed(1)} ms at p95.
 
