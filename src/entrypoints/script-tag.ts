@@ -25,32 +25,31 @@ const started = performance.now();
 let stage2: Promise<Stage2> | undefined;
 const loadRanker = (): Promise<Stage2> => (stage2 ??= importStage2().catch((e) => ((stage2 = undefined), Promise.reject(e))));
 type Stage2 = Ranker & { applyOrders: typeof applyOrders; pageMoved: typeof pageMoved };
-/** Fetches the second stage once, checked against its hash: a `modulepreload` link, which does not run it. */
-let linked: Promise<void> | undefined;
-const linkStage2 = (url: string): Promise<void> =>
-  (linked ??= new Promise<void>((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.integrity = __VITRINE_ENGINE_INTEGRITY__;
-    link.referrerPolicy = 'no-referrer';
-    link.onload = () => resolve();
-    // The link fails alike for a missing file and a wrong hash; a failed GET tells them apart.
-    link.onerror = () =>
-      fetch(url, { referrerPolicy: 'no-referrer' })
-        .then((r) => r.ok, () => false)
-        .then((ok) =>
-          // (code 'engine-integrity': the second stage did not match its hash.)
-          reject(ok ? Object.assign(new Error(`${url} does not match the hash this build of Vitrine expects (${__VITRINE_ENGINE_INTEGRITY__})`), { code: 'engine-integrity' }) : new Error(`GET ${url} failed`)),
-        );
-    link.href = url;
-    document.head.append(link);
-  }).catch((e) => ((linked = undefined), Promise.reject(e))));
 const importStage2 = async (): Promise<Stage2> => {
   if (!here) throw new Error('the script has no src to find vitrine-engine.js beside');
   const url = `${here}vitrine-engine.js`;
-  if (__VITRINE_ENGINE_INTEGRITY__) await linkStage2(url);
+  if (__VITRINE_ENGINE_INTEGRITY__) {
+    await new Promise<void>((resolve, reject) => {
+      const link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.integrity = __VITRINE_ENGINE_INTEGRITY__;
+      link.referrerPolicy = 'no-referrer';
+      link.onload = () => resolve();
+      // The link fails alike for a missing file and a wrong hash; a failed GET tells them apart.
+      link.onerror = () =>
+        fetch(url, { referrerPolicy: 'no-referrer' })
+          .then((r) => r.ok, () => false)
+          .then((ok) =>
+            // (code 'engine-integrity': the second stage did not match its hash.)
+            reject(ok ? Object.assign(new Error(`${url} does not match the hash this build of Vitrine expects (${__VITRINE_ENGINE_INTEGRITY__})`), { code: 'engine-integrity' }) : new Error(`GET ${url} failed`)),
+          );
+      link.href = url;
+      document.head.append(link);
+    });
+  }
   return (await import(/* webpackIgnore: true */ url)) as Stage2;
 };
+
 
 /** Same as the npm entry's `createVitrine` (the engine finds the .wasm files beside itself, in this script's folder). */
 function create(options: VitrineOptions) {
@@ -320,9 +319,6 @@ else if (script?.dataset.model) {
   const want = (lists: HTMLElement[]) => {
     if (lists.some((el) => ownerOf(readList(el)))) release();
     if (lists.length === 0 || arm === 'holdout') return;
-    // A device with a history ranks the lists as soon as it can: the second stage's download starts with
-    // the first list, while the profile opens (it runs once the model loads).
-    if (!cold && here && __VITRINE_ENGINE_INTEGRITY__) linkStage2(`${here}vitrine-engine.js`).catch(() => {});
     void opening.then((v) => {
       if (!v) return;
       // The rows of what the marked lists show are asked for with the model (a function of the page alone).

@@ -5,20 +5,6 @@ import { test, expect } from './fixtures.js';
 // and the engine), the .wasm and the model are fetched only when the page has a marked list.
 const secondStage = (path: string) => /\/dist\/(vitrine-engine\.js|.*\.wasm)$|\/(planted-model|model)\//.test(path);
 
-/** lists.html without the events it queues on the stub: a device with no history. */
-const withoutHistory = (page: Page) =>
-  page.route('**/test/pages/lists.html', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, body: (await response.text()).replace(/ *vitrine\('track'.*\n/g, '') });
-  });
-
-/** When the second stage's download started, and when the model's load did (the page's clock). */
-const started = (page: Page) =>
-  page.evaluate(() => ({
-    engine: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dist/vitrine-engine.js'))?.startTime ?? NaN,
-    load: performance.getEntriesByName('vitrine:load')[0]?.startTime ?? NaN,
-  }));
-
 function requests(page: Page): string[] {
   const seen: string[] = [];
   page.on('request', (r) => seen.push(new URL(r.url()).pathname));
@@ -77,22 +63,6 @@ test('a marked list on screen is held until ranked, however late the second stag
   await expect(grid).not.toHaveAttribute('data-vitrine-late', '');
 });
 
-test("a device with a history starts the second stage's download with the page's first list, before the model loads; a first visit, when idle", async ({ page }) => {
-  // lists.html queues three clicks on the stub: a history.
-  await page.goto('/test/pages/lists.html');
-  await expect(page.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
-  const returning = await started(page);
-  expect(returning.engine).toBeLessThan(returning.load);
-  // The same page with no event queued, in a fresh profile: the download waits for the model's load.
-  const fresh = await (await page.context().browser()!.newContext()).newPage();
-  await withoutHistory(fresh);
-  await fresh.goto('/test/pages/lists.html');
-  await expect(fresh.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
-  const first = await started(fresh);
-  expect(first.engine).toBeGreaterThanOrEqual(first.load);
-  await fresh.context().close();
-});
-
 test('when the second stage cannot be fetched, the page keeps its order and tracking goes on', async ({ page }) => {
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -149,7 +119,11 @@ test('the first order needs no tfjs backend: it is computed in plain loops, the 
 });
 
 test("a first visit holds nothing back: its lists paint at once in the page's order, move once the visitor acts, and the next page holds and ranks them", async ({ page }) => {
-  await withoutHistory(page);
+  // lists.html without the events it queues on the stub: a device with no history.
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace(/ *vitrine\('track'.*\n/g, '') });
+  });
   const grid = page.locator('[data-vitrine-list="grid"]');
   const order = () => grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
   const original = ['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12'];
@@ -183,7 +157,10 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
 });
 
 test('on a first visit, an event before the model loads neither hides nor moves the lists already shown', async ({ page }) => {
-  await withoutHistory(page);
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace(/ *vitrine\('track'.*\n/g, '') });
+  });
   // The engine arrives late: the event comes first.
   await page.route('**/dist/vitrine-engine.js', async (route) => {
     await new Promise((r) => setTimeout(r, 800));
