@@ -237,10 +237,8 @@ export function holdRows(m: Model, rows: readonly HeldRow[]): void {
   m.categoryRow = new Map(h.categoryNames.slice(0, vectors).map((c, i) => [c, first + i]));
   m.zeroRow = total - 1;
   m.categories = h.hasCategories ? h.rows.map((r) => r.categories.map((c) => h.categoryNames[c])) : undefined;
-  if (h.hasPopularity) {
-    m.popularity = new Float32Array(n);
-    h.rows.forEach((r, i) => (m.popularity![i] = r.popularity));
-  } else m.popularity = undefined;
+  m.popularity = h.hasPopularity ? new Float32Array(n) : undefined;
+  for (let i = 0; m.popularity && i < n; i++) m.popularity[i] = h.rows[i].popularity;
   if (h.top > 0) {
     const ids = new Int32Array(n * h.top).fill(-1);
     const weights = new Float32Array(n * h.top);

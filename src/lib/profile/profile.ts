@@ -142,7 +142,7 @@ export class Profile {
    * in 'meta' under keys starting with 'kept:', the rows of the visitor's items; erased with the profile.
    */
   get database(): IDBPDatabase | undefined {
-    return (this._store as IdbStore | undefined)?._db;
+    return this._store instanceof IdbStore ? this._store.db : undefined;
   }
 
   get consentState(): ConsentState {

@@ -57,7 +57,7 @@ export class IdbStore implements Store {
   readonly kind = 'indexeddb';
   private constructor(
     /** Open while the profile uses it (the engine keeps rows of the visitor's items in its 'meta' store). */
-    readonly _db: IDBPDatabase,
+    readonly db: IDBPDatabase,
     private readonly _name: string,
   ) {}
 
@@ -107,7 +107,7 @@ export class IdbStore implements Store {
   }
 
   async add(events: readonly StoredEvent[]): Promise<void> {
-    const tx = this._db.transaction('events', 'readwrite');
+    const tx = this.db.transaction('events', 'readwrite');
     const store = tx.objectStore('events');
     for (const e of events) store.add(e);
     // Commit now rather than when the requests come back: a page closed right after a click would
@@ -117,7 +117,7 @@ export class IdbStore implements Store {
   }
 
   async all() {
-    const tx = this._db.transaction('events');
+    const tx = this.db.transaction('events');
     const events: { key: number; event: StoredEvent }[] = [];
     const corrupted: number[] = [];
     for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
@@ -131,25 +131,25 @@ export class IdbStore implements Store {
 
   async delete(keys: readonly number[]): Promise<void> {
     if (keys.length === 0) return;
-    const tx = this._db.transaction('events', 'readwrite');
+    const tx = this.db.transaction('events', 'readwrite');
     for (const k of keys) tx.store.delete(k);
     await tx.done;
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
-    return (await this._db.get('meta', key)) as T | undefined;
+    return (await this.db.get('meta', key)) as T | undefined;
   }
 
   async setMeta(key: string, value: unknown): Promise<void> {
-    await this._db.put('meta', value, key);
+    await this.db.put('meta', value, key);
   }
 
   async erase(): Promise<void> {
-    this._db.close();
+    this.db.close();
     await deleteDB(this._name);
   }
 
   close(): void {
-    this._db.close();
+    this.db.close();
   }
 }
