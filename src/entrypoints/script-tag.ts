@@ -72,18 +72,21 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
   createVitrine: create,
   track: async (...a: Parameters<Vitrine['track']>) => (await instance()).track(...a),
   // A device in the holdout arm keeps the page's order everywhere and loads nothing to rank with: rank
-  // returns the page's order and recommend nothing (arguments are still checked).
+  // returns the page's order and recommend nothing (arguments are still checked). On a first visit they
+  // wait for the page to paint (or the visitor's first action) before the model loads.
   rank: async (...a: Parameters<Vitrine['rank']>) => {
     const v = await instance();
-    if (arm === 'personalised') return v.rank(...a);
     const { exclude } = checkRankArgs(...a);
-    return pageOrder(a[0], exclude);
+    if (arm === 'holdout') return pageOrder(a[0], exclude);
+    await painted;
+    return v.rank(...a);
   },
   recommend: async (...a: Parameters<Vitrine['recommend']>) => {
     const v = await instance();
-    if (arm === 'personalised') return v.recommend(...a);
     checkRecommendArgs(...a);
-    return [];
+    if (arm === 'holdout') return [];
+    await painted;
+    return v.recommend(...a);
   },
 
   profile: async () => (await instance()).profile(),
@@ -152,6 +155,27 @@ const PAGE_MOVED = 'the page reordered it';
 let holdSheet: CSSStyleSheet | undefined | null;
 /** No history when the page started (HISTORY unset; without storage the profile is in memory, empty). */
 let cold = true;
+/**
+ * Settles when a page that started with no history may load the engine and the model: once the page has
+ * painted (its load event, then a second with no larger paint where the browser reports them) and is idle,
+ * or at the visitor's first action. Nothing can move before, and a download started earlier competes with
+ * the page's own largest paint (its images, on a phone's network). At once on other pages.
+ */
+let go!: () => void;
+const painted = new Promise<void>((r) => (go = r));
+function afterPaint(last = 0): void {
+  const lcp = 'largest-contentful-paint';
+  const po = new PerformanceObserver((l) => l.getEntries().forEach((e) => (last = Math.max(last, e.startTime))));
+  if (PerformanceObserver.supportedEntryTypes?.includes(lcp)) po.observe({ type: lcp, buffered: true });
+  const check = () => {
+    const wait = last + 1000 - performance.now();
+    if (wait > 0) return void setTimeout(check, wait);
+    po.disconnect();
+    whenIdle(go);
+  };
+  const loaded = () => ((last = Math.max(last, performance.now())), check());
+  document.readyState === 'complete' ? loaded() : addEventListener('load', loaded, { once: true });
+}
 /** Stops holding lists back: a list a framework renders is never ranked by the script tag, so never held. */
 const release = () => {
   if (holdSheet) document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== holdSheet);
@@ -280,6 +304,7 @@ else if (script?.dataset.model) {
   } catch {
     arm = Math.random() < holdout ? 'holdout' : 'personalised';
   }
+  cold ? afterPaint() : go();
   // Each list stays hidden (its space kept, so nothing shifts) from when it appears until it is ranked or
   // the hold budget runs out; then it shows in the page's order, marked late. This holds for lists in the
   // first HTML and for lists an SPA adds later, on a device with a history (without one nothing would move).
@@ -308,7 +333,7 @@ else if (script?.dataset.model) {
   // Whether one is on screen comes from the next rendering (an IntersectionObserver), not from reading
   // positions now, which would force a layout of the page in the middle of its own DOM work.
   const whenShown = (lists: HTMLElement[], load: () => void) => {
-    if (cold) return whenIdle(load); // nothing will move: no hurry
+    if (cold) return void painted.then(load); // nothing will move: no hurry
     const io = new IntersectionObserver((entries) => {
       io.disconnect();
       if (entries.some((e) => e.isIntersecting)) load();
@@ -383,6 +408,7 @@ else if (script?.dataset.model) {
             flagged = !!e;
           }
         } catch {}
+        if (e && e.type !== 'view') go();
         if (e) revealed ? warm() : (acted = true);
         if (!revealed || e?.type === 'view' || pending) return;
         pending = true;

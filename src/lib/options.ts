@@ -164,10 +164,7 @@ export type CheckedRankOptions = Required<Omit<RankOptions, 'categories'>> & { c
 
 /** Checks the arguments of `rank`; a wrong type is a programmer's mistake and throws. */
 export function checkRankArgs(ids: unknown, options: unknown): CheckedRankOptions {
-  if (!Array.isArray(ids)) throw new TypeError(`vitrine.rank: ids must be an array of strings, got ${show(ids)}`);
-  ids.forEach((id, i) => {
-    if (typeof id !== 'string') throw new TypeError(`vitrine.rank: ids[${i}] must be a string, got ${show(id)}`);
-  });
+  checkIds(ids, 'vitrine.rank: ids', 'strings');
   if (options !== undefined && (options === null || typeof options !== 'object')) {
     throw new TypeError(`vitrine.rank: options must be an object, got ${show(options)}`);
   }

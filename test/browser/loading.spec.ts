@@ -156,6 +156,53 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBe('1');
 });
 
+test("a first visit fetches the engine and the model only once the page has painted, though the demo's home asks for recommendations at once", async ({ page }) => {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __lcp: number };
+    w.__lcp = 0;
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.__lcp = Math.max(w.__lcp, e.startTime)))).observe({ type: 'largest-contentful-paint', buffered: true });
+  });
+  await page.goto('/demo/#/');
+  await expect(page.locator('[data-vitrine-list="home-grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  const t = await page.evaluate(() => ({
+    lcp: (window as unknown as { __lcp: number }).__lcp,
+    load: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
+    ours: performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/dist\/vitrine-engine\.js$|\/demo\/model\//.test(e.name))
+      .map((e) => e.startTime),
+  }));
+  expect(t.lcp).toBeGreaterThan(0);
+  expect(t.ours.length).toBeGreaterThanOrEqual(3); // the engine, the manifest, the core
+  // A second after the page's largest paint (and its load event) at the earliest.
+  expect(Math.min(...t.ours)).toBeGreaterThanOrEqual(Math.max(t.lcp, t.load) + 1000);
+});
+
+test("a first visit's first action loads the engine at once, before the page has finished loading", async ({ page }) => {
+  // lists.html with no history, and an image that holds the page's load event back for 30 s.
+  await page.route('**/test/pages/lists.html', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/ *vitrine\('track'.*\n/g, '').replace('<h1>Shop</h1>', '<h1>Shop</h1><img src="/slow.png" alt="">');
+    await route.fulfill({ response, body });
+  });
+  await page.route('**/slow.png', () => undefined); // never answered while the test runs
+  const seen = requests(page);
+  await page.goto('/test/pages/lists.html', { waitUntil: 'domcontentloaded' });
+  const grid = page.locator('[data-vitrine-list="grid"]');
+  const order = () => grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
+  const original = await order();
+  await page.waitForTimeout(2500); // past the idle callback's 2 s deadline: still nothing fetched
+  expect(seen.filter(secondStage)).toEqual([]);
+  expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
+  await page.locator('[data-vitrine-item="item-10"] button').click();
+  await expect.poll(() => seen.filter(secondStage)).toContain('/dist/vitrine-engine.js');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  expect(await order()).toEqual(original); // the first order is the page's; the next action moves it
+  await page.locator('[data-vitrine-item="item-4"] button').click();
+  await expect.poll(order).not.toEqual(original);
+  expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
+});
+
 test('on a first visit, an event before the model loads neither hides nor moves the lists already shown', async ({ page }) => {
   await page.route('**/test/pages/lists.html', async (route) => {
     const response = await route.fetch();
