@@ -115,20 +115,21 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   };
   // Model files and engine code download while the profile opens.
   if (opts.loadModel === 'now') void load();
+  // Tracks at once: events wait for the profile, with their time.
+  const stopTracking =
+    opts.autoTrack && typeof document !== 'undefined'
+      ? autoTrack(
+          document,
+          (event, time = Date.now()) => void instanceMade.then((i) => i.track({ ...event, time })).catch((e) => console.warn(`vitrine: ${(e as Error).message}`)),
+          (item, list, time = Date.now()) => void profile.then((p) => p.record({ item, list, type: 'bounce', time })),
+        )
+      : () => {};
   const opened = await profile;
   const instance = new Instance(opened, load, async (ranker) => {
     // A lost WebGL context: rebuild the engine on WASM (or CPU) from the files already fetched.
     const next = files && (await ranker.startRanker(files, { ...rankerOptions, backend: 'wasm' }));
     return next && 'engine' in next ? { ...next, reason: `WebGL context lost: using ${next.backend}` } : undefined;
   });
-  const stopTracking =
-    opts.autoTrack && typeof document !== 'undefined'
-      ? autoTrack(
-          document,
-          (event) => void instance.track(event).catch((e) => console.warn(`vitrine: ${(e as Error).message}`)),
-          (item, list) => void opened.record({ item, list, type: 'bounce', time: Date.now() }),
-        )
-      : () => {};
   instance._stopTracking = stopTracking;
   resolveInstance(instance);
   if (opts.loadModel === 'idle') whenIdle(() => void load());

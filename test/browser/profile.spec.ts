@@ -65,6 +65,23 @@ test('an event tracked right before the page closes is there on the next visit',
   expect((await profile(second)).events.map((e: { item: string; type: string }) => `${e.type}:${e.item}`)).toEqual(['purchase:item-7']);
 });
 
+test('a click on a marked item before the profile has opened is recorded, with the time it happened', async ({ page }) => {
+  // The click comes as soon as the page is parsed: the profile (IndexedDB) opens in a later task.
+  await page.addInitScript(() =>
+    addEventListener('DOMContentLoaded', () => {
+      (window as unknown as { __clicked: number }).__clicked = Date.now();
+      document.querySelector<HTMLButtonElement>('[data-vitrine-event="add_to_cart"]')!.click();
+    }),
+  );
+  await page.goto('/test/pages/article.html');
+  await expect.poll(async () => (await page.evaluate(() => window.vitrine.profile())).events.map((e) => `${e.type}:${e.item}`)).toContain('add_to_cart:1');
+  const { clicked, time } = await page.evaluate(async () => ({
+    clicked: (window as unknown as { __clicked: number }).__clicked,
+    time: (await window.vitrine.profile()).events.find((e) => e.type === 'add_to_cart')!.time,
+  }));
+  expect(Math.abs(time - clicked)).toBeLessThanOrEqual(5);
+});
+
 test('two tabs tracking at once lose nothing, and each hears the other', async ({ context }) => {
   const [a, b] = [await context.newPage(), await context.newPage()];
   await open(a);
