@@ -47,13 +47,7 @@ const importStage2 = async (): Promise<Stage2> => {
       document.head.append(link);
     });
   }
-  const m = (await import(/* webpackIgnore: true */ url)) as Stage2;
-  try {
-    localStorage.setItem(ENGINE, __VITRINE_ENGINE_INTEGRITY__);
-  } catch {
-    // no localStorage: every page starts as a first visit
-  }
-  return m;
+  return (await import(/* webpackIgnore: true */ url)) as Stage2;
 };
 
 
@@ -148,13 +142,6 @@ const ARM = 'vitrine:arm';
  * loads when the page is idle.
  */
 const HISTORY = 'vitrine:history';
-/**
- * The integrity of the second stage this device last loaded. While it is this build's, the engine is
- * most likely in the HTTP cache and holding a list back until it is ranked costs little; otherwise (the
- * device never loaded it, or the shop updated Vitrine) the page starts as on a first visit: its lists
- * paint at once in the page's order, and the engine loads once the page has painted.
- */
-const ENGINE = 'vitrine:engine';
 const d = script?.dataset ?? {};
 const holdMs = Number(d.hold ?? 300);
 const holdout = Number(d.holdout ?? 0);
@@ -166,26 +153,25 @@ const warned = new Set<string>();
 const PAGE_MOVED = 'the page reordered it';
 /** The sheet that holds lists back; null once released for good. */
 let holdSheet: CSSStyleSheet | undefined | null;
-/**
- * The page started with no history (HISTORY unset; without storage the profile is in memory, empty), or
- * with an engine this device has not loaded yet (ENGINE): its lists keep the page's order until the visitor acts.
- */
+/** No history when the page started (HISTORY unset; without storage the profile is in memory, empty). */
 let cold = true;
 /**
- * Settles when a page that started cold may load the engine and the model: once the page has painted (its
- * load event, then a second with no larger paint where the browser reports them) and is idle, or at the
- * visitor's first input (a tap, a click, a key). Nothing can move before, and a download started earlier
- * competes with the page's own largest paint (its images, on a phone's network). At once on other pages.
+ * Settles when a page that started with no history may load the engine and the model: once the page has
+ * painted (its load event, then a second with no larger paint where the browser reports them) and is idle,
+ * or at the visitor's first input (a tap, a click, a key). Nothing can move before, and a download started
+ * earlier competes with the page's own largest paint (its images, on a phone's network). At once elsewhere.
  */
 let go!: () => void;
 const painted = new Promise<void>((r) => (go = r));
 function afterPaint(last = 0): void {
   const lcp = 'largest-contentful-paint';
-  // (The browser reports a candidate at each larger paint, and stops at the first input.)
-  if (PerformanceObserver.supportedEntryTypes?.includes(lcp)) new PerformanceObserver((l) => l.getEntries().forEach((e) => (last = Math.max(last, e.startTime)))).observe({ type: lcp, buffered: true });
+  const po = new PerformanceObserver((l) => l.getEntries().forEach((e) => (last = Math.max(last, e.startTime))));
+  if (PerformanceObserver.supportedEntryTypes?.includes(lcp)) po.observe({ type: lcp, buffered: true });
   const check = () => {
     const wait = last + 1000 - performance.now();
-    wait > 0 ? setTimeout(check, wait) : whenIdle(go);
+    if (wait > 0) return void setTimeout(check, wait);
+    po.disconnect();
+    whenIdle(go);
   };
   const loaded = () => ((last = Math.max(last, performance.now())), check());
   document.readyState === 'complete' ? loaded() : addEventListener('load', loaded, { once: true });
@@ -312,7 +298,7 @@ else if (script?.dataset.model) {
   // no .wasm and no model; it still tracks and reports its rank events.
   try {
     // (Events queued on the stub before this script count: they are history by the first rank.)
-    cold = (!localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track')) || localStorage.getItem(ENGINE) !== __VITRINE_ENGINE_INTEGRITY__;
+    cold = !localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track');
     const stored = localStorage.getItem(ARM);
     arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
     if (holdout > 0) localStorage.setItem(ARM, arm);

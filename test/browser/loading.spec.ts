@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, ENGINE_INTEGRITY } from './fixtures.js';
+import { test, expect } from './fixtures.js';
 
 // Two-stage loading: dist/vitrine.min.js tracks, stores and reorders; dist/vitrine-engine.js (TensorFlow.js
 // and the engine), the .wasm and the model are fetched only when the page has a marked list.
@@ -9,20 +9,6 @@ function requests(page: Page): string[] {
   const seen: string[] = [];
   page.on('request', (r) => seen.push(new URL(r.url()).pathname));
   return seen;
-}
-
-/** Reloads lists.html with the engine delayed (so the hold can be seen): the grid is hidden, then ranked and shown. */
-async function nextPageHolds(page: Page, original: string[]) {
-  const grid = page.locator('[data-vitrine-list="grid"]');
-  await page.route('**/dist/vitrine-engine.js', async (route) => {
-    await new Promise((r) => setTimeout(r, 600));
-    await route.continue();
-  });
-  await page.reload();
-  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('hidden');
-  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
-  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
-  expect(await grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem))).not.toEqual(original);
 }
 
 test('a page with no marked list records events and never fetches TensorFlow.js or the model; a list added later does', async ({ page }) => {
@@ -152,8 +138,16 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
   await page.locator('[data-vitrine-item="item-10"] button').click();
   await expect.poll(order).not.toEqual(original);
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBe('1');
-  // The next page holds its lists until they are ranked.
-  await nextPageHolds(page, original);
+  // The next page holds its lists until they are ranked (the engine delayed, so the hold can be seen).
+  await page.route('**/dist/vitrine-engine.js', async (route) => {
+    await new Promise((r) => setTimeout(r, 600));
+    await route.continue();
+  });
+  await page.reload();
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('hidden');
+  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
+  expect(await order()).not.toEqual(original);
   // Erasing the profile clears the flag: the next visit is a first visit again.
   await page.evaluate(() => window.vitrine.forget());
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBeNull();
@@ -207,27 +201,6 @@ test("a first visit's first input (a click) loads the engine at once, before the
   await page.locator('[data-vitrine-item="item-4"] button').click();
   await expect.poll(order).not.toEqual(original);
   expect(await page.evaluate(() => document.readyState)).not.toBe('complete');
-});
-
-test("a device with a history that has not loaded this build's engine paints its lists at once in the page's order; once it has, the next page holds and ranks them", async ({ browser }) => {
-  const context = await browser.newContext(); // not the fixture's: this device never loaded the engine
-  const page = await context.newPage();
-  const grid = page.locator('[data-vitrine-list="grid"]');
-  const order = () => grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
-  const original = ['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12'];
-  await page.goto('/test/pages/lists.html'); // two events queued on the stub: a history
-  expect(await grid.evaluate((el) => getComputedStyle(el).visibility)).toBe('visible'); // from the first paint
-  await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
-  expect(await order()).toEqual(original); // shown, so not moved before the visitor acts
-  const t = await page.evaluate(() => ({
-    load: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
-    engine: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dist/vitrine-engine.js'))!.startTime,
-  }));
-  expect(t.engine).toBeGreaterThanOrEqual(t.load + 1000); // after the page painted, as on a first visit
-  expect(await page.evaluate(() => localStorage.getItem('vitrine:engine'))).toBe(ENGINE_INTEGRITY);
-  // The next page: the engine is known here, so the lists are held until ranked, and ranked.
-  await nextPageHolds(page, original);
-  await context.close();
 });
 
 test('on a first visit, an event before the model loads neither hides nor moves the lists already shown', async ({ page }) => {
