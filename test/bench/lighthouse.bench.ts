@@ -16,7 +16,10 @@ import { writeSection } from '../../scripts/bench-doc.mjs';
 const root = join(import.meta.dirname, '../..');
 const RUNS = Number(process.env.VITRINE_BENCH_RUNS ?? 3);
 const pages = { home: '#/', product: '#/movie/318' } as const;
-type Variant = 'without' | 'with' | 'returning' | 'holdout';
+type Variant = 'without' | 'with' | 'returning' | 'holdout' | 'without, cached' | 'returning, cached';
+const VARIANTS: readonly Variant[] = ['without', 'with', 'returning', 'holdout', 'without, cached', 'returning, cached'];
+/** The page without Vitrine that a variant is compared with: a cached visit with a cached one. */
+const baseline = (v: Variant): Variant => (v.endsWith('cached') ? 'without, cached' : 'without');
 
 // The inert stand-in for the script tag: the page's own calls resolve at once, nothing is loaded.
 const STUB = `<script>window.vitrine=Object.assign(function(){},{createVitrine(){},recommend:async()=>[],rank:async(ids)=>ids.map((id)=>({id,score:0})),profile:async()=>({consent:{state:'granted'},events:[],interests:[]}),consent:async()=>{},forget:async()=>{},track:async()=>{},on:()=>()=>{},onProfileChange:()=>()=>{},ready:Promise.resolve(undefined)});</script>`;
@@ -27,6 +30,7 @@ const RETURNING = `<script>window.vitrine=window.vitrine||function(){(vitrine.q=
 
 /** The demo page of a variant, written under test-results/ with a base URL back to /demo/. */
 function variantPage(variant: Variant): string {
+  variant = variant.replace(', cached', '') as Variant;
   const html = readFileSync(join(root, 'demo/index.html'), 'utf8');
   const tag = /<script src="\.\.\/dist\/vitrine\.min\.js"[^>]*><\/script>/;
   if (!tag.test(html)) throw new Error("demo/index.html: Vitrine's script tag not found");
@@ -49,8 +53,11 @@ type Run = { score: number; tbt: number; cls: number; lcp: number; kib: number; 
 const isOurs = (url: string) => /\/dist\/|\/model\//.test(url);
 const file = (url: string) => (url ? new URL(url).pathname.split('/').pop() || url : '(no script)');
 
-async function audit(port: number, url: string): Promise<Run> {
-  const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+async function audit(port: number, url: string, cached: boolean): Promise<Run> {
+  // A cached variant is the second visit of the same browser: the first, not measured, leaves the HTTP
+  // cache, the profile (IndexedDB) and localStorage as a returning visitor has them.
+  if (cached) await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+  const result = await lighthouse(url, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance'], disableStorageReset: cached });
   const lhr = result!.lhr;
   const num = (id: string) => lhr.audits[id].numericValue ?? NaN;
   const longTasks = ((lhr.audits['long-tasks'].details as { items?: { url: string; duration: number }[] } | undefined)?.items ?? []).map((t) => ({ url: t.url, ms: t.duration }));
@@ -77,13 +84,13 @@ async function measure(origin: string, busy: boolean) {
   const out: Record<string, Record<Variant, Run[]>> = {};
   try {
     for (const [name, hash] of Object.entries(pages)) {
-      out[name] = { without: [], with: [], returning: [], holdout: [] };
+      out[name] = Object.fromEntries(VARIANTS.map((v) => [v, []])) as unknown as Record<Variant, Run[]>;
       for (let i = 0; i < RUNS; i++) {
         // Interleaved, so that a noisy minute touches every variant alike.
-        for (const variant of ['without', 'with', 'returning', 'holdout'] as const) {
+        for (const variant of VARIANTS) {
           const chrome = await chromeLauncher.launch({ chromePath: chromium.path, chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu-sandbox'] });
           try {
-            out[name][variant].push(await audit(chrome.port, `${origin}${variantPage(variant)}?run=${i}${hash}`));
+            out[name][variant].push(await audit(chrome.port, `${origin}${variantPage(variant)}?run=${i}${hash}`, variant.endsWith('cached')));
           } finally {
             await chrome.kill();
           }
@@ -101,7 +108,7 @@ function table(out: Awaited<ReturnType<typeof measure>>) {
   const budgets: string[] = [];
   for (const [name, variants] of Object.entries(out)) {
     const m = (v: Variant, f: (r: Run) => number) => median(variants[v].map(f));
-    for (const v of ['without', 'with', 'returning', 'holdout'] as const) {
+    for (const v of VARIANTS) {
       const runs = variants[v];
       const ours = runs.map((r) => r.ours);
       const longest = Math.max(0, ...ours.flat().map((t) => t.ms));
@@ -110,18 +117,20 @@ function table(out: Awaited<ReturnType<typeof measure>>) {
         `| ${name} | ${v} | ${runs.map((r) => r.score).join(', ')} (**${m(v, (r) => r.score)}**) | ${m(v, (r) => r.tbt).toFixed(0)} | ${m(v, (r) => r.cls).toFixed(3)} | ${(m(v, (r) => r.lcp) / 1000).toFixed(2)} s | ${m(v, (r) => r.kib).toFixed(0)} | ${m(v, (r) => r.page.length)} | ${m(v, (r) => r.ours.length)}${longest ? ` (up to ${longest.toFixed(0)} ms: ${named})` : ''} |`,
       );
     }
-    for (const v of ['with', 'returning', 'holdout'] as const) {
-      const score = m(v, (r) => r.score) >= m('without', (r) => r.score) - 1;
-      const tbt = m(v, (r) => r.tbt) - m('without', (r) => r.tbt) <= 10;
-      const cls = m(v, (r) => r.cls) <= m('without', (r) => r.cls) + 1e-3;
-      const long = m(v, (r) => r.ours.length) === 0;
+    for (const v of VARIANTS.filter((v) => !v.startsWith('without'))) {
+      const base = baseline(v);
+      const score = m(v, (r) => r.score) >= m(base, (r) => r.score) - 1;
+      const tbt = m(v, (r) => r.tbt) - m(base, (r) => r.tbt) <= 10;
+      const cls = m(v, (r) => r.cls) <= m(base, (r) => r.cls) + 1e-3;
+      // In every run, not at the median.
+      const long = variants[v].every((r) => r.ours.length === 0);
       const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
-      budgets.push(`| ${name} | ${v} | ${mark(score)} | ${mark(tbt)} (${(m(v, (r) => r.tbt) - m('without', (r) => r.tbt)).toFixed(0)} ms) | ${mark(cls)} | ${mark(long)} |`);
+      budgets.push(`| ${name} | ${v} (against ${base}) | ${mark(score)} | ${mark(tbt)} (${(m(v, (r) => r.tbt) - m(base, (r) => r.tbt)).toFixed(0)} ms) | ${mark(cls)} | ${mark(long)} |`);
     }
   }
   const bootup = Object.entries(out)
     .flatMap(([name, variants]) =>
-      (['with', 'returning'] as const).map((v) => {
+      (['with', 'returning', 'returning, cached'] as const).map((v) => {
         const files = [...new Set(variants[v].flatMap((r) => Object.keys(r.bootup)))];
         return files.map((f) => `| ${name} | ${v} | ${f} | ${median(variants[v].map((r) => r.bootup[f] ?? 0)).toFixed(0)} |`).join('\n');
       }),
@@ -144,9 +153,14 @@ test('lighthouse', async ({ baseURL }) => {
 Reproduce: \`npm run bench:browser -- lighthouse\` (test/bench/lighthouse.bench.ts; Lighthouse ${JSON.parse(readFileSync(join(root, 'node_modules/lighthouse/package.json'), 'utf8')).version}, mobile preset:
 simulated 4× CPU slowdown and slow 4G; Debian's Chromium, headless, against \`scripts/serve.mjs --cache\`).
 The demo's home page and a product page, each without Vitrine's script (an inert stub answers the page's
-calls), with it on a first visit, with it for a returning visitor (three clicks queued on the stub before the
-script: a history, so the lists are held until ranked and the engine loads at once), and in the holdout arm
-(\`data-holdout="1"\`); ${RUNS} runs each, interleaved, a fresh profile per run. Medians; the scores of every run are listed. A long task is Vitrine's when
+calls), with it on a first visit, with it for a returning visitor whose HTTP cache is empty (three clicks queued
+on the stub before the script: a history, so the lists are held until ranked and the engine loads at once; the
+simulated network does not model the hold's timeout, \`data-hold\`, 1,500 ms on the demo, so the LCP here is that
+of the engine's and the model's download), in the holdout arm (\`data-holdout="1"\`), and the
+returning visitor's second visit in the same browser ("cached": the HTTP cache, the profile and localStorage as
+the first visit left them; the lists are held until ranked), compared with the page without Vitrine visited
+twice alike; ${RUNS} runs each, interleaved, a fresh profile per run (per pair of visits for the cached ones).
+"No long task from Vitrine" holds in every run. Medians; the scores of every run are listed. A long task is Vitrine's when
 Lighthouse attributes it to a file of \`dist/\` or the model. Written ${new Date().toISOString().slice(0, 10)}.
 
 ${head}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type Browser, type Page } from '@playwright/test';
 import { writeSection } from '../../scripts/bench-doc.mjs';
+import { HISTORY } from './history.js';
 
 // What Vitrine costs a page view, in headless Chromium against the compressing, caching server: bytes
 // transferred (first visit, repeat visit), script start → first personalised order, long tasks and total
@@ -44,6 +45,7 @@ async function prepare(page: Page, variant: Variant) {
     new PerformanceObserver((l) => l.getEntries().forEach((e) => w.__long.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
   });
   if (variant === 'stub') await page.addInitScript(STUB);
+  await page.addInitScript(HISTORY); // (on the stub's page, its calls do nothing)
   // WebGL asked for on the script tag as the parser inserts it (routing the page instead would turn off
   // the HTTP cache).
   if (variant === 'webgl') {
@@ -133,7 +135,8 @@ test('loading', async ({ browser }) => {
 
 Reproduce: \`npm run bench:browser\` (test/bench/loading.bench.ts). Headless Chromium on this machine against
 \`scripts/serve.mjs --cache\` (gzip, cacheable), median of ${RUNS} visits each; a cold visit is a fresh browser
-profile, the cached one is the next visit in it. Each cell reads *before → **now***: before is the one-stage
+profile, the cached one is the next visit in it, each by a visitor with a history (three clicks queued on the
+stub before the script; a first visit keeps the page's order and loads the engine once the page has painted). Each cell reads *before → **now***: before is the one-stage
 build (tfjs in \`vitrine.min.js\`), measured ${before?.measured ?? '(not recorded)'}; now is this build, written ${new Date().toISOString().slice(0, 10)}.
 "Caused by Vitrine" is the storefront with Vitrine minus the same storefront with an inert stub in its place
 (${ms(now.stub.cold.tbt)} ms of blocking time cold are the demo page's own rendering).
