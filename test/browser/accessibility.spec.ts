@@ -66,7 +66,7 @@ for (const motion of ['no-preference', 'reduce'] as const) {
       const list = document.querySelector('[data-vitrine-list="home-grid"]')!;
       const items = () => [...list.querySelectorAll<HTMLElement>(':scope > [data-vitrine-item]')];
       const ids = items().map((e) => e.dataset.vitrineItem!);
-      const before = new Map(items().map((e) => [e, e.getBoundingClientRect()]));
+      let before = new Map<HTMLElement, DOMRect>();
       // The animations running right after the grid moved (they start in the same task as the move).
       let animated: Set<Element> | undefined;
       const mo = new MutationObserver(() => {
@@ -74,6 +74,9 @@ for (const motion of ['no-preference', 'reduce'] as const) {
       });
       mo.observe(list, { childList: true });
       for (let i = 0; i < 8 && !animated; i++) {
+        // Positions right before the click: the page may have moved things since the last one (the demo
+        // replaces its "for you" rail after each event).
+        before = new Map(items().map((e) => [e, e.getBoundingClientRect()]));
         await window.vitrine.track({ type: 'click', item: ids[(i * 7 + 11) % ids.length] });
         for (let w = 0; w < 20 && !animated; w++) await new Promise((done) => setTimeout(done, 25));
       }
