@@ -237,8 +237,9 @@ export function holdRows(m: Model, rows: readonly HeldRow[]): void {
   m.categoryRow = new Map(h.categoryNames.slice(0, vectors).map((c, i) => [c, first + i]));
   m.zeroRow = total - 1;
   m.categories = h.hasCategories ? h.rows.map((r) => r.categories.map((c) => h.categoryNames[c])) : undefined;
-  m.popularity = h.hasPopularity ? new Float32Array(n) : undefined;
-  for (let i = 0; m.popularity && i < n; i++) m.popularity[i] = h.rows[i].popularity;
+  const popularity = h.hasPopularity ? new Float32Array(n) : undefined;
+  if (popularity) for (let i = 0; i < n; i++) popularity[i] = h.rows[i].popularity;
+  m.popularity = popularity;
   if (h.top > 0) {
     const ids = new Int32Array(n * h.top).fill(-1);
     const weights = new Float32Array(n * h.top);

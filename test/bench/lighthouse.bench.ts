@@ -6,6 +6,7 @@ import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
 import { findChromium } from '../../scripts/find-browser.mjs';
 import { writeSection } from '../../scripts/bench-doc.mjs';
+import { HISTORY } from './history.js';
 
 // What Vitrine costs a shop's Lighthouse score on a phone: Lighthouse's mobile preset (simulated 4× CPU
 // slowdown, slow 4G, 412 px screen) on the demo's home page and a product page, each as the shop serves it
@@ -26,7 +27,7 @@ const STUB = `<script>window.vitrine=Object.assign(function(){},{createVitrine()
 
 // A returning visitor in a fresh profile: a history queued on the stub counts as one, so the lists are held
 // until ranked and the engine loads at once (Lighthouse resets storage before each run).
-const RETURNING = `<script>window.vitrine=window.vitrine||function(){(vitrine.q=vitrine.q||[]).push(arguments)};for(const item of ['318','296','356'])vitrine('track',{type:'click',item});</script>`;
+const RETURNING = `<script>${HISTORY}</script>`;
 
 /** The demo page of a variant, written under test-results/ with a base URL back to /demo/. */
 function variantPage(variant: Variant): string {
