@@ -370,16 +370,17 @@ else if (script?.dataset.model) {
     else want(added);
   }).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-vitrine-item'] });
   performance.mark('vitrine:start');
-  // The profile opens (IndexedDB, automatic tracking) in a task of its own: the page's parsing goes on
-  // between this script's evaluation and that work, and neither is a long task on a slow phone.
+  // Automatic tracking starts now (a click while the page parses is recorded); the profile (IndexedDB)
+  // opens in a task of its own: the page's parsing goes on between this script's evaluation and that work,
+  // and neither is a long task on a slow phone.
   const model = script.dataset.model;
-  opening = new Promise((r) => setTimeout(r)).then(() => startWith(loadRanker, {
+  opening = startWith(loadRanker, {
     model,
     autoTrack: true,
     loadModel: 'manual',
     ...(d.backend && { backend: d.backend as VitrineOptions['backend'] }),
     ...(d.consent && { consent: d.consent as VitrineOptions['consent'] }),
-  })).catch((e) => {
+  }).catch((e) => {
     console.warn(`vitrine: ${(e as Error).message}`);
     showAsIs();
     return undefined;

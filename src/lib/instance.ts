@@ -41,7 +41,7 @@ export async function createWith(loadRanker: LoadRanker, options: VitrineOptions
 
 /**
  * Opens the profile and starts tracking at once; the model loads as `options.loadModel` says (at once by
- * default), its code imported through `loadRanker`. Resolves as soon as the profile is open.
+ * default), its code imported through `loadRanker`. Resolves once the profile is open (in a later task).
  */
 export async function startWith(loadRanker: LoadRanker, options: VitrineOptions): Promise<StartedVitrine> {
   const opts = resolveOptions(options);
@@ -52,14 +52,14 @@ export async function startWith(loadRanker: LoadRanker, options: VitrineOptions)
   } catch {
     throw new TypeError(`vitrine: options.model ${JSON.stringify(opts.model)} is not a valid URL`);
   }
-  const profile = Profile.open({
+  const profile = new Promise((r) => setTimeout(r)).then(() => Profile.open({
     consent: opts.consent,
     honorGpc: opts.honorGlobalPrivacyControl,
     retentionDays: opts.retentionDays,
     maxEvents: opts.maxEvents,
     sessionTimeoutMs: opts.sessionTimeoutMinutes * 60_000,
     storageName: opts.storageName,
-  });
+  }));
   const rankerOptions = {
     backend: opts.backend,
     wasmPaths: opts.wasmPaths,

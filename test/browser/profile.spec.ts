@@ -66,13 +66,24 @@ test('an event tracked right before the page closes is there on the next visit',
 });
 
 test('a click on a marked item before the profile has opened is recorded, with the time it happened', async ({ page }) => {
-  // The click comes as soon as the page is parsed: the profile (IndexedDB) opens in a later task.
-  await page.addInitScript(() =>
-    addEventListener('DOMContentLoaded', () => {
-      (window as unknown as { __clicked: number }).__clicked = Date.now();
-      document.querySelector<HTMLButtonElement>('[data-vitrine-event="add_to_cart"]')!.click();
-    }),
-  );
+  // The click comes in the task that ran Vitrine's script (its load event follows the evaluation at once),
+  // before any later task, where the profile (IndexedDB) opens.
+  await page.addInitScript(() => {
+    const mo = new MutationObserver(() => {
+      const script = document.querySelector('script[src$="vitrine.min.js"]');
+      if (!script) return;
+      mo.disconnect();
+      script.addEventListener('load', () => {
+        const button = Object.assign(document.createElement('button'), { textContent: 'Add' });
+        button.dataset.vitrineItem = '1';
+        button.dataset.vitrineEvent = 'add_to_cart';
+        document.head.append(button);
+        (window as unknown as { __clicked: number }).__clicked = Date.now();
+        button.click();
+      });
+    });
+    mo.observe(document, { childList: true, subtree: true });
+  });
   await page.goto('/test/pages/article.html');
   await expect.poll(async () => (await page.evaluate(() => window.vitrine.profile())).events.map((e) => `${e.type}:${e.item}`)).toContain('add_to_cart:1');
   const { clicked, time } = await page.evaluate(async () => ({
