@@ -48,7 +48,7 @@ function generatedLog(clicks) {
 }
 
 const pct = (x) => (x * 100).toFixed(2);
-const NAMES = { model: 'Vitrine model (blend, as exported)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', longterm: 'long-term profile alone', float32: 'before export (float32)' };
+const NAMES = { model: 'Vitrine model (blend, as exported)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', longterm: 'long-term profile alone', historyknn: 'item-kNN over the whole history', float32: 'before export (float32)' };
 const table = (r, cols) =>
   [`| | ${cols.map((c) => c[0]).join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
     ...Object.keys(r.json.metrics).map((k) => `| ${NAMES[k] ?? k} | ${cols.map((c) => pct(c[1](r.json, k))).join(' | ')} |`)].join('\n');
@@ -105,7 +105,10 @@ ${table(ml, [['HitRate@10', (j, k) => j.at10[k].hitrate], ['NDCG@10', (j, k) => 
 Intent share: over the ${ml.json.intent.model.cases} test cases whose last 3 items share a genre, that genre's share of the top 10 / 20 (the catalog's own share: ${pct(ml.json.intent.model.catalog)}%). Popularity percentile: the mean share of the catalog less popular than a top-20 item.
 
 Returning visitors (cases whose user has events before the current session, the browser's 30-minute
-gap) apart from first sessions, HitRate@20 / MRR@20 (%):
+gap) apart from first sessions, HitRate@20 / MRR@20 (%). The long-term profile alone is its three terms as
+the blend weighs them (seen ${ml.json.train.blend.seen ?? 0}, history ${ml.json.train.blend.history ?? 0}, long ${ml.json.train.blend.long}); BPR-MF (the user's learned
+factors) and item-kNN over the whole history rank the items the history holds last, as the profile's
+\`seen\` learned to:
 
 ${visitorsTable(ml)}
 
@@ -113,7 +116,7 @@ The long-term half-life, the same command with \`--half-life-days\` (HitRate@20 
 
 | half-life | long-term profile alone | Vitrine model (blend) | blend tuned |
 | --- | ---: | ---: | --- |
-${[{ days: 14, r: ml }, ...mlHalfLife].map(({ days, r }) => `| ${days === 100000 ? 'none (100,000 days)' : `${days} days`} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
+${[{ days: 14, r: ml }, ...mlHalfLife].map(({ days, r }) => `| ${days === 100000 ? 'none (100,000 days)' : `${days} days`} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | seen ${r.json.train.blend.seen ?? 0}, history ${r.json.train.blend.history ?? 0}, long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
 
 Training: ${trainLine(ml)}. ${sizeLine(ml)}.
 

@@ -23,6 +23,7 @@ const NAMES: Record<string, string> = {
   itemknn: 'item-kNN',
   bprmf: 'BPR-MF',
   longterm: 'long-term profile alone',
+  historyknn: 'item-kNN over the whole history',
   float32: 'the same blend before export (float32)',
 };
 

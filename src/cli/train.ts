@@ -298,9 +298,15 @@ export async function train(args: string[], out: (line: string) => void): Promis
     spopScorer(n),
     itemKnnScorer(knnFull, n),
   ];
-  // Users return: the long-term profile alone (u · E over the whole history, as the browser folds it in)
-  // shows what it adds, beside BPR-MF's learned user vectors.
-  if (testSet.times && shippedParts.long) scorers.push(blendScorer('longterm', undefined, shippedParts, { lstm: 0, last: 0, decay: 0, repeat: 0, long: 1 }));
+  // Users return: the long-term profile alone (its terms as the blend weighs them: what the visitor chose
+  // already, the whole history's neighbourhood, u · E) shows what it adds, beside BPR-MF's learned user
+  // vectors and item-kNN over the whole history (both ranking the history's items last).
+  if (testSet.times && shippedParts.long) {
+    const { long = 0, history = 0, seen = 0 } = tuned.weights;
+    const off = { lstm: 0, last: 0, decay: 0, repeat: 0 };
+    scorers.push(blendScorer('longterm', undefined, shippedParts, { ...off, ...(long || history ? { long, history, seen } : { long: 1 }) }));
+    scorers.push(blendScorer('historyknn', undefined, shippedParts, { ...off, history: 1, seen: -EXCLUDED }));
+  }
   const results: Record<string, Evaluation> = {};
   // What recommend() ranks on a device that holds only the popular file's items and the visitor's own.
   const pool = popularItems(trained.popularity, POPULAR_ITEMS);
@@ -386,6 +392,9 @@ export function resultsJson(results: Record<string, Evaluation>): Omit<MetricsJs
     ...(first.recommend && { recommend: { pool: first.recommend.pool, recall: round(first.recommend.recall), hitrate: round(first.recommend.hitrate) } }),
   };
 }
+/** What `seen` subtracts to rank an item below every other (scores stay finite in float32). */
+const EXCLUDED = 1e9;
+
 export const round = (x: number) => Math.round(x * 1e4) / 1e4;
 function roundAll(at: Record<string, Metrics>) {
   return Object.fromEntries(Object.entries(at).map(([k, m]) => [k, Object.fromEntries(Object.entries(m).map(([f, v]) => [f, round(v)]))]));

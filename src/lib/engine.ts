@@ -373,8 +373,10 @@ export class Engine {
       // Cold start: the most popular items.
       Array.from(m.popularity.keys()).sort((a, b) => m.popularity![b] - m.popularity![a]).slice(0, want).forEach((r) => pool.add(r));
     }
-    for (const e of signals.session) {
-      const row = m.index.get(e.id);
+    // The session's items and their neighbours; with the whole history's votes, every chosen item's too.
+    const voters = m.scoring.history ? [...signals.weights].filter(([, v]) => v > 0).map(([id]) => id) : [];
+    for (const id of [...signals.session.map((e) => e.id), ...voters]) {
+      const row = m.index.get(id);
       if (row === undefined) continue;
       pool.add(row);
       if (m.neighbours) for (let j = 0; j < m.neighbours.top && m.neighbours.ids[row * m.neighbours.top + j] >= 0; j++) pool.add(m.neighbours.ids[row * m.neighbours.top + j]);

@@ -75,6 +75,8 @@ export interface Signals<K> {
   negative: Map<K, number>;
   /** The items of each dislike and dismissal, one entry per event: their categories are pushed down. */
   against: K[];
+  /** The items the visitor chose (a click, add to cart, purchase or like; views do not count), once each. */
+  chosen: Set<K>;
 }
 
 /** How a history is read: the session gap, whether views enter the session, the long-term half-life in days. */
@@ -94,6 +96,7 @@ export function readHistory<K>(events: readonly NormalEvent<K>[], now: number, {
       halfLife,
     ),
     against: events.filter((e) => e.type === 'dislike' || e.type === 'dismiss').map((e) => e.id),
+    chosen: new Set(events.filter((e) => isChoice(e.type, false)).map((e) => e.id)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Signals } from './history.js';
-import { categoryShares, pagePrior, sessionVotes, shareOf, type NeighbourhoodWeights, type NeighbourTable, type Vote } from './terms.js';
+import { longTermInput } from './history.js';
+import { categoryShares, historyVotes, pagePrior, sessionVotes, shareOf, type NeighbourhoodWeights, type NeighbourTable, type Vote } from './terms.js';
 
 /** How the parts of a score are mixed (docs/model-format.md, Scoring). */
 export interface ScoringWeights extends NeighbourhoodWeights {
@@ -7,6 +8,10 @@ export interface ScoringWeights extends NeighbourhoodWeights {
   lstm: number;
   /** Long-term profile: u · E. */
   long: number;
+  /** Long-term profile: the whole history's neighbourhood votes (historyVotes). 0 when absent. */
+  history?: number;
+  /** Added to each item the visitor already chose (negative: show new things; positive: bring them back). 0 when absent. */
+  seen?: number;
   /** The page's own order: −page · log₂(1 + position). */
   page: number;
   /** Affinity to the categories of what the visitor chose (the content-based part). */
@@ -40,7 +45,9 @@ export function positionsOf<K>(ids: readonly K[]): Map<K, number[]> {
 /**
  * Adds every term computed on the CPU to `scores`, which holds each candidate's device part (the session
  * model's weighted log-probability and the long-term profile's u · E) or zeros:
- * - the session's neighbourhood votes and the repeat bonus (sessionVotes);
+ * - the session's neighbourhood votes and the repeat bonus (sessionVotes), and `history` × the whole
+ *   history's votes (historyVotes);
+ * - `seen` for each item the visitor chose;
  * - each item's own negative feedback (dislike, dismiss, bounce);
  * - `category` × the share of the visitor's positive long-term weight in the candidate's categories;
  * - minus DISLIKED_CATEGORY_PENALTY × the share of dislikes and dismissals in its categories;
@@ -68,7 +75,13 @@ export function addTerms<K>(
     if (row !== undefined) session.push(row);
   }
   const votes = sessionVotes(space.neighbours, session, w);
+  if (w.history) {
+    // What the visitor chose votes; a view (what the page showed) does not.
+    const r = longTermInput(new Map([...signals.weights].filter(([id]) => signals.chosen.has(id))), space.rowOf);
+    historyVotes(space.neighbours, r.rows, r.values, w.history, votes);
+  }
   for (const [row, vote] of votes) add(space.idOf(row), vote.value);
+  if (w.seen) for (const id of signals.chosen) add(id, w.seen);
   for (const [id, v] of signals.negative) if (v < 0) add(id, v);
   const liked = w.category ? categoryShares(signals.weights, space.categoriesOf) : undefined;
   const disliked = signals.against.length ? categoryShares(signals.against.map((id) => [id, 1] as const), space.categoriesOf) : undefined;

@@ -35,14 +35,7 @@ export interface Vote {
  */
 export function sessionVotes(table: NeighbourTable | undefined, session: ArrayLike<number>, w: NeighbourhoodWeights): Map<number, Vote> {
   const votes = new Map<number, Vote>();
-  const add = (row: number, v: number, from: number, kind: 1 | 2) => {
-    const vote = votes.get(row);
-    if (!vote) votes.set(row, { value: v, by: from, kind, best: v });
-    else {
-      vote.value += v;
-      if (v > vote.best) Object.assign(vote, { by: from, kind, best: v });
-    }
-  };
+  const add = (row: number, v: number, from: number, kind: 1 | 2) => addVote(votes, row, v, from, kind);
   if (table) {
     let weight = 1;
     for (let k = session.length - 1, used = 0; k >= 0 && used < w.last; k--, used++, weight *= w.decay) {
@@ -59,6 +52,37 @@ export function sessionVotes(table: NeighbourTable | undefined, session: ArrayLi
     for (let k = session.length - 1; k >= 0 && weight > 1e-4; k--, weight *= w.decay) add(session[k], w.repeat * weight, session[k], 2);
   }
   return votes;
+}
+
+/** Adds one vote for `row`, given by `from`. */
+function addVote(votes: Map<number, Vote>, row: number, v: number, from: number, kind: 1 | 2): void {
+  const vote = votes.get(row);
+  if (!vote) votes.set(row, { value: v, by: from, kind, best: v });
+  else {
+    vote.value += v;
+    if (v > vote.best) Object.assign(vote, { by: from, kind, best: v });
+  }
+}
+
+/**
+ * The whole history's votes (the long-term profile's neighbourhood), added to `votes`: each item of a
+ * positive long-term weight (model rows and weights) votes for its neighbours with `weight` × its share of
+ * the history's positive weight × the neighbour's weight.
+ */
+export function historyVotes(table: NeighbourTable | undefined, rows: ArrayLike<number>, values: ArrayLike<number>, weight: number, votes: Map<number, Vote>): void {
+  if (!table || weight === 0) return;
+  let total = 0;
+  for (let k = 0; k < values.length; k++) if (values[k] > 0) total += values[k];
+  for (let k = 0; k < rows.length; k++) {
+    if (!(values[k] > 0)) continue;
+    const a = rows[k];
+    const share = (weight * values[k]) / total;
+    for (let j = 0; j < table.top; j++) {
+      const b = table.ids[a * table.top + j];
+      if (!(b >= 0)) break;
+      addVote(votes, b, share * table.weights[a * table.top + j], a, 1);
+    }
+  }
 }
 
 /**

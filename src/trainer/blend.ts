@@ -190,9 +190,11 @@ export async function rankHistory(
 
 /** The session neighbourhood alone (the blend without its learned parts): one part's contribution. */
 export const neighbourhoodScorer = (parts: ModelParts, w: NeighbourhoodWeights): Scorer =>
-  blendScorer('neighbourhood', undefined, { ...parts, long: undefined, categories: undefined }, { ...w, lstm: 0 });
+  blendScorer('neighbourhood', undefined, { ...parts, long: undefined, categories: undefined }, { last: w.last, decay: w.decay, repeat: w.repeat, lstm: 0 });
 
 const LONG_GRID = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
+const SEEN_GRID = [0, -0.3, -1, -3, -10, -100, 0.3, 1];
+const HISTORY_GRID = [0, 0.1, 0.3, 1, 3];
 const CATEGORY_GRID = [0, 0.05, 0.1, 0.2, 0.5, 1, 2];
 
 const GRID = {
@@ -289,12 +291,15 @@ export async function tuneBlend(
   const mark = new Int32Array(n).fill(-1);
   const cases: TuneCase[] = [];
   const meter = parts.categories && new IntentMeter(parts.categories.of);
+  // A case with no current session gets no session-model scores (as deviceScores gives it none).
+  const none = new Float32Array(n);
   const readStage = async (prepare: (c: TuneCase, scores: Float32Array, top: (score: (j: number) => number) => Outside) => Outside[]) => {
     let k = 0;
-    await lstm.forEachCase(sample, (s, i, scores) => {
+    await lstm.forEachCase(sample, (s, i, sessionScores) => {
       let c = cases[k];
+      const signals = c?.signals ?? caseSignals(parts, sample, s, i);
+      const scores = signals.session.length ? sessionScores : none;
       if (!c) {
-        const signals = caseSignals(parts, sample, s, i);
         const session = Int32Array.from(signals.session, (e) => e.id);
         const target = sample.seqs[s][i];
         const list: number[] = [];
@@ -376,13 +381,18 @@ export async function tuneBlend(
   let objectiveValue = best.objective;
   neighbourhood(weights);
 
-  // Then each dense extra's weight on top (long-term profile, category affinity): a stage each.
+  // Then each dense extra's weight on top, a stage each: for users' histories (times known), what the
+  // visitor already chose and the whole history's neighbourhood; then the long-term profile's u · E and the
+  // category affinity. (A session log's history is its session, which the neighbourhood above reads.)
   type Add = (signals: Signals<number>, weight: number, out: Float32Array) => void;
   const space = rowSpace(parts);
   const all = Int32Array.from({ length: n }, (_, j) => j);
   const off = { lstm: 0, long: 0, category: 0, page: 0, last: 0, decay: 0, repeat: 0 };
   const lt = parts.long;
-  const extras: { key: 'long' | 'category'; grid: number[]; add?: Add }[] = [
+  const users = Boolean(set.times);
+  const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
+    { key: 'seen', grid: SEEN_GRID, add: users ? (signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, seen: w }, 0) : undefined },
+    { key: 'history', grid: HISTORY_GRID, add: users ? (signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, history: w }, 0) : undefined },
     { key: 'long', grid: LONG_GRID, add: lt && ((signals, w, out) => addLongTerm(lt, signals, w, out)) },
     // The core's category term alone: every other weight off, and no negatives in a training log.
     { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, category: w }, 0)) },
@@ -408,7 +418,9 @@ export async function tuneBlend(
     // The best objective; or, where the cases show intents, the weighting within one standard error of it
     // whose top 20 follows the intent most: a difference in accuracy the validation data cannot tell apart.
     const best = results.reduce((a, r) => (r.objective > a.objective ? r : a));
-    const eligible = best.intent === undefined ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
+    // (Not for `seen` and `history`: pushing chosen items down takes from the intent share items the
+    // visitor has had already, which no share should reward.)
+    const eligible = best.intent === undefined || key === 'seen' || key === 'history' ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
     const chosenResult = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
     const pick = chosenResult.x;
     objectiveValue = chosenResult.objective;
@@ -429,8 +441,10 @@ interface Measured {
 }
 
 /** How an extras stage chose its weight: against the weighting of best objective, and their intent shares. */
+type ExtraKey = 'seen' | 'history' | 'long' | 'category';
+
 export interface BlendChoice {
-  key: 'long' | 'category';
+  key: ExtraKey;
   weight: number;
   objective: number;
   intent?: number;

@@ -60,8 +60,9 @@ export function trainBpr(set: EncodedSet, itemCount: number, options: Partial<Bp
 }
 
 /**
- * BPR-MF scores. A sequence seen in training (a returning user: `trainedUsers`) uses its learned factors;
- * a new one (a session) gets the mean of its prefix's item factors, as in the GRU4Rec paper.
+ * BPR-MF scores. A sequence seen in training (a returning user: `trainedUsers`) uses its learned factors
+ * and ranks the items its history holds last, as matrix factorisation is evaluated on ratings; a new one
+ * (a session) gets the mean of its prefix's item factors, as in the GRU4Rec paper.
  */
 export function bprScorer(model: BprModel, trainedUsers = false): Scorer {
   const { dim, factors: V, bias, users } = model;
@@ -76,5 +77,6 @@ export function bprScorer(model: BprModel, trainedUsers = false): Scorer {
       for (let k = 0; k < dim; k++) score += u[k] * V[j * dim + k];
       out[j] = score;
     }
+    if (trainedUsers) for (const item of prefix) out[item] = -Infinity;
   });
 }

@@ -32,14 +32,15 @@ export interface VitrineOptions {
   timeoutMs?: number;
   /**
    * Overrides of the model's scoring weights (docs/model-format.md, Scoring): `lstm` (session model),
-   * `last`, `decay` and `repeat` (the session's neighbourhood), `long` (long-term profile) and `page` (the
-   * page's own order), `category` (affinity to the categories of what the visitor chose) and `halfLife`
+   * `last`, `decay` and `repeat` (the session's neighbourhood), `long`, `history` and `seen` (the long-term
+   * profile: u · E, the whole history's neighbourhood, and what is added to items the visitor already chose),
+   * `page` (the page's own order), `category` (affinity to the categories of what the visitor chose) and `halfLife`
    * (days over which a long-term event loses half its weight; the model's, else 14). The trainer tunes all
    * but `page` (default 0.05) and `halfLife`; a model without tuned weights uses `long` 0.05 beside a
-   * session model and 1 without, and `category` 0.
+   * session model and 1 without, and `history`, `seen` and `category` 0.
    * @default {}
    */
-  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'long' | 'page' | 'category' | 'halfLife', number>>;
+  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'long' | 'history' | 'seen' | 'page' | 'category' | 'halfLife', number>>;
   /**
    * A session ends after this many minutes without an event; the session model reads the current session.
    * @default 30

@@ -91,3 +91,29 @@ test('the long-term scores on tfjs are the plain loop\'s', async () => {
   product.forEach((x, j) => expect(x).toBeCloseTo(loop[j], 5));
   expect(Math.max(...loop.map(Math.abs))).toBeGreaterThan(0.01);
 });
+
+test('on users\' histories that never repeat an item, the tuner pushes chosen items down and lets the whole history vote, and its objective is the evaluation\'s', async () => {
+  // Each user keeps to one group of 10 items across three sessions days apart, never choosing an item twice.
+  const users = (count: number): EncodedSet => {
+    const seqs: Int32Array[] = [];
+    const times: Float64Array[] = [];
+    for (let u = 0; u < count; u++) {
+      const group = Math.floor(random() * 40);
+      const items = Array.from({ length: 10 }, (_, j) => group * 10 + j).sort(() => random() - 0.5).slice(0, 6 + Math.floor(random() * 4));
+      seqs.push(Int32Array.from(items));
+      times.push(Float64Array.from(items, (_, k) => Math.floor(k / 3) * 3 * 86_400 + (k % 3) * 60));
+    }
+    return { seqs, times, types: seqs.map((s) => new Uint8Array(s.length).fill(1)), start: seqs.map(() => 1) };
+  };
+  const valid = users(300);
+  const tuned = await tuneBlend(lstm, valid, bare, pop, 1000);
+  expect(tuned.choices.map((c) => c.key)).toEqual(['seen', 'history']);
+  expect(tuned.weights.seen).toBeLessThan(0);
+  expect(tuned.weights.history).toBeGreaterThan(0);
+  const { at20 } = await evaluate(blendScorer('blend', lstm, bare, tuned.weights), sampleCases(valid, 1000), pop);
+  expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
+  // A session log (no times): those stages are not run, and the weights stay off.
+  const sessions = await tuneBlend(lstm, set(300), bare, pop, 1000);
+  expect(sessions.choices.map((c) => c.key)).toEqual([]);
+  expect([sessions.weights.seen, sessions.weights.history]).toEqual([undefined, undefined]);
+});

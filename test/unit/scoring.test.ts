@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import {
   addTerms,
   categoryShares,
+  historyVotes,
   currentSession,
   diversify,
   keepPinned,
@@ -72,6 +73,40 @@ test('neighbourhood votes decay with recency, repeat rewards what the session ho
   expect([2, 1, 0].map((r) => votes.get(r)!.by)).toEqual([1, 1, 0]);
   expect([2, 1, 0].map((r) => votes.get(r)!.kind)).toEqual([1, 2, 2]);
   expect(sessionVotes(table, [], { last: 2, decay: 0.5, repeat: 1 }).size).toBe(0);
+});
+
+test('the whole history votes with its neighbours, each item by its share of the positive long-term weight', () => {
+  // Row 0's neighbours: 1 (0.5), 2 (0.2); row 1's: 2 (0.4); row 2's: none.
+  const table = { ids: Int32Array.from([1, 2, 2, -1, -1, -1]), weights: Float32Array.from([0.5, 0.2, 0.4, 0, 0, 0]), top: 2 };
+  const votes = new Map();
+  // Rows 0 and 1 weigh 3 and 1 (shares 0.75, 0.25); row 2's negative weight neither votes nor counts.
+  historyVotes(table, [0, 1, 2], [3, 1, -2], 2, votes);
+  expect(votes.get(1).value).toBeCloseTo(2 * 0.75 * 0.5, 6);
+  expect(votes.get(2).value).toBeCloseTo(2 * (0.75 * 0.2 + 0.25 * 0.4), 6);
+  expect(votes.get(2).by).toBe(0);
+  expect(votes.has(0)).toBe(false);
+  historyVotes(table, [0], [1], 0, votes);
+  expect(votes.size).toBe(2);
+});
+
+test('the long-term terms: what the visitor chose votes through its neighbours, and `seen` moves it; a view does neither', () => {
+  const ids = ['a', 'b', 'c', 'd'];
+  const rows = new Map(ids.map((id, i) => [id, i]));
+  // a's neighbours: c (1); b's: d (1).
+  const neighbours = { ids: Int32Array.from([2, 3, -1, -1]), weights: Float32Array.from([1, 1, 0, 0]), top: 1 };
+  const space = { rowOf: (id: string) => rows.get(id), idOf: (row: number) => ids[row], categoriesOf: () => undefined, neighbours };
+  // a clicked 20 days ago (outside the session), b viewed now.
+  const history = readHistory(normalise([{ id: 'a', type: 'click', time: -20 * DAY }, { id: 'b', type: 'view', time: 0 }], 0), 0, { gapMs: 30 * MIN });
+  expect([...history.chosen]).toEqual(['a']);
+  const scores = (w: Partial<ScoringWeights>) => {
+    const out = new Float32Array(4);
+    addTerms(out, ids, (id) => rows.get(id), history, space, { ...W, category: 0, last: 0, ...w }, 0);
+    return Array.from(out, (x) => +x.toFixed(4));
+  };
+  // b was only viewed: it neither votes nor counts in the shares.
+  expect(scores({ history: 1 })).toEqual([0, 0, 1, 0]);
+  expect(scores({ seen: -3 })).toEqual([-3, 0, 0, 0]);
+  expect(scores({})).toEqual([0, 0, 0, 0]);
 });
 
 test('the page prior falls slowly with position', () => {
