@@ -136,4 +136,4 @@ ${million.json.train.clicks_per_second} clicks/s: one epoch took ${million.json.
 <!-- trainer:end -->`;
 
 writeSection(section);
-console.error(`bench: wrote ${file}`);
+console.error("bench: wrote docs/benchmarks.md");
