@@ -374,7 +374,7 @@ export class Engine {
       Array.from(m.popularity.keys()).sort((a, b) => m.popularity![b] - m.popularity![a]).slice(0, want).forEach((r) => pool.add(r));
     }
     // The session's items and their neighbours; with the whole history's votes, every chosen item's too.
-    const voters = m.scoring.history ? [...signals.weights].filter(([, v]) => v > 0).map(([id]) => id) : [];
+    const voters = m.scoring.history ? [...signals.chosen] : [];
     for (const id of [...signals.session.map((e) => e.id), ...voters]) {
       const row = m.index.get(id);
       if (row === undefined) continue;
