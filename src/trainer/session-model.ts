@@ -132,6 +132,16 @@ export class ItemTable {
   }
 }
 
+/**
+ * A variable holding `t`'s values, `t` disposed: tf.variable shares the tensor's data and counts a reference
+ * of its own, so the tensor kept alive would outlive the variable (a batch's rows, every batch).
+ */
+function own<R extends tf.Rank>(t: tf.Tensor<R>): tf.Variable<R> {
+  const v = tf.variable(t);
+  t.dispose();
+  return v;
+}
+
 /** Windows of at most `window` inputs, each with its next-item targets, grouped by exact length. */
 function windows(set: EncodedSet, window: number): Map<number, { items: number[][]; types: number[][]; targets: number[][] }> {
   const byLength = new Map<number, { items: number[][]; types: number[][]; targets: number[][] }>();
@@ -320,7 +330,7 @@ export class SessionModel {
     const { dim: d, hidden: h, seed } = options;
     this._random = seededRandom(seed);
     const init = (shape: number[], scale: number) =>
-      tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (this._random() * 2 - 1) * scale), shape));
+      own(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (this._random() * 2 - 1) * scale), shape));
     // Embeddings uniform in ±0.05 (an extra row drawn and dropped: the random sequence of earlier versions), biases 0.
     this._items = new ItemTable(itemCount, d);
     for (let i = 0; i <= itemCount; i++) {
@@ -332,7 +342,7 @@ export class SessionModel {
     this._p = {
       T: init([EVENT_TYPE_COUNT, d], 0.05),
       K: init([d + h, 4 * h], Math.sqrt(6 / (d + 5 * h))),
-      b: tf.variable(tf.zeros([4 * h])),
+      b: own(tf.zeros([4 * h])),
       P: init([h, d], Math.sqrt(6 / (h + d))),
     };
   }
@@ -398,7 +408,7 @@ export class SessionModel {
           negatives.forEach(at);
           ids = Int32Array.from(list);
         }
-        const rows = tf.variable(this._items.gather(ids));
+        const rows = own(this._items.gather(ids));
         const { value, grads } = tf.variableGrads(() => {
           const items = tf.tensor2d(batch.items.map((w) => w.map(at)), undefined, 'int32');
           const types = tf.tensor2d(batch.types, undefined, 'int32');

@@ -57,3 +57,17 @@ test('the item table\'s lazy Adam is tf.train.adam on the rows a step uses, and 
   close(table.gather(used), dense);
   for (const i of [0, 3, 5]) expect(table.values.subarray(i * (d + 1), (i + 1) * (d + 1))).toEqual(start.subarray(i * (d + 1), (i + 1) * (d + 1)));
 });
+
+test('training leaves no tensor behind: each batch\'s rows are freed with it, under either softmax', async () => {
+  const { SessionModel, SESSION_DEFAULTS } = await import('../../src/trainer/session-model.js');
+  const seqs = Array.from({ length: 200 }, (_, s) => Int32Array.from({ length: 2 + (s % 6) }, (_, i) => (s * 7 + i * 3) % 50));
+  const set = { seqs, types: seqs.map((q) => new Uint8Array(q.length).fill(1)), start: seqs.map(() => 1) };
+  for (const softmax of ['full', 'sampled'] as const) {
+    const before = tf.memory().numTensors;
+    const model = new SessionModel(50, { ...SESSION_DEFAULTS, dim: 8, hidden: 8, batchSize: 16, maxEpochs: 2, negatives: 10, softmax });
+    await model.fit(set, async () => 0);
+    model.dispose();
+    // (The old build kept every batch's gathered rows: 2 epochs × about 60 batches of tensors.)
+    expect(tf.memory().numTensors, softmax).toBe(before);
+  }
+});
