@@ -24,6 +24,7 @@ const NAMES: Record<string, string> = {
   bprmf: 'BPR-MF',
   longterm: 'long-term profile alone',
   historyknn: 'item-kNN over the whole history',
+  noprototype: 'the blend without the thin-history prototype',
   float32: 'the same blend before export (float32)',
 };
 

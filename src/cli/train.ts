@@ -29,6 +29,9 @@ const KNN_NEIGHBOURS = 100;
 /** Validation cases early stopping scores after each epoch, at most (a HitRate's standard error of about 0.35 points). */
 const VALIDATION_CASES = 20_000;
 
+/** The long-term half-lives (days) tried on a users' log's validation cases. */
+const HALF_LIFE_GRID = [1, 3, 7, 14, 30, 365];
+
 export const TRAIN_HELP = `Usage: vitrine train --events FILE --format F --out DIR [options]
 
 Reads an interaction log, splits it by time, trains item embeddings and an LSTM session model, tunes the
@@ -72,8 +75,9 @@ Training:
                      while a batch's logits fit in ${FULL_SOFTMAX_LIMIT / 2 ** 20}M floats, else sampled: memory bounded in the catalog)
   --negatives N      negatives per batch for the sampled softmax (default ${SESSION_DEFAULTS.negatives})
 Scoring:
-  --half-life-days D days over which a long-term event loses half its weight (default ${HALF_LIFE_DAYS}); written in
-                     the model, so the browser reads histories the same way`;
+  --half-life-days D days over which a long-term event loses half its weight; written in the model, so the
+                     browser reads histories the same way. Default: tuned on validation among
+                     ${HALF_LIFE_GRID.join(', ')} for users' logs (times across sessions), ${HALF_LIFE_DAYS} for session logs`;
 
 /** The flags that say how to read a log, shared by train and eval. */
 export const LOG_FLAGS = {
@@ -182,8 +186,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
   if (!values.events) throw new UsageError(`--events is required\n\n${TRAIN_HELP}`);
   if (!values.out) throw new UsageError(`--out is required\n\n${TRAIN_HELP}`);
   const parse = logOptions(values);
-  const halfLife = numberFlag(values['half-life-days'], 'half-life-days', HALF_LIFE_DAYS);
-  if (!(halfLife > 0)) throw new UsageError(`--half-life-days must be a positive number of days, got ${JSON.stringify(values['half-life-days'])}`);
+  const halfLifeFlag = values['half-life-days'] === undefined ? undefined : numberFlag(values['half-life-days'], 'half-life-days', HALF_LIFE_DAYS);
+  if (halfLifeFlag !== undefined && !(halfLifeFlag > 0)) throw new UsageError(`--half-life-days must be a positive number of days, got ${JSON.stringify(values['half-life-days'])}`);
   const recent = recentOptions(values, parse.format, parse.columns);
   const seed = intFlag(values.seed, 'seed', 1, 0);
   const options = {
@@ -255,14 +259,15 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // browser runs, and the same thin-history prototypes (of the training users).
   const types = { eventTypes: [...EVENT_TYPES], trainedTypes: trainedTypes(split.train), window: options.window };
   const parts: ModelParts = {
-    halfLife,
+    halfLife: halfLifeFlag ?? HALF_LIFE_DAYS,
     n,
     neighbours: neighbourTable(nbTrain, EXPORT_NEIGHBOURS),
     long: { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product },
     categories: cats,
     session: types,
   };
-  const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, parts, popTrain));
+  const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, parts, popTrain, undefined, halfLifeFlag === undefined ? HALF_LIFE_GRID : []));
+  const halfLife = tuned.weights.halfLife ?? parts.halfLife!;
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
   const choices = tuned.choices.filter((c) => c.weight !== c.best.weight).map(choiceLine);
   choices.forEach(log);
@@ -306,6 +311,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
     const off = { lstm: 0, last: 0, decay: 0, repeat: 0 };
     scorers.push(blendScorer('longterm', undefined, shippedParts, { ...off, ...(long || history ? { long, history, seen } : { long: 1 }) }));
     scorers.push(blendScorer('historyknn', undefined, shippedParts, { ...off, history: 1, seen: -EXCLUDED }));
+    // What the thin-history prototype adds: the blend with none to borrow from.
+    if (shippedParts.long.prototypes) scorers.push(blendScorer('noprototype', shipped.scorer(), { ...shippedParts, long: { ...shippedParts.long, prototypes: undefined } }, tuned.weights));
   }
   const results: Record<string, Evaluation> = {};
   // What recommend() ranks on a device that holds only the popular file's items and the visitor's own.
@@ -315,7 +322,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const bpr = await progress.stage('training the BPR-MF baseline', () => trainBpr(split.full, n, { seed }));
   results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), testSet, popFull, step, cats?.of));
   // What float16 costs: the same blend before export (float32, and the neighbours trained on train + validation as exported).
-  const float32Parts: ModelParts = { ...parts, neighbours: neighbourTable(nbFull, EXPORT_NEIGHBOURS), long: { ...parts.long!, prototypes: trained.prototypes } };
+  const float32Parts: ModelParts = { ...parts, halfLife, neighbours: neighbourTable(nbFull, EXPORT_NEIGHBOURS), long: { ...parts.long!, prototypes: trained.prototypes } };
   results.float32 = await progress.stage('evaluating the model before export (float32)', (step) => evaluate(blendScorer('float32', model.scorer(), float32Parts, tuned.weights), testSet, popFull, step, cats?.of));
   shipped.dispose();
   shippedDevice.dispose();
@@ -330,7 +337,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
       clicks_per_second: Math.round((trainClicks * epochs) / seconds),
       softmax: model.softmax,
       validation_cases: countCases(validSample),
-      blend: { ...tuned.weights },
+      blend: { ...tuned.weights, halfLife },
       choices,
     },
   };

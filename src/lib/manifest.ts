@@ -146,7 +146,7 @@ function checkRows(r: unknown, dim: number, files: Map<string, ModelFile>): stri
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'history', 'seen', 'page', 'category', 'halfLife'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'repeatDecay', 'long', 'history', 'seen', 'page', 'category', 'halfLife'];
 
 /** The optional parts the engine reads: the session model's shape, the scoring blend, category names. */
 function checkOptional(m: Record<string, unknown>): string | undefined {
@@ -169,6 +169,8 @@ function checkOptional(m: Record<string, unknown>): string | undefined {
     if (last !== undefined && !(Number.isInteger(last) && (last as number) >= 0 && (last as number) <= 1000)) {
       return `scoring.last is ${show(last)}, expected a whole number of session items in 0..1000`;
     }
+    const repeatDecay = m.scoring.repeatDecay;
+    if (repeatDecay !== undefined && !((repeatDecay as number) >= 0 && (repeatDecay as number) <= 1)) return `scoring.repeatDecay is ${show(repeatDecay)}, expected a number in 0..1`;
     const halfLife = m.scoring.halfLife;
     if (halfLife !== undefined && !((halfLife as number) > 0)) return `scoring.halfLife is ${show(halfLife)}, expected a positive number of days`;
   }

@@ -19,7 +19,7 @@ const KNOWN_OPTIONS = [
 ];
 const LOAD_MODEL = ['now', 'idle', 'manual'];
 export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'long', 'history', 'seen', 'page', 'category', 'halfLife'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'repeatDecay', 'long', 'history', 'seen', 'page', 'category', 'halfLife'];
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
 /** Options with every default filled in. */
@@ -65,6 +65,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   for (const [k, v] of Object.entries(scoring)) {
     if (!SCORING_KEYS.includes(k)) throw new TypeError(`vitrine: unknown options.scoring.${k}; expected one of ${SCORING_KEYS.join(', ')}`);
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`vitrine: options.scoring.${k} must be a finite number, got ${show(v)}`);
+  }
+  if (scoring.repeatDecay !== undefined && !((scoring.repeatDecay as number) >= 0 && (scoring.repeatDecay as number) <= 1)) {
+    throw new TypeError(`vitrine: options.scoring.repeatDecay must be a number in 0..1, got ${show(scoring.repeatDecay)}`);
   }
   if (scoring.halfLife !== undefined && !((scoring.halfLife as number) > 0)) {
     throw new TypeError(`vitrine: options.scoring.halfLife must be a positive number of days, got ${show(scoring.halfLife)}`);

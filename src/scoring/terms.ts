@@ -14,8 +14,10 @@ export interface NeighbourhoodWeights {
   last: number;
   /** Each step back in the session multiplies a vote by this. */
   decay: number;
-  /** Bonus for items the session already holds, decaying the same way. */
+  /** Bonus for items the session already holds, summed over their occurrences. */
   repeat: number;
+  /** Each step back multiplies the repeat bonus by this (0..1; `decay` when absent, 1 counts every occurrence alike). */
+  repeatDecay?: number;
 }
 
 /** One item's votes: their sum, and the session item that gave the most (for reasons). */
@@ -30,8 +32,8 @@ export interface Vote {
 
 /**
  * Votes of the session's items (model rows, oldest first), by row: the last `last` items vote with their
- * neighbours' weights, decaying by `decay` per step back; items already in the session get `repeat`,
- * decaying the same way.
+ * neighbours' weights, decaying by `decay` per step back; items already in the session get `repeat` for
+ * each occurrence, decaying by `repeatDecay` per step back (by `decay` when it is absent).
  */
 export function sessionVotes(table: NeighbourTable | undefined, session: ArrayLike<number>, w: NeighbourhoodWeights): Map<number, Vote> {
   const votes = new Map<number, Vote>();
@@ -48,8 +50,9 @@ export function sessionVotes(table: NeighbourTable | undefined, session: ArrayLi
     }
   }
   if (w.repeat !== 0) {
+    const decay = w.repeatDecay ?? w.decay;
     let weight = 1;
-    for (let k = session.length - 1; k >= 0 && weight > 1e-4; k--, weight *= w.decay) add(session[k], w.repeat * weight, session[k], 2);
+    for (let k = session.length - 1; k >= 0 && weight > 1e-4; k--, weight *= decay) add(session[k], w.repeat * weight, session[k], 2);
   }
   return votes;
 }

@@ -133,8 +133,9 @@ export function blendScorer(name: string, lstm: Scorer | undefined, parts: Model
   const space = rowSpace(parts);
   const weights = full(w);
   const all = Int32Array.from({ length: parts.n }, (_, j) => j);
+  const read = w.halfLife === undefined ? parts : { ...parts, halfLife: w.halfLife };
   const score = (set: EncodedSet, s: number, i: number, logProbs: Float32Array | undefined) => {
-    const signals = caseSignals(parts, set, s, i);
+    const signals = caseSignals(read, set, s, i);
     deviceScores(parts, weights, signals, identity, logProbs, out);
     addTerms(out, all, identity, signals, space, weights, 0);
   };
@@ -190,7 +191,7 @@ export async function rankHistory(
 
 /** The session neighbourhood alone (the blend without its learned parts): one part's contribution. */
 export const neighbourhoodScorer = (parts: ModelParts, w: NeighbourhoodWeights): Scorer =>
-  blendScorer('neighbourhood', undefined, { ...parts, long: undefined, categories: undefined }, { last: w.last, decay: w.decay, repeat: w.repeat, lstm: 0 });
+  blendScorer('neighbourhood', undefined, { ...parts, long: undefined, categories: undefined }, { last: w.last, decay: w.decay, repeat: w.repeat, repeatDecay: w.repeatDecay, lstm: 0 });
 
 const LONG_GRID = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const SEEN_GRID = [0, -0.3, -1, -3, -10, -100, 0.3, 1];
@@ -202,6 +203,8 @@ const GRID = {
   last: [1, 2, 3, 5],
   decay: [0.3, 0.5, 0.7, 0.9],
   repeat: [0, 0.25, 0.5, 1, 2],
+  /** Tried after the rest of stage 1, which ties it to `decay`: 1 counts every occurrence alike. */
+  repeatDecay: [1, 0.9, 0.7, 0.5, 0.3],
 };
 
 /** Validation cases the blend is tuned on, at most: 6,000, fewer for catalogs past 333,000 items (never under 1,000). */
@@ -220,6 +223,9 @@ interface Outside {
 
 /** One validation case as the tuner keeps it: the items whose score the grid moves, and the rest's top K. */
 interface TuneCase {
+  /** The case: sequence s of the sample, predicting item i. */
+  s: number;
+  i: number;
   /** The case's history as the core reads it, and its session's rows. */
   signals: Signals<number>;
   session: Int32Array;
@@ -250,6 +256,9 @@ interface TuneCase {
  * neighbourhood touches (the candidates, a few hundred); every other item scores its dense terms alone, so
  * of those only the top 20 under each grid value can rank above the target. Each stage reads the session
  * model's scores once, keeps that much per case, and then tries every weighting in O(candidates).
+ *
+ * `halfLives`: for users' histories, the long-term half-lives (days) to try; the pick is `weights.halfLife`.
+ * Empty (and for session logs), the parts' own.
  */
 export async function tuneBlend(
   lstm: Scorer,
@@ -257,6 +266,7 @@ export async function tuneBlend(
   parts: ModelParts,
   pop: Float32Array,
   maxCases = tuneCases(pop.length),
+  halfLives: readonly number[] = [],
 ): Promise<{ weights: BlendWeights; objective: number; tried: number; choices: BlendChoice[] }> {
   const n = pop.length;
   const sample = sampleCases(set, maxCases);
@@ -313,7 +323,7 @@ export async function tuneBlend(
           for (let j = 0; j < top && ids[session[p] * top + j] >= 0; j++) add(ids[session[p] * top + j]);
         }
         const candidates = Int32Array.from(list);
-        c = cases[k] = { signals, session, target, intent: meter ? meter.shared(session) : [], candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
+        c = cases[k] = { s, i, signals, session, target, intent: meter ? meter.shared(session) : [], candidates, lstm: Float32Array.from(candidates, (j) => scores[j]), votes: new Float64Array(candidates.length), fixed: new Float64Array(candidates.length), outside: [] };
       } else {
         if (c.target !== sample.seqs[s][i] || c.signals.session.length > i) throw new Error('tuneBlend: the session model visited the cases in another order');
         c.candidates.forEach((j) => (mark[j] = k));
@@ -377,61 +387,94 @@ export async function tuneBlend(
           if (value > best.objective) best = { weights: { lstm: w, last, decay, repeat }, objective: value };
         });
       }
-  const weights: BlendWeights = { ...best.weights, long: 0, category: 0 };
-  let objectiveValue = best.objective;
+  // Then the repeat bonus's own decay (and its weight again) with the rest of stage 1 fixed: a session's
+  // repeats may call for a longer memory than its neighbours' votes. The grid holds the decay stage 1 tied it
+  // to, so this stage keeps stage 1's objective or betters it.
+  const g = GRID.lstm.indexOf(best.weights.lstm);
+  let { repeat, repeatDecay = best.weights.decay } = best.weights as NeighbourhoodWeights;
+  for (const rd of GRID.repeatDecay)
+    for (const r of GRID.repeat) {
+      if (r === 0 && rd !== GRID.repeatDecay[0]) continue; // no bonus, no decay to try
+      neighbourhood({ ...best.weights, repeat: r, repeatDecay: rd });
+      const value = measure(g, (c, p) => best.weights.lstm * c.lstm[p] + c.votes[p], false).objective;
+      tried++;
+      if (value > best.objective) {
+        [repeat, repeatDecay] = [r, rd];
+        best.objective = value;
+      }
+    }
+  const weights: BlendWeights = { ...best.weights, repeat, repeatDecay, long: 0, category: 0 };
+  const stage1 = best.objective;
   neighbourhood(weights);
 
   // Then each dense extra's weight on top, a stage each: for users' histories (times known), what the
   // visitor already chose and the whole history's neighbourhood; then the long-term profile's u · E and the
   // category affinity. (A session log's history is its session, which the neighbourhood above reads.)
+  // For users' histories, the stages run once per half-life tried (it weighs the history's events), and the
+  // best final objective wins.
   type Add = (signals: Signals<number>, weight: number, out: Float32Array) => void;
   const space = rowSpace(parts);
   const all = Int32Array.from({ length: n }, (_, j) => j);
   const off = { lstm: 0, long: 0, category: 0, page: 0, last: 0, decay: 0, repeat: 0 };
   const lt = parts.long;
   const users = Boolean(set.times);
-  const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
-    { key: 'seen', grid: SEEN_GRID, add: users ? (signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, seen: w }, 0) : undefined },
-    { key: 'history', grid: HISTORY_GRID, add: users ? (signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, history: w }, 0) : undefined },
-    { key: 'long', grid: LONG_GRID, add: lt && ((signals, w, out) => addLongTerm(lt, signals, w, out)) },
-    // The core's category term alone: every other weight off, and no negatives in a training log.
-    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, w, out) => void addTerms(out, all, identity, signals, space, { ...off, category: w }, 0)) },
-  ];
-  const chosen: { add: Add; weight: number }[] = [];
   const fixed = new Float32Array(n);
   const v = new Float32Array(n);
-  const choices: BlendChoice[] = [];
-  for (const { key, grid, add } of extras) {
-    if (!add) continue;
-    await readStage((c, scores, top) => {
-      fixed.fill(0);
-      for (const e of chosen) e.add(c.signals, e.weight, fixed);
-      v.fill(0);
-      add(c.signals, 1, v);
-      c.extra = Float32Array.from(c.candidates, (j) => v[j]);
-      return grid.map((x) => top((j) => weights.lstm * scores[j] + fixed[j] + x * v[j]));
-    });
-    const results = grid.map((x, g) => {
-      tried++;
-      return { x, ...measure(g, (c, p) => weights.lstm * c.lstm[p] + c.votes[p] + c.fixed[p] + x * c.extra![p]) };
-    });
-    // The best objective; or, where the cases show intents, the weighting within one standard error of it
-    // whose top 20 follows the intent most: a difference in accuracy the validation data cannot tell apart.
-    const best = results.reduce((a, r) => (r.objective > a.objective ? r : a));
-    // (Not for `seen` and `history`: pushing chosen items down takes from the intent share items the
-    // visitor has had already, which no share should reward.)
-    const eligible = best.intent === undefined || key === 'seen' || key === 'history' ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
-    const chosenResult = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
-    const pick = chosenResult.x;
-    objectiveValue = chosenResult.objective;
-    choices.push({ key, weight: pick, objective: chosenResult.objective, intent: chosenResult.intent, best: { weight: best.x, objective: best.objective, se: best.se, intent: best.intent } });
-    weights[key] = pick;
-    if (pick) {
-      chosen.push({ add, weight: pick });
-      for (const c of cases) c.extra!.forEach((e, p) => (c.fixed[p] += pick * e));
+  const extrasWith = async (halfLife: number | undefined) => {
+    const w: BlendWeights = { ...weights, ...(halfLife === undefined ? {} : { halfLife }) };
+    if (halfLife !== undefined) {
+      const read = { ...parts, halfLife };
+      for (const c of cases) c.signals = caseSignals(read, sample, c.s, c.i);
     }
+    for (const c of cases) c.fixed.fill(0);
+    let objective = stage1;
+    const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
+      { key: 'seen', grid: SEEN_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, seen: x }, 0) : undefined },
+      { key: 'history', grid: HISTORY_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, history: x }, 0) : undefined },
+      { key: 'long', grid: LONG_GRID, add: lt && ((signals, x, out) => addLongTerm(lt, signals, x, out)) },
+      // The core's category term alone: every other weight off, and no negatives in a training log.
+      { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, category: x }, 0)) },
+    ];
+    const chosen: { add: Add; weight: number }[] = [];
+    const choices: BlendChoice[] = [];
+    for (const { key, grid, add } of extras) {
+      if (!add) continue;
+      await readStage((c, scores, top) => {
+        fixed.fill(0);
+        for (const e of chosen) e.add(c.signals, e.weight, fixed);
+        v.fill(0);
+        add(c.signals, 1, v);
+        c.extra = Float32Array.from(c.candidates, (j) => v[j]);
+        return grid.map((x) => top((j) => w.lstm * scores[j] + fixed[j] + x * v[j]));
+      });
+      const results = grid.map((x, g) => {
+        tried++;
+        return { x, ...measure(g, (c, p) => w.lstm * c.lstm[p] + c.votes[p] + c.fixed[p] + x * c.extra![p]) };
+      });
+      // The best objective; or, where the cases show intents, the weighting within one standard error of it
+      // whose top 20 follows the intent most: a difference in accuracy the validation data cannot tell apart.
+      const best = results.reduce((a, r) => (r.objective > a.objective ? r : a));
+      // (Not for `seen` and `history`: pushing chosen items down takes from the intent share items the
+      // visitor has had already, which no share should reward.)
+      const eligible = best.intent === undefined || key === 'seen' || key === 'history' ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
+      const chosenResult = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
+      const pick = chosenResult.x;
+      objective = chosenResult.objective;
+      choices.push({ key, weight: pick, objective: chosenResult.objective, intent: chosenResult.intent, best: { weight: best.x, objective: best.objective, se: best.se, intent: best.intent } });
+      w[key] = pick;
+      if (pick) {
+        chosen.push({ add, weight: pick });
+        for (const c of cases) c.extra!.forEach((e, p) => (c.fixed[p] += pick * e));
+      }
+    }
+    return { weights: w, objective, choices };
+  };
+  let result: Awaited<ReturnType<typeof extrasWith>> | undefined;
+  for (const days of users && halfLives.length ? halfLives : [undefined]) {
+    const r = await extrasWith(days);
+    if (!result || r.objective > result.objective) result = r;
   }
-  return { weights, objective: objectiveValue, tried, choices };
+  return { ...result!, tried };
 }
 
 interface Measured {

@@ -32,7 +32,7 @@ export interface VitrineOptions {
   timeoutMs?: number;
   /**
    * Overrides of the model's scoring weights (docs/model-format.md, Scoring): `lstm` (session model),
-   * `last`, `decay` and `repeat` (the session's neighbourhood), `long`, `history` and `seen` (the long-term
+   * `last`, `decay`, `repeat` and `repeatDecay` (the session's neighbourhood), `long`, `history` and `seen` (the long-term
    * profile: u · E, the whole history's neighbourhood, and what is added to items the visitor already chose),
    * `page` (the page's own order), `category` (affinity to the categories of what the visitor chose) and `halfLife`
    * (days over which a long-term event loses half its weight; the model's, else 14). The trainer tunes all
@@ -40,7 +40,7 @@ export interface VitrineOptions {
    * session model and 1 without, and `history`, `seen` and `category` 0.
    * @default {}
    */
-  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'long' | 'history' | 'seen' | 'page' | 'category' | 'halfLife', number>>;
+  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'repeatDecay' | 'long' | 'history' | 'seen' | 'page' | 'category' | 'halfLife', number>>;
   /**
    * A session ends after this many minutes without an event; the session model reads the current session.
    * @default 30

@@ -48,7 +48,8 @@ const bare: ModelParts = { n, neighbours: parts.neighbours, session: types };
 
 test('the tuner\'s objective is the full-ranking evaluation of the blend it picks, on the cases it tuned on', async () => {
   const tuned = await tuneBlend(lstm, valid, parts, pop, 1000);
-  expect(tuned.tried).toBe(4 * 4 * 5 * 7 + 8 + 7);
+  // Stage 1, then the repeat bonus's weight × its own decay (one try without a bonus), then the extras.
+  expect(tuned.tried).toBe(4 * 4 * 5 * 7 + (1 + 4 * 5) + 8 + 7);
   const sample = sampleCases(valid, 1000);
   const { at20, intent } = await evaluate(blendScorer('blend', lstm, parts, tuned.weights), sample, pop, undefined, cats.of);
   expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
@@ -74,6 +75,8 @@ test('each weighting tried is scored exactly: a blend the grid holds, evaluated 
     { lstm: 0, last: 1, decay: 0.5, repeat: 0 },
     { lstm: 1, last: 5, decay: 0.9, repeat: 2 },
     { lstm: 0.2, last: 3, decay: 0.7, repeat: 0.5 },
+    { ...tuned.weights, repeat: 1, repeatDecay: 1 },
+    { ...tuned.weights, repeat: 0.25, repeatDecay: 0.3 },
   ]) {
     const { at20 } = await evaluate(blendScorer('blend', lstm, bare, w), sample, pop);
     expect(at20.hitrate + at20.mrr).toBeLessThanOrEqual(tuned.objective + 1e-9);
@@ -112,8 +115,17 @@ test('on users\' histories that never repeat an item, the tuner pushes chosen it
   expect(tuned.weights.history).toBeGreaterThan(0);
   const { at20 } = await evaluate(blendScorer('blend', lstm, bare, tuned.weights), sampleCases(valid, 1000), pop);
   expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
+  // Half-lives tried on a users' log: the pick is the best of the runs with each alone, and its objective
+  // is the evaluation's with that half-life.
+  const fixedRuns = await Promise.all([0.5, 14].map((days) => tuneBlend(lstm, valid, bare, pop, 1000, [days])));
+  const both = await tuneBlend(lstm, valid, bare, pop, 1000, [0.5, 14]);
+  expect(fixedRuns.map((r) => r.weights.halfLife)).toEqual([0.5, 14]);
+  expect(fixedRuns[0].objective).not.toBeCloseTo(fixedRuns[1].objective, 6);
+  expect(both.objective).toBeCloseTo(Math.max(...fixedRuns.map((r) => r.objective)), 9);
+  const picked = await evaluate(blendScorer('blend', lstm, { ...bare, halfLife: both.weights.halfLife }, both.weights), sampleCases(valid, 1000), pop);
+  expect(both.objective).toBeCloseTo(picked.at20.hitrate + picked.at20.mrr, 6);
   // A session log (no times): those stages are not run, and the weights stay off.
   const sessions = await tuneBlend(lstm, set(300), bare, pop, 1000);
   expect(sessions.choices.map((c) => c.key)).toEqual([]);
   expect([sessions.weights.seen, sessions.weights.history]).toEqual([undefined, undefined]);
-});
+}, 60_000);

@@ -96,7 +96,7 @@ test('a manifest from anywhere is validated, never trusted, never thrown over', 
 // A real manifest (the planted model's) with one field replaced by anything: every field the engine
 // reads, the optional session, scoring and categories included, is either still valid or refused by name.
 const PLANTED_MANIFEST = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/planted-model/manifest.json'), 'utf8'));
-const FIELDS = ['format', 'formatVersion', 'dim', 'itemCount', 'items', 'files', 'weights', 'session', 'session.hidden', 'session.window', 'session.eventTypes', 'scoring', 'scoring.lstm', 'scoring.last', 'scoring.decay', 'scoring.repeat', 'scoring.long', 'scoring.category', 'scoring.__proto__', 'categories'];
+const FIELDS = ['format', 'formatVersion', 'dim', 'itemCount', 'items', 'files', 'weights', 'session', 'session.hidden', 'session.window', 'session.eventTypes', 'scoring', 'scoring.lstm', 'scoring.last', 'scoring.decay', 'scoring.repeat', 'scoring.repeatDecay', 'scoring.long', 'scoring.category', 'scoring.__proto__', 'categories'];
 
 test('a manifest with one field changed is accepted only while that field is valid, else refused naming it', () => {
   fc.assert(

@@ -28,6 +28,7 @@ test.each([
   ['embeddings of the wrong shape', (m: any) => (m.weights[0].weights[0].shape = [6, 3]), /item_embeddings has shape \[6, 3\], expected \[itemCount, dim\] = \[6, 4\]/],
   ['no embeddings', (m: any) => (m.weights[0].weights[0].name = 'x'), /weights must include "item_embeddings"/],
   ['a half-life that is no time', (m: any) => (m.scoring = { halfLife: -1 }), /scoring\.halfLife is -1, expected a positive number of days/],
+  ['a repeat decay that grows', (m: any) => (m.scoring = { repeatDecay: 2 }), /scoring\.repeatDecay is 2, expected a number in 0\.\.1/],
 ])('refuses %s, naming the value', (_, change, expected) => {
   expect(message(edit(change))).toMatch(expected);
 });

@@ -73,6 +73,11 @@ test('neighbourhood votes decay with recency, repeat rewards what the session ho
   expect([2, 1, 0].map((r) => votes.get(r)!.by)).toEqual([1, 1, 0]);
   expect([2, 1, 0].map((r) => votes.get(r)!.kind)).toEqual([1, 2, 2]);
   expect(sessionVotes(table, [], { last: 2, decay: 0.5, repeat: 1 }).size).toBe(0);
+  // The repeat bonus's own decay: 1 counts each occurrence alike, however far back.
+  const counted = sessionVotes(undefined, [0, 1, 0, 1, 1], { last: 0, decay: 0.5, repeat: 1, repeatDecay: 1 });
+  expect([counted.get(0)!.value, counted.get(1)!.value]).toEqual([2, 3]);
+  const tied = sessionVotes(undefined, [0, 1, 0, 1, 1], { last: 0, decay: 0.5, repeat: 1 });
+  expect(tied.get(0)!.value).toBeCloseTo(0.5 ** 2 + 0.5 ** 4, 9);
 });
 
 test('the whole history votes with its neighbours, each item by its share of the positive long-term weight', () => {

@@ -295,3 +295,33 @@ test('--max-clicks and --since train on the recent part of the log, --eval-cases
     console.error = original;
   }
 }, 240_000);
+
+test('on a users\' log the half-life is tuned on validation unless --half-life-days fixes it, and the thin-history prototype is measured', async () => {
+  // 300 users, each keeping to one group of 10 items over three sessions days apart.
+  let seed = 3;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const rows = ['user,item,time'];
+  for (let u = 0; u < 300; u++) {
+    const group = Math.floor(random() * 40);
+    for (let s = 0; s < 3; s++) {
+      for (let k = 0; k < 3; k++) rows.push(`u${u},g${group}-${Math.floor(random() * 10)},${1_700_000_000 + u * 600 + s * 3 * 86_400 + k * 60}`);
+    }
+  }
+  const events = join(dir, 'users.csv');
+  await writeFile(events, `${rows.join('\n')}\n`);
+  const run = async (...extra: string[]) => {
+    const lines: string[] = [];
+    const out = await mkdtemp(join(tmpdir(), 'vitrine-users-'));
+    const code = await main(['train', '--events', events, '--format', 'csv', '--user', 'user', '--item', 'item', '--time', 'time', '--out', join(out, 'model'), ...FAST, '--epochs', '1', ...extra], (l) => lines.push(l));
+    expect(code).toBe(0);
+    return { json: JSON.parse(lines.join('\n')), manifest: JSON.parse(await readFile(join(out, 'model', 'manifest.json'), 'utf8')) };
+  };
+  const tuned = await run();
+  expect([1, 3, 7, 14, 30, 365]).toContain(tuned.json.train.blend.halfLife);
+  expect(tuned.manifest.scoring.halfLife).toBe(tuned.json.train.blend.halfLife);
+  // The blend as evaluated reads histories with that half-life; without the prototype it is measured beside it.
+  for (const name of ['model', 'longterm', 'noprototype']) expect(tuned.json.metrics[name].hitrate, name).toBeGreaterThan(0);
+  expect(tuned.json.visitors.noprototype.returning.cases).toBe(tuned.json.visitors.model.returning.cases);
+  const fixed = await run('--half-life-days', '5');
+  expect([fixed.json.train.blend.halfLife, fixed.manifest.scoring.halfLife]).toEqual([5, 5]);
+}, 240_000);
