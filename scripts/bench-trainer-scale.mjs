@@ -72,6 +72,7 @@ ${EVAL_CASES.toLocaleString('en')} test cases). Budget: one epoch ≤ 30 minutes
 ${header}
 ${line(r)}
 
+One epoch: ${f(r.epoch)} s against 1,800 (${r.epoch <= 1800 ? 'met' : '**missed**'}); peak RSS ${r.rss.toLocaleString('en')} MB against 8,192 (${r.rss <= 8192 ? 'met' : '**missed**'}).
 \`recommend()\` with the popular file alone: ${(100 * r.recommend.recall).toFixed(1)}% of the exact top 20, HitRate@20 ${pct(r.recommend.hitrate)} against ${pct(r.hitrate)} over the whole catalog.
 <!-- trainer-scale-large:end -->`,
     'trainer-scale',

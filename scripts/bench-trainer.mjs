@@ -117,7 +117,7 @@ The long-term half-life: tuned on validation by default (${ml.json.train.blend.h
 
 | half-life | long-term profile alone | Vitrine model (blend) | blend tuned |
 | --- | ---: | ---: | --- |
-${[{ days: 'tuned', r: ml }, ...mlHalfLife].map(({ days, r }) => `| ${days === 'tuned' ? `tuned: ${r.json.train.blend.halfLife} days` : days === 100000 ? 'none (100,000 days)' : `${days} days`} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | seen ${r.json.train.blend.seen ?? 0}, history ${r.json.train.blend.history ?? 0}, long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
+${[{ days: 'tuned', r: ml }, ...mlHalfLife].map(({ days, r }) => `| ${days === 'tuned' ? `tuned: ${r.json.train.blend.halfLife} days` : days === 100000 ? 'none (100,000 days)' : `${days} day${days === 1 ? "" : "s"}`} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | seen ${r.json.train.blend.seen ?? 0}, history ${r.json.train.blend.history ?? 0}, long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
 
 Training: ${trainLine(ml)}. ${sizeLine(ml)}.
 
