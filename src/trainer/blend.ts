@@ -418,6 +418,13 @@ export async function tuneBlend(
   const off = { lstm: 0, long: 0, category: 0, page: 0, last: 0, decay: 0, repeat: 0 };
   const lt = parts.long;
   const users = Boolean(set.times);
+  const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
+    { key: 'seen', grid: SEEN_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, seen: x }, 0) : undefined },
+    { key: 'history', grid: HISTORY_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, history: x }, 0) : undefined },
+    { key: 'long', grid: LONG_GRID, add: lt && ((signals, x, out) => addLongTerm(lt, signals, x, out)) },
+    // The core's category term alone: every other weight off, and no negatives in a training log.
+    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, category: x }, 0)) },
+  ];
   const fixed = new Float32Array(n);
   const v = new Float32Array(n);
   const extrasWith = async (halfLife: number | undefined) => {
@@ -428,13 +435,6 @@ export async function tuneBlend(
     }
     for (const c of cases) c.fixed.fill(0);
     let objective = stage1;
-    const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
-      { key: 'seen', grid: SEEN_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, seen: x }, 0) : undefined },
-      { key: 'history', grid: HISTORY_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, history: x }, 0) : undefined },
-      { key: 'long', grid: LONG_GRID, add: lt && ((signals, x, out) => addLongTerm(lt, signals, x, out)) },
-      // The core's category term alone: every other weight off, and no negatives in a training log.
-      { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, category: x }, 0)) },
-    ];
     const chosen: { add: Add; weight: number }[] = [];
     const choices: BlendChoice[] = [];
     for (const { key, grid, add } of extras) {

@@ -317,7 +317,8 @@ test('on a users\' log the half-life is tuned on validation unless --half-life-d
     return { json: JSON.parse(lines.join('\n')), manifest: JSON.parse(await readFile(join(out, 'model', 'manifest.json'), 'utf8')) };
   };
   const tuned = await run();
-  expect([1, 3, 7, 14, 30, 365]).toContain(tuned.json.train.blend.halfLife);
+  // (Ties go to the first tried, 1 day; a run that tried nothing would keep 14.)
+  expect([1, 3, 7, 30, 365]).toContain(tuned.json.train.blend.halfLife);
   expect(tuned.manifest.scoring.halfLife).toBe(tuned.json.train.blend.halfLife);
   // The blend as evaluated reads histories with that half-life; without the prototype it is measured beside it.
   for (const name of ['model', 'longterm', 'noprototype']) expect(tuned.json.metrics[name].hitrate, name).toBeGreaterThan(0);
