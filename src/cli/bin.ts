@@ -1,5 +1,10 @@
+import { isMainThread } from 'node:worker_threads';
+import { evaluationWorker } from './evaluate-shipped.js';
 import { main } from './main.js';
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+// The CLI, or a thread it started to evaluate on (`vitrine train` runs this same file in a worker).
+if (isMainThread) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+} else void evaluationWorker();

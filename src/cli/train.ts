@@ -1,11 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../trainer/baselines.js';
-import { blendScorer, categoryIndex, neighbourhoodScorer, neighbourTable, trainedTypes, tuneBlend, type BlendChoice, type ModelParts } from '../trainer/blend.js';
+import { itemNeighbours, popularity, topNeighbours } from '../trainer/baselines.js';
+import { blendScorer, categoryIndex, neighbourTable, trainedTypes, tuneBlend, type BlendChoice, type ModelParts } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
-import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
+import { evaluate, type Evaluation } from '../trainer/evaluate.js';
 import type { Intent, Metrics } from '../trainer/metrics.js';
-import { EXPORT_NEIGHBOURS, exportModel, loadModel, modelParts } from '../trainer/model-io.js';
+import { EXPORT_NEIGHBOURS, exportModel } from '../trainer/model-io.js';
 import { POPULAR_ITEMS, popularItems } from './write-model.js';
 import { FORMATS, parseTime, readItems, readLog, type CsvColumns, type Format } from '../trainer/parse.js';
 import { countCases, EVENT_TYPES, sampleCases } from '../trainer/data.js';
@@ -14,6 +15,7 @@ import { embeddingProduct, FULL_SOFTMAX_LIMIT, SAMPLING_POWER, SESSION_DEFAULTS,
 import { splitByTime } from '../trainer/split.js';
 import { startTraining } from '../trainer/tf.js';
 import { intFlag, numberFlag, parseFlags } from './args.js';
+import { evaluateOnThreads, evaluationThreads, type EvaluationStep } from './evaluate-shipped.js';
 import { duration, progressLine } from './progress.js';
 import { beyondTable, metricsTable, reportHtml } from './report.js';
 import { checkModelDir, checkReportFile, defaultReport } from './output-dir.js';
@@ -64,6 +66,7 @@ Output:
   --report FILE      the HTML report (default DIR.report.html, beside the model, not in it)
   --eval-cases N     test cases evaluated, at most (every k-th; default ${EVAL_CASES}): each ranks the whole catalog
   --json             print one JSON object with the metrics on stdout, and no progress (errors still go to stderr)
+  --threads N        threads for the test-set evaluation, 1 or 2 (default: 2 where the machine has two cores)
 Training:
   --seed N           random seed (default 1): the same command and seed give the same metrics
   --epochs N         most epochs (default ${SESSION_DEFAULTS.maxEpochs}; early stopping on validation)
@@ -109,6 +112,7 @@ const FLAGS = {
   softmax: { type: 'string' },
   negatives: { type: 'string' },
   'half-life-days': { type: 'string' },
+  threads: { type: 'string' },
 } as const;
 
 /** Reads the log flags shared by train and eval. */
@@ -190,6 +194,9 @@ export async function train(args: string[], out: (line: string) => void): Promis
   if (halfLifeFlag !== undefined && !(halfLifeFlag > 0)) throw new UsageError(`--half-life-days must be a positive number of days, got ${JSON.stringify(values['half-life-days'])}`);
   const recent = recentOptions(values, parse.format, parse.columns);
   const seed = intFlag(values.seed, 'seed', 1, 0);
+  const asked = intFlag(values.threads, 'threads', Math.min(2, availableParallelism()));
+  if (asked > 2) throw new UsageError(`--threads must be 1 or 2, got ${JSON.stringify(values.threads)}`);
+  const threads = evaluationThreads(asked);
   const options = {
     ...SESSION_DEFAULTS,
     seed,
@@ -208,15 +215,21 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const log = (line: string) => progress.line(line);
 
   const backend = await startTraining();
-  const { events, testLog, meta } = await progress.stage('reading the log', async () => ({
-    events: await readLog(values.events!, { ...parse, ...recent }),
-    testLog: values.test ? await readLog(values.test, parse) : undefined,
-    meta: values.items ? await readItems(values.items) : undefined,
-  }));
-  const split = splitByTime(events, testLog);
+  const readAll = () =>
+    progress.stage('reading the log', async () => ({
+      events: await readLog(values.events!, { ...parse, ...recent }),
+      testLog: values.test ? await readLog(values.test, parse) : undefined,
+      meta: values.items ? await readItems(values.items) : undefined,
+    }));
+  let read: Awaited<ReturnType<typeof readAll>> | undefined = await readAll();
+  const { testLog, meta } = read;
+  const { kind, events: interactions } = read.events;
+  log(`read ${interactions} interactions in ${read.events.sequences.length} ${kind} from ${values.events}`);
+  const split = splitByTime(read.events, testLog);
+  // The parsed log (a string per event) is not needed past the split: let go before training.
+  read = undefined;
   const testSet = sampleCases(split.test, intFlag(values['eval-cases'], 'eval-cases', EVAL_CASES));
   const n = split.vocab.size;
-  log(`read ${events.events} interactions in ${events.sequences.length} ${events.kind} from ${values.events}`);
   split.lines.forEach(log);
   if (testSet !== split.test) log(`evaluating ${countCases(testSet)} of the ${countCases(split.test)} test cases, evenly spread (--eval-cases)`);
 
@@ -288,44 +301,32 @@ export async function train(args: string[], out: (line: string) => void): Promis
     categoryNames: catVectors?.names,
     categoryVectors: catVectors?.vectors,
   };
-  const training = { log: basename(values.events), format: parse.format, kind: events.kind, interactions: events.events, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history };
+  const training = { log: basename(values.events), format: parse.format, kind, interactions, items: n, split: split.lines, seed, epochs, seconds: round(seconds), history };
   await exportModel(values.out, trained, { window: options.window, training });
-  const exported = (await loadModel(values.out)).model;
-  const shipped = SessionModel.fromWeights(exported.session!, options.window);
-  const shippedDevice = embeddingProduct(exported.itemEmbeddings, options.dim);
-  const shippedParts = modelParts(exported, shippedDevice.product, cats);
-
-  const scorers: Scorer[] = [
-    blendScorer('model', shipped.scorer(), shippedParts, tuned.weights),
-    shipped.scorer(),
-    neighbourhoodScorer(shippedParts, tuned.weights),
-    popScorer(popFull),
-    spopScorer(n),
-    itemKnnScorer(knnFull, n),
-  ];
-  // Users return: the long-term profile alone (its terms as the blend weighs them: what the visitor chose
-  // already, the whole history's neighbourhood, u · E) shows what it adds, beside BPR-MF's learned user
-  // vectors and item-kNN over the whole history (both ranking the history's items last).
-  if (testSet.times && shippedParts.long) {
-    const { long = 0, history = 0, seen = 0 } = tuned.weights;
-    const off = { lstm: 0, last: 0, decay: 0, repeat: 0 };
-    scorers.push(blendScorer('longterm', undefined, shippedParts, { ...off, ...(long || history ? { long, history, seen } : { long: 1 }) }));
-    scorers.push(blendScorer('historyknn', undefined, shippedParts, { ...off, history: 1, seen: -EXCLUDED }));
-    // What the thin-history prototype adds: the blend with none to borrow from.
-    if (shippedParts.long.prototypes) scorers.push(blendScorer('noprototype', shipped.scorer(), { ...shippedParts, long: { ...shippedParts.long, prototypes: undefined } }, tuned.weights));
-  }
-  const results: Record<string, Evaluation> = {};
-  // What recommend() ranks on a device that holds only the popular file's items and the visitor's own.
+  // Evaluated as the browser will read it: the model's files through the browser's decoder (float16 and
+  // all), ranked by the scoring core; beside them BPR-MF and the model before export (float32).
   const pool = popularItems(trained.popularity, POPULAR_ITEMS);
-  for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name} on the test set`, (step) => evaluate(s, testSet, popFull, step, cats?.of, s.name === 'model' ? pool : undefined));
-  // Users return, so their learned factors apply; sessions are new and are folded in.
-  const bpr = await progress.stage('training the BPR-MF baseline', () => trainBpr(split.full, n, { seed }));
-  results.bprmf = await progress.stage('evaluating bprmf on the test set', (step) => evaluate(bprScorer(bpr, events.kind === 'users' && !testLog), testSet, popFull, step, cats?.of));
-  // What float16 costs: the same blend before export (float32, and the neighbours trained on train + validation as exported).
-  const float32Parts: ModelParts = { ...parts, halfLife, neighbours: neighbourTable(nbFull, EXPORT_NEIGHBOURS), long: { ...parts.long!, prototypes: trained.prototypes } };
-  results.float32 = await progress.stage('evaluating the model before export (float32)', (step) => evaluate(blendScorer('float32', model.scorer(), float32Parts, tuned.weights), testSet, popFull, step, cats?.of));
-  shipped.dispose();
-  shippedDevice.dispose();
+  const job = { dir: values.out, window: options.window, weights: tuned.weights, popularity: popFull, knn: knnFull, pool };
+  const more = async (step: EvaluationStep) => {
+    // Users return, so their learned factors apply; sessions are new and are folded in.
+    const bpr = trainBpr(split.full, n, { seed });
+    const results: Record<string, Evaluation> = {};
+    results.bprmf = await evaluate(bprScorer(bpr, kind === 'users' && !testLog), testSet, popFull, (d, t) => step('bprmf', d, t), cats?.of);
+    // What float16 costs: the same blend before export (float32, and the neighbours trained on train + validation as exported).
+    const float32Parts: ModelParts = { ...parts, halfLife, neighbours: neighbourTable(nbFull, EXPORT_NEIGHBOURS), long: { ...parts.long!, prototypes: trained.prototypes } };
+    results.float32 = await evaluate(blendScorer('float32', model.scorer(), float32Parts, tuned.weights), testSet, popFull, (d, t) => step('float32', d, t), cats?.of);
+    return results;
+  };
+  // Every ranking's cases: the exported model's six (nine for users' histories), BPR-MF, float32.
+  const cases = countCases(testSet);
+  const rankings = 8 + (testSet.times ? 3 : 0);
+  const results = await progress.stage(`evaluating ${rankings} rankings on the test set${threads > 1 ? ` (${threads} threads)` : ''}`, (step) => {
+    const done = new Map<string, number>();
+    return evaluateOnThreads(job, testSet, threads, more, (name, d) => {
+      done.set(name, d);
+      step([...done.values()].reduce((a, b) => a + b, 0), cases * rankings, name);
+    });
+  });
   device.dispose();
   model.dispose();
 
@@ -399,9 +400,6 @@ export function resultsJson(results: Record<string, Evaluation>): Omit<MetricsJs
     ...(first.recommend && { recommend: { pool: first.recommend.pool, recall: round(first.recommend.recall), hitrate: round(first.recommend.hitrate) } }),
   };
 }
-/** What `seen` subtracts to rank an item below every other (scores stay finite in float32). */
-const EXCLUDED = 1e9;
-
 export const round = (x: number) => Math.round(x * 1e4) / 1e4;
 function roundAll(at: Record<string, Metrics>) {
   return Object.fromEntries(Object.entries(at).map(([k, m]) => [k, Object.fromEntries(Object.entries(m).map(([f, v]) => [f, round(v)]))]));

@@ -111,6 +111,11 @@ export class ItemTable {
     return tf.tensor2d(this.values, [this.rows, this.width]);
   }
 
+  /** Frees Adam's two moments (twice the table's memory) once training is over; a later step starts them anew. */
+  dropMoments(): void {
+    this._m = this._v = undefined;
+  }
+
   /** One Adam step (tf.train.adam's arithmetic, at step `t`) on rows `ids` with their gradients `grad` ([ids.length, d+1]). */
   adam(ids: ArrayLike<number>, grad: Float32Array, learningRate: number, t: number): void {
     const w = this.width;
@@ -455,6 +460,7 @@ export class SessionModel {
       tf.dispose(bestWeights);
       this._items.values.set(bestItems!);
     }
+    this._items.dropMoments();
     optimizer.dispose();
     return history;
   }

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { fetchModel } from '../../src/lib/fetch-model.js';
@@ -66,7 +69,7 @@ describe('vitrine train on a planted structure', () => {
     for (const name of ['model', 'pop', 'itemknn']) expect(first.json.popularity[name]).toBeGreaterThanOrEqual(0);
     expect(first.json.popularity.pop).toBeGreaterThan(first.json.popularity.model);
     expect(first.json.intent).toBeUndefined();
-    expect(Object.keys(train.stages)).toEqual(expect.arrayContaining(['reading the log', 'tuning the blend on validation', 'evaluating model on the test set']));
+    expect(Object.keys(train.stages)).toEqual(expect.arrayContaining(['reading the log', 'tuning the blend on validation', 'evaluating 8 rankings on the test set']));
   });
 
   test('the model finds the successor that popularity cannot', () => {
@@ -92,6 +95,19 @@ describe('vitrine train on a planted structure', () => {
     const again = await trainOnce(join(dir, 'model-again'));
     expect(again.json.metrics).toEqual(first.json.metrics);
     expect(again.json.at10).toEqual(first.json.at10);
+  }, 240_000);
+
+  test('the bundled CLI evaluates on two threads (a worker takes the rankings of the model directory but the LSTM alone), with the figures of one', async () => {
+    const cli = join(import.meta.dirname, '../../packages/cli/cli.js');
+    expect(existsSync(cli), 'packages/cli/cli.js is missing: run `npm run build` first').toBe(true);
+    const { stdout } = await promisify(execFile)(process.execPath, [cli, 'train', '--events', join(dir, 'log.tsv'), '--format', 'rsc15', '--out', join(dir, 'model-threads'), ...FAST, '--threads', '2'], { maxBuffer: 1 << 26 });
+    const json = JSON.parse(stdout);
+    expect(Object.keys(json.train.stages)).toContain('evaluating 8 rankings on the test set (2 threads)');
+    expect(Object.keys(first.json.train.stages)).toContain('evaluating 8 rankings on the test set'); // the sources run one
+    expect(Object.keys(json.metrics)).toEqual(Object.keys(first.json.metrics));
+    expect(json.metrics).toEqual(first.json.metrics);
+    expect(json.popularity).toEqual(first.json.popularity);
+    expect(json.recommend).toEqual(first.json.recommend);
   }, 240_000);
 
   test('the model directory verifies, and the browser loader ranks as Node does', async () => {
@@ -325,4 +341,12 @@ test('on a users\' log the half-life is tuned on validation unless --half-life-d
   expect(tuned.json.visitors.noprototype.returning.cases).toBe(tuned.json.visitors.model.returning.cases);
   const fixed = await run('--half-life-days', '5');
   expect([fixed.json.train.blend.halfLife, fixed.manifest.scoring.halfLife]).toEqual([5, 5]);
+  // The bundled CLI's second thread ranks the long-term profile, item-kNN over the history and the blend
+  // without the prototype: the same figures as one thread.
+  const cli = join(import.meta.dirname, '../../packages/cli/cli.js');
+  const args = ['train', '--events', events, '--format', 'csv', '--user', 'user', '--item', 'item', '--time', 'time', '--out', join(await mkdtemp(join(tmpdir(), 'vitrine-users-')), 'model'), ...FAST, '--epochs', '1', '--threads', '2'];
+  const threaded = JSON.parse((await promisify(execFile)(process.execPath, [cli, ...args], { maxBuffer: 1 << 26 })).stdout);
+  expect(Object.keys(threaded.train.stages)).toContain('evaluating 11 rankings on the test set (2 threads)');
+  expect(threaded.metrics).toEqual(tuned.json.metrics);
+  expect(threaded.visitors).toEqual(tuned.json.visitors);
 }, 240_000);

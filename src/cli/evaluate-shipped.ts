@@ -1,0 +1,186 @@
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { itemKnnScorer, popScorer, spopScorer, type Neighbours } from '../trainer/baselines.js';
+import { blendScorer, categoryIndex, neighbourhoodScorer, type BlendWeights, type Categories } from '../trainer/blend.js';
+import type { EncodedSet } from '../trainer/data.js';
+import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
+import { loadModel, modelParts } from '../trainer/model-io.js';
+import { embeddingProduct, SessionModel } from '../trainer/session-model.js';
+import { startTraining } from '../trainer/tf.js';
+
+// The test-set evaluation of what `train` wrote: every ranking reads the model directory as the browser's
+// decoder does (float16 and all). On two threads where the machine has two cores: a worker (this same
+// file, the bundled CLI) takes the rankings of the directory but the LSTM alone, while the calling thread
+// evaluates the LSTM and then what only it holds (BPR-MF, the model before export). Each thread runs its
+// own tfjs; the rankings and their metrics are the same on one thread or two.
+
+/** What the rankings of an exported model need besides its directory. */
+export interface ShippedJob {
+  /** The model directory. */
+  dir: string;
+  /** The window the session model was trained with. */
+  window: number;
+  weights: BlendWeights;
+  /** Popularity on train + validation: every ranking's tie-break, and POP. */
+  popularity: Float32Array;
+  /** item-kNN's neighbours (train + validation). */
+  knn: Neighbours;
+  /** The popular file's items: what recommend() ranks on a device holding only them (evaluated with the blend). */
+  pool: ArrayLike<number>;
+}
+
+/** What `seen` subtracts to rank an item below every other (scores stay finite in float32). */
+export const EXCLUDED = 1e9;
+
+export type EvaluationStep = (name: string, done: number, total: number) => void;
+
+/**
+ * The rankings of the exported model, in report order: the blend, the LSTM alone, the session
+ * neighbourhood alone, POP, S-POP, item-kNN, and for users' histories the long-term profile alone,
+ * item-kNN over the whole history and the blend without the thin-history prototype.
+ */
+async function shippedScorers(job: ShippedJob, set: EncodedSet): Promise<{ scorers: Scorer[]; cats?: Categories; dispose: () => void }> {
+  const exported = (await loadModel(job.dir)).model;
+  const n = exported.ids.length;
+  const shipped = SessionModel.fromWeights(exported.session!, job.window);
+  const device = embeddingProduct(exported.itemEmbeddings, exported.dim);
+  const cats = exported.categories && categoryIndex(exported.categories);
+  const parts = modelParts(exported, device.product, cats);
+  const w = job.weights;
+  const scorers: Scorer[] = [blendScorer('model', shipped.scorer(), parts, w), shipped.scorer(), neighbourhoodScorer(parts, w), popScorer(job.popularity), spopScorer(n), itemKnnScorer(job.knn, n)];
+  // Users return: the long-term profile alone (its terms as the blend weighs them: what the visitor chose
+  // already, the whole history's neighbourhood, u · E) shows what it adds, beside item-kNN over the whole
+  // history (ranking the history's items last) and, by train, BPR-MF's learned user vectors.
+  if (set.times && parts.long) {
+    const { long = 0, history = 0, seen = 0 } = w;
+    const off = { lstm: 0, last: 0, decay: 0, repeat: 0 };
+    scorers.push(blendScorer('longterm', undefined, parts, { ...off, ...(long || history ? { long, history, seen } : { long: 1 }) }));
+    scorers.push(blendScorer('historyknn', undefined, parts, { ...off, history: 1, seen: -EXCLUDED }));
+    // What the thin-history prototype adds: the blend with none to borrow from.
+    if (parts.long.prototypes) scorers.push(blendScorer('noprototype', shipped.scorer(), { ...parts, long: { ...parts.long, prototypes: undefined } }, w));
+  }
+  return { scorers, cats, dispose: () => (shipped.dispose(), device.dispose()) };
+}
+
+/** Evaluates the exported model's rankings (those `pick` keeps) on `set`, in report order. */
+async function evaluateShipped(job: ShippedJob, set: EncodedSet, pick: (name: string) => boolean, step: EvaluationStep): Promise<Record<string, Evaluation>> {
+  const { scorers, cats, dispose } = await shippedScorers(job, set);
+  const results: Record<string, Evaluation> = {};
+  try {
+    for (const s of scorers.filter((s) => pick(s.name))) {
+      results[s.name] = await evaluate(s, set, job.popularity, (done, total) => step(s.name, done, total), cats?.of, s.name === 'model' ? job.pool : undefined);
+    }
+  } finally {
+    dispose();
+  }
+  return results;
+}
+
+/** The order of the rankings in the report: the exported model's (those its kind has), then the caller's. */
+const ORDER = ['model', 'lstm', 'neighbourhood', 'pop', 'spop', 'itemknn', 'longterm', 'historyknn', 'noprototype'];
+
+/** A set's arrays as copies of their own (a sample's are views of the whole log's: posted as they are, each would carry all of it). */
+function compact(set: EncodedSet): EncodedSet {
+  return {
+    seqs: set.seqs.map((s) => s.slice()),
+    types: set.types.map((t) => t.slice()),
+    start: set.start.slice(),
+    ...(set.origin && { origin: set.origin.slice() }),
+    ...(set.times && { times: set.times.map((t) => t.slice()) }),
+  };
+}
+
+/** Neighbour lists as three arrays (one per item would be a million messages' worth of objects to post). */
+function pack(nb: Neighbours): { offsets: Int32Array; ids: Int32Array; weights: Float32Array } {
+  const offsets = new Int32Array(nb.ids.length + 1);
+  nb.ids.forEach((l, a) => (offsets[a + 1] = offsets[a] + l.length));
+  const ids = new Int32Array(offsets[nb.ids.length]);
+  const weights = new Float32Array(ids.length);
+  nb.ids.forEach((l, a) => (ids.set(l, offsets[a]), weights.set(nb.weights[a], offsets[a])));
+  return { offsets, ids, weights };
+}
+
+function unpack(p: ReturnType<typeof pack>): Neighbours {
+  const n = p.offsets.length - 1;
+  return {
+    ids: Array.from({ length: n }, (_, a) => p.ids.subarray(p.offsets[a], p.offsets[a + 1])),
+    weights: Array.from({ length: n }, (_, a) => p.weights.subarray(p.offsets[a], p.offsets[a + 1])),
+  };
+}
+
+interface WorkerInput {
+  job: Omit<ShippedJob, 'knn'> & { knn: ReturnType<typeof pack> };
+  set: EncodedSet;
+  /** The rankings it leaves to the calling thread. */
+  skip: string[];
+}
+
+type WorkerMessage = { step: [string, number, number] } | { results: Record<string, Evaluation> } | { error: string };
+
+/** The worker's key in workerData: a worker running the CLI's file for anything else finds none. */
+const WORKER_KEY = 'vitrine:evaluate';
+
+/** Whether this file can start a worker of itself: the bundled CLI can; the TypeScript sources (tests) cannot. */
+const canThread = import.meta.url.endsWith('.js');
+
+/** The threads an evaluation asked for `requested` gets: 1 where this file cannot start a worker. */
+export function evaluationThreads(requested: number): number {
+  return canThread ? requested : 1;
+}
+
+/** In a worker started by {@link evaluateOnThreads}: evaluates its rankings and posts them back. Returns whether it was one. */
+export async function evaluationWorker(): Promise<boolean> {
+  const input = (workerData as Record<string, WorkerInput> | null)?.[WORKER_KEY];
+  if (!input || !parentPort) return false;
+  const port = parentPort;
+  const post = (m: WorkerMessage) => port.postMessage(m);
+  try {
+    await startTraining();
+    const results = await evaluateShipped({ ...input.job, knn: unpack(input.job.knn) }, input.set, (name) => !input.skip.includes(name), (name, done, total) => post({ step: [name, done, total] }));
+    post({ results });
+  } catch (e) {
+    post({ error: (e as Error)?.stack ?? String(e) });
+  }
+  return true;
+}
+
+function inWorker(input: WorkerInput, step: EvaluationStep): Promise<Record<string, Evaluation>> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { [WORKER_KEY]: input } });
+    worker.on('message', (m: WorkerMessage) => {
+      if ('step' in m) return step(...m.step);
+      void worker.terminate();
+      'results' in m ? resolve(m.results) : reject(new Error(`the evaluation thread failed: ${m.error}`));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the evaluation thread stopped (exit code ${code})`)));
+  });
+}
+
+/**
+ * Evaluates the exported model's rankings and then `more` (rankings only this thread holds); with
+ * `threads` 2, the directory's rankings but the LSTM's in a worker meanwhile. Results in report order:
+ * the directory's, then `more`'s. `step` hears each ranking's progress.
+ */
+export async function evaluateOnThreads(
+  job: ShippedJob,
+  set: EncodedSet,
+  threads: number,
+  more: (step: EvaluationStep) => Promise<Record<string, Evaluation>>,
+  step: EvaluationStep,
+): Promise<Record<string, Evaluation>> {
+  let results: Record<string, Evaluation>;
+  if (evaluationThreads(threads) > 1) {
+    const here = ['lstm'];
+    const elsewhere = inWorker({ job: { ...job, knn: pack(job.knn) }, set: compact(set), skip: here }, step);
+    // Both run to the end (a rejection of the worker's is not left unhandled while this thread works).
+    const [mine, theirs] = await Promise.allSettled([(async () => ({ ...(await evaluateShipped(job, set, (name) => here.includes(name), step)), ...(await more(step)) }))(), elsewhere]);
+    if (mine.status === 'rejected') throw mine.reason;
+    if (theirs.status === 'rejected') throw theirs.reason;
+    results = { ...theirs.value, ...mine.value };
+  } else {
+    results = { ...(await evaluateShipped(job, set, () => true, step)), ...(await more(step)) };
+  }
+  const ordered: Record<string, Evaluation> = {};
+  for (const name of [...ORDER, ...Object.keys(results)]) if (results[name] && !ordered[name]) ordered[name] = results[name];
+  return ordered;
+}
