@@ -147,21 +147,44 @@ function own<R extends tf.Rank>(t: tf.Tensor<R>): tf.Variable<R> {
   return v;
 }
 
-/** Windows of at most `window` inputs, each with its next-item targets, grouped by exact length. */
-function windows(set: EncodedSet, window: number): Map<number, { items: number[][]; types: number[][]; targets: number[][] }> {
-  const byLength = new Map<number, { items: number[][]; types: number[][]; targets: number[][] }>();
-  set.seqs.forEach((seq, s) => {
-    for (let from = 0; from < seq.length - 1; from += window) {
-      const to = Math.min(seq.length - 1, from + window);
-      const len = to - from;
-      let bucket = byLength.get(len);
-      if (!bucket) byLength.set(len, (bucket = { items: [], types: [], targets: [] }));
-      bucket.items.push(Array.from(seq.subarray(from, to)));
-      bucket.types.push(Array.from(set.types[s].subarray(from, to)));
-      bucket.targets.push(Array.from(seq.subarray(from + 1, to + 1)));
-    }
+/** A bucket of windows of one length: `count` windows, each `length` inputs, their types and next-item targets, back to back. */
+interface WindowBucket {
+  length: number;
+  count: number;
+  items: Int32Array;
+  types: Uint8Array;
+  targets: Int32Array;
+}
+
+/**
+ * Windows of at most `window` inputs, each with its next-item targets, grouped by exact length. Flat
+ * arrays per length rather than arrays per window: ten million clicks make millions of windows, and as
+ * many small objects would be marked again at every garbage collection of a long epoch.
+ */
+function windows(set: EncodedSet, window: number): Map<number, WindowBucket> {
+  const count = new Map<number, number>();
+  const each = (visit: (s: number, from: number, len: number) => void) =>
+    set.seqs.forEach((seq, s) => {
+      for (let from = 0; from < seq.length - 1; from += window) visit(s, from, Math.min(seq.length - 1, from + window) - from);
+    });
+  each((_, __, len) => count.set(len, (count.get(len) ?? 0) + 1));
+  const byLength = new Map<number, WindowBucket>();
+  for (const [length, n] of count) {
+    byLength.set(length, { length, count: 0, items: new Int32Array(n * length), types: new Uint8Array(n * length), targets: new Int32Array(n * length) });
+  }
+  each((s, from, len) => {
+    const b = byLength.get(len)!;
+    const at = b.count++ * len;
+    b.items.set(set.seqs[s].subarray(from, from + len), at);
+    b.types.set(set.types[s].subarray(from, from + len), at);
+    b.targets.set(set.seqs[s].subarray(from + 1, from + len + 1), at);
   });
   return byLength;
+}
+
+/** Windows `pick` of a bucket as rows (one array per window). */
+function rowsOf<T extends Int32Array | Uint8Array>(flat: T, length: number, pick: ArrayLike<number>): number[][] {
+  return Array.from(pick, (k) => Array.from(flat.subarray(k * length, (k + 1) * length)));
 }
 
 /**
@@ -366,13 +389,13 @@ export class SessionModel {
     const buckets = windows(train, o.window);
     // Small logs still get enough steps per epoch: at least about 60 batches, never fewer than 16 windows each.
     let total = 0;
-    for (const b of buckets.values()) total += b.items.length;
+    for (const b of buckets.values()) total += b.count;
     const batchSize = Math.min(o.batchSize, Math.max(16, Math.floor(total / 60)));
     let longest = 0;
     for (const len of buckets.keys()) longest = Math.max(longest, len);
     const sampled = o.softmax === 'sampled' || (o.softmax === 'auto' && batchSize * longest * this.itemCount > FULL_SOFTMAX_LIMIT);
     const counts = new Float64Array(this.itemCount);
-    if (sampled) for (const b of buckets.values()) for (const row of b.targets) for (const t of row) counts[t]++;
+    if (sampled) for (const b of buckets.values()) for (const t of b.targets) counts[t]++;
     const sampler = sampled ? new NegativeSampler(counts, Math.min(o.negatives, this.itemCount)) : undefined;
     this.softmax = sampled ? 'sampled' : 'full';
     const dense = Object.values(this._p);
@@ -386,18 +409,17 @@ export class SessionModel {
     let stale = 0;
     for (let epoch = 1; epoch <= o.maxEpochs; epoch++) {
       const start = performance.now();
-      const batches: { items: number[][]; types: number[][]; targets: number[][] }[] = [];
+      // Each batch is windows of one bucket, drawn in a shuffled order; its rows are made when it trains.
+      const batches: { bucket: WindowBucket; pick: number[] }[] = [];
       for (const bucket of buckets.values()) {
-        const order = shuffle([...bucket.items.keys()], this._random);
-        for (let i = 0; i < order.length; i += batchSize) {
-          const pick = order.slice(i, i + batchSize);
-          batches.push({ items: pick.map((k) => bucket.items[k]), types: pick.map((k) => bucket.types[k]), targets: pick.map((k) => bucket.targets[k]) });
-        }
+        const order = shuffle(Array.from({ length: bucket.count }, (_, k) => k), this._random);
+        for (let i = 0; i < order.length; i += batchSize) batches.push({ bucket, pick: order.slice(i, i + batchSize) });
       }
       shuffle(batches, this._random);
       let lossSum = 0;
       let count = 0;
-      for (const [bi, batch] of batches.entries()) {
+      for (const [bi, { bucket, pick }] of batches.entries()) {
+        const batch = { items: rowsOf(bucket.items, bucket.length, pick), types: rowsOf(bucket.types, bucket.length, pick), targets: rowsOf(bucket.targets, bucket.length, pick) };
         const seed = Math.floor(this._random() * 2 ** 31);
         const flat = batch.targets.flat();
         const negatives = sampler?.negatives(this._random);
