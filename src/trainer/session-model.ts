@@ -1,7 +1,7 @@
 import { sessionStart, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { seededRandom, shuffle } from './random.js';
-import { tf } from './tf.js';
+import { ROW_LOG_SUM_EXP, ROW_LOG_SUM_EXP_GRAD, tf } from './tf.js';
 
 export interface SessionModelOptions {
   /** Item embedding size d. */
@@ -208,11 +208,17 @@ export const matMul = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) 
  * log Σⱼ exp(x[i, j]) for each row of x, forward and backward in one pass each over plain arrays: the
  * normaliser of a softmax loss. tfjs composes it of five kernels and as many again for the gradient, each
  * a pass over rows × candidates; this is about twice as fast here, and keeps the softmax for the gradient.
+ * On WASM the passes run over the heap itself (tf.ts); elsewhere over a copy.
  */
 export const rowLogSumExp = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const x = args[0] as tf.Tensor2D;
+  const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+  if (tf.getBackend() === 'wasm' && tf.getKernel(ROW_LOG_SUM_EXP, 'wasm')) {
+    const [lse, softmax] = tf.engine().runKernel(ROW_LOG_SUM_EXP, { x }) as tf.Tensor[];
+    save([softmax]);
+    return { value: lse, gradFunc: (dy: tf.Tensor, [p]: tf.Tensor[]) => [tf.engine().runKernel(ROW_LOG_SUM_EXP_GRAD, { dy, p }) as tf.Tensor] };
+  }
   const [rows, cols] = x.shape;
-  const p = x.dataSync() as Float32Array; // a copy: becomes the softmax
+  const p = (x.dataSync() as Float32Array).slice(); // becomes the softmax (the CPU backend returns its own array)
   const lse = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
     const o = i * cols;

@@ -41,9 +41,64 @@ function registerSegmentSum(): void {
   });
 }
 
+/** A softmax loss's normaliser on the WASM heap: x [rows, cols] → log Σⱼ exp(x[i, j]) [rows] and the rows' softmax [rows, cols]. */
+export const ROW_LOG_SUM_EXP = 'VitrineRowLogSumExp';
+/** Its gradient: dy [rows] and the softmax p → dy[i] · p[i, j]. */
+export const ROW_LOG_SUM_EXP_GRAD = 'VitrineRowLogSumExpGrad';
+
+/**
+ * The two kernels above, in plain loops over views of the WASM heap. A batch's logits are megabytes;
+ * read into JS (dataSync) and written back at every batch, they churn external memory, which V8 answers
+ * with full collections of the whole heap: at ten million clicks, a cost that grows with the log.
+ */
+function registerRowLogSumExp(): void {
+  if (tf.getKernel(ROW_LOG_SUM_EXP, 'wasm')) return;
+  tf.registerKernel({
+    kernelName: ROW_LOG_SUM_EXP,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const wasm = backend as unknown as WasmBackend;
+      const { x } = inputs as { x: tf.TensorInfo };
+      const [rows, cols] = x.shape;
+      const lseInfo = wasm.makeOutput([rows], 'float32');
+      const pInfo = wasm.makeOutput([rows, cols], 'float32');
+      // Views after makeOutput: allocating may grow the WASM heap and detach older views.
+      const lse = wasm.typedArrayFromHeap(lseInfo);
+      const p = wasm.typedArrayFromHeap(pInfo);
+      const v = wasm.typedArrayFromHeap(x);
+      for (let i = 0; i < rows; i++) {
+        const o = i * cols;
+        let max = -Infinity;
+        for (let j = 0; j < cols; j++) if (v[o + j] > max) max = v[o + j];
+        let sum = 0;
+        for (let j = 0; j < cols; j++) sum += p[o + j] = Math.exp(v[o + j] - max);
+        lse[i] = max + Math.log(sum);
+        for (let j = 0; j < cols; j++) p[o + j] /= sum;
+      }
+      return [lseInfo, pInfo];
+    },
+  });
+  tf.registerKernel({
+    kernelName: ROW_LOG_SUM_EXP_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend }) => {
+      const wasm = backend as unknown as WasmBackend;
+      const { dy, p } = inputs as { dy: tf.TensorInfo; p: tf.TensorInfo };
+      const [rows, cols] = p.shape;
+      const outInfo = wasm.makeOutput([rows, cols], 'float32');
+      const out = wasm.typedArrayFromHeap(outInfo);
+      const g = wasm.typedArrayFromHeap(dy);
+      const pv = wasm.typedArrayFromHeap(p);
+      for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) out[o + j] = g[i] * pv[o + j];
+      return outInfo;
+    },
+  });
+}
+
 /** Starts tfjs for training in Node: WASM (about 5× faster than CPU here), else CPU. */
 export async function startTraining(): Promise<string> {
   registerSegmentSum();
+  registerRowLogSumExp();
   if (!(await tf.setBackend('wasm').catch(() => false))) await tf.setBackend('cpu');
   await tf.ready();
   return tf.getBackend();

@@ -18,14 +18,22 @@ test('the transpose-free matMul has matMul gradients', () => {
   close(gb, eb);
 });
 
-test('rowLogSumExp is tf.logSumExp over rows, value and gradient, large logits included', () => {
-  const x = tf.mul(tf.randomNormal([7, 50], 0, 1, 'float32', 9), tf.tensor2d([1, 1, 1, 1, 1, 1, 80], [7, 1])) as tf.Tensor2D;
-  const w = tf.randomNormal([7], 0, 1, 'float32', 10);
-  close(rowLogSumExp(x), tf.logSumExp(x, 1));
-  const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(rowLogSumExp(v as tf.Tensor2D), w)))(x);
-  const theirs = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(v, 1), w)))(x);
-  close(ours, theirs);
-  expect(Number.isFinite(rowLogSumExp(x).dataSync()[6])).toBe(true);
+test.each(['wasm', 'cpu'])('rowLogSumExp is tf.logSumExp over rows, value and gradient, large logits included, and frees what it kept (%s)', async (backend) => {
+  // On WASM its own kernels over the heap (tf.ts), elsewhere loops over a copy.
+  await tf.setBackend(backend);
+  try {
+    const x = tf.mul(tf.randomNormal([7, 50], 0, 1, 'float32', 9), tf.tensor2d([1, 1, 1, 1, 1, 1, 80], [7, 1])) as tf.Tensor2D;
+    const w = tf.randomNormal([7], 0, 1, 'float32', 10);
+    close(rowLogSumExp(x), tf.logSumExp(x, 1));
+    const before = tf.memory().numTensors;
+    const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(rowLogSumExp(v as tf.Tensor2D), w)))(x);
+    expect(tf.memory().numTensors).toBe(before + 1); // the gradient alone: the kept softmax is freed
+    const theirs = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(v, 1), w)))(x);
+    close(ours, theirs);
+    expect(Number.isFinite(rowLogSumExp(x).dataSync()[6])).toBe(true);
+  } finally {
+    await tf.setBackend('wasm');
+  }
 });
 
 test('lstmStep is tf.basicLSTMCell', () => {
