@@ -1,7 +1,7 @@
 import { sessionStart, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { seededRandom, shuffle } from './random.js';
-import { ROW_LOG_SUM_EXP, ROW_LOG_SUM_EXP_GRAD, tf } from './tf.js';
+import { logSumExpRows, ROW_LOG_SUM_EXP, ROW_LOG_SUM_EXP_GRAD, scaleRows, tf } from './tf.js';
 
 export interface SessionModelOptions {
   /** Item embedding size d. */
@@ -218,23 +218,14 @@ export const rowLogSumExp = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFun
     return { value: lse, gradFunc: (dy: tf.Tensor, [p]: tf.Tensor[]) => [tf.engine().runKernel(ROW_LOG_SUM_EXP_GRAD, { dy, p }) as tf.Tensor] };
   }
   const [rows, cols] = x.shape;
-  const p = (x.dataSync() as Float32Array).slice(); // becomes the softmax (the CPU backend returns its own array)
+  const p = new Float32Array(rows * cols);
   const lse = new Float32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const o = i * cols;
-    let max = -Infinity;
-    for (let j = 0; j < cols; j++) if (p[o + j] > max) max = p[o + j];
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += p[o + j] = Math.exp(p[o + j] - max);
-    lse[i] = max + Math.log(sum);
-    for (let j = 0; j < cols; j++) p[o + j] /= sum;
-  }
+  logSumExpRows(x.dataSync() as Float32Array, p, lse, rows, cols);
   return {
     value: tf.tensor1d(lse),
     gradFunc: (dy: tf.Tensor) => {
-      const g = dy.dataSync();
       const out = new Float32Array(rows * cols);
-      for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) out[o + j] = g[i] * p[o + j];
+      scaleRows(dy.dataSync() as Float32Array, p, out, rows, cols);
       return [tf.tensor2d(out, [rows, cols])];
     },
   };

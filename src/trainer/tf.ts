@@ -41,6 +41,26 @@ function registerSegmentSum(): void {
   });
 }
 
+type Floats = Float32Array | Int32Array;
+
+/** log Σⱼ exp(v[i, j]) of each row of v ([rows, cols]) into lse, and the rows' softmax into p. */
+export function logSumExpRows(v: Floats, p: Floats, lse: Floats, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) if (v[o + j] > max) max = v[o + j];
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += p[o + j] = Math.exp(v[o + j] - max);
+    lse[i] = max + Math.log(sum);
+    for (let j = 0; j < cols; j++) p[o + j] /= sum;
+  }
+}
+
+/** g[i] · p[i, j] into out: the gradient of lse through the softmax p. */
+export function scaleRows(g: Floats, p: Floats, out: Floats, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) out[o + j] = g[i] * p[o + j];
+}
+
 /** A softmax loss's normaliser on the WASM heap: x [rows, cols] → log Σⱼ exp(x[i, j]) [rows] and the rows' softmax [rows, cols]. */
 export const ROW_LOG_SUM_EXP = 'VitrineRowLogSumExp';
 /** Its gradient: dy [rows] and the softmax p → dy[i] · p[i, j]. */
@@ -66,15 +86,7 @@ function registerRowLogSumExp(): void {
       const lse = wasm.typedArrayFromHeap(lseInfo);
       const p = wasm.typedArrayFromHeap(pInfo);
       const v = wasm.typedArrayFromHeap(x);
-      for (let i = 0; i < rows; i++) {
-        const o = i * cols;
-        let max = -Infinity;
-        for (let j = 0; j < cols; j++) if (v[o + j] > max) max = v[o + j];
-        let sum = 0;
-        for (let j = 0; j < cols; j++) sum += p[o + j] = Math.exp(v[o + j] - max);
-        lse[i] = max + Math.log(sum);
-        for (let j = 0; j < cols; j++) p[o + j] /= sum;
-      }
+      logSumExpRows(v, p, lse, rows, cols);
       return [lseInfo, pInfo];
     },
   });
@@ -89,7 +101,7 @@ function registerRowLogSumExp(): void {
       const out = wasm.typedArrayFromHeap(outInfo);
       const g = wasm.typedArrayFromHeap(dy);
       const pv = wasm.typedArrayFromHeap(p);
-      for (let i = 0; i < rows; i++) for (let j = 0, o = i * cols; j < cols; j++) out[o + j] = g[i] * pv[o + j];
+      scaleRows(g, pv, out, rows, cols);
       return outInfo;
     },
   });
