@@ -3,7 +3,7 @@
 // clicks over 1,000,000 items. One epoch each; the test set is capped (--eval-cases) since only the time
 // per case matters here. Writes docs/benchmarks.md between the trainer-scale markers.
 // With --large-only, just the 10,000,000-click run, written to a section of its own (about 60 minutes).
-// Usage: npm run build && node scripts/bench-trainer-scale.mjs [--large | --large-only]   (about 30 minutes; 80 with --large)
+// Usage: npm run build && node scripts/bench-trainer-scale.mjs [--large | --large-only]   (about 35 minutes; 85 with --large)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,17 +81,23 @@ One epoch: ${f(r.epoch)} s against 1,800 (${r.epoch <= 1800 ? 'met' : '**missed*
   process.exit(0);
 }
 
-// The output layer, same run: rsc15-sample's full softmax (what auto picks there) against the sampled one.
+// The output layer, same run: rsc15-sample's full softmax (what auto picks there) against the sampled one;
+// and the full softmax's run again with the evaluation on one thread, against the default two.
 const rsc15 = join(root, '../shared/datasets/rsc15-sample');
-const softmax = ['full', 'sampled'].map((kind) => {
-  console.error(`bench: rsc15-sample, --softmax ${kind}`);
+const rsc15Run = (name, ...flags) => {
+  console.error(`bench: rsc15-sample, ${flags.join(' ')}`);
   const out = execFileSync(
     process.execPath,
-    [cli, 'train', '--events', join(rsc15, 'train.tsv'), '--test', join(rsc15, 'test.tsv'), '--format', 'rsc15', '--out', join(work, `rsc15-${kind}`), '--softmax', kind, '--json'],
+    [cli, 'train', '--events', join(rsc15, 'train.tsv'), '--test', join(rsc15, 'test.tsv'), '--format', 'rsc15', '--out', join(work, `rsc15-${name}`), ...flags, '--json'],
     { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 },
   );
-  return { kind, json: JSON.parse(out) };
-});
+  return JSON.parse(out);
+};
+const softmax = ['full', 'sampled'].map((kind) => ({ kind, json: rsc15Run(kind, '--softmax', kind) }));
+const oneThread = rsc15Run('one-thread', '--softmax', 'full', '--threads', '1');
+const evaluation = (json) => Object.entries(json.train.stages).find(([k]) => k.startsWith('evaluating'));
+const [twoStage, twoSeconds] = evaluation(softmax[0].json);
+const [, oneSeconds] = evaluation(oneThread);
 
 const rows = [];
 for (const items of [10_000, 100_000, 1_000_000]) rows.push(await run(1_000_000, items));
@@ -105,7 +111,7 @@ const section = `<!-- trainer-scale:start -->
 Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs${large ? ' --large' : ''}\`. ${machine()}
 Logs from \`scripts/generate-log.mjs\` (Zipf popularity, sessions of 1 + geometric length, mean about 5). One epoch
 each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (${rows.map((r) => r.validation.toLocaleString('en')).join(', ')} cases, each
-ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog. Times in seconds, memory is the process's peak RSS in MB.
+ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog, on two threads. Times in seconds, memory is the process's peak RSS in MB.
 
 | rsc15-sample, \`--softmax\` | LSTM alone HitRate@20 | MRR@20 | blend HitRate@20 | MRR@20 | epochs | training (s) |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
@@ -113,6 +119,9 @@ ${softmax.map(({ kind, json }) => `| ${kind} | ${pct(json.metrics.lstm.hitrate)}
 
 The sampled softmax (each target against the batch's shared negatives, drawn by popularity and logQ-corrected; see
 \`vitrine train --help\`) is what \`--softmax auto\` uses on large catalogs; on this one, auto keeps the full softmax.
+
+The test-set evaluation (${/\d+ rankings/.exec(twoStage)?.[0]} of ${softmax[0].json.cases.toLocaleString('en')} cases each) on two threads, the default here, took
+${f(twoSeconds)} s; the same command with \`--threads 1\` ${f(oneSeconds)} s (${(oneSeconds / twoSeconds).toFixed(2)}×), with the same figures${JSON.stringify(oneThread.metrics) === JSON.stringify(softmax[0].json.metrics) ? '' : ' (**they differ**)'}.
 
 ${header}
 ${[...rows, ...(large ? [large] : [])].map(line).join('\n')}

@@ -61,6 +61,15 @@ test("the README's accuracy figures are docs/benchmarks.md's", () => {
   expect(text).toContain(`item-kNN, gives ${knn[0]}% and ${knn[1]}%`);
 });
 
+test("the README's ten-million-click figures are docs/benchmarks.md's", () => {
+  const doc = readFileSync(join(root, 'docs/benchmarks.md'), 'utf8');
+  const [, epoch, rss] = /One epoch: (\d+) s against 1,800 \([^)]*\); peak RSS ([\d,]+) MB/.exec(doc) ?? [];
+  expect(epoch, 'docs/benchmarks.md has no ten-million-click section (node scripts/bench-trainer-scale.mjs --large-only)').toBeDefined();
+  const minutes = Math.round(Number(epoch) / 60);
+  const gb = (Number(rss.replace(/,/g, '')) / 1024).toFixed(1);
+  expect(readme.replace(/\s+/g, ' ')).toContain(`one epoch over 10,000,000 generated clicks and 1,000,000 items in ${minutes} minutes, at a peak of ${gb} GB of memory`);
+});
+
 test("the README's trainer defaults are the CLI's", async () => {
   const { TRAIN_HELP } = await import('../../src/cli/train.js');
   const evalCases = TRAIN_HELP.match(/--eval-cases N .*\(every k-th; default (\d+)\)/)![1];
