@@ -1,6 +1,6 @@
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { itemKnnScorer, popScorer, spopScorer, type Neighbours } from '../trainer/baselines.js';
-import { blendScorer, categoryIndex, neighbourhoodScorer, type BlendWeights, type Categories } from '../trainer/blend.js';
+import { blendScorer, categoryIndex, neighbourhoodScorer, type BlendWeights, type Categories, type ModelParts } from '../trainer/blend.js';
 import type { EncodedSet } from '../trainer/data.js';
 import { evaluate, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import { loadModel, modelParts } from '../trainer/model-io.js';
@@ -29,44 +29,54 @@ export interface ShippedJob {
 }
 
 /** What `seen` subtracts to rank an item below every other (scores stay finite in float32). */
-export const EXCLUDED = 1e9;
+const EXCLUDED = 1e9;
 
 export type EvaluationStep = (name: string, done: number, total: number) => void;
 
 /**
- * The rankings of the exported model, in report order: the blend, the LSTM alone, the session
- * neighbourhood alone, POP, S-POP, item-kNN, and for users' histories the long-term profile alone,
- * item-kNN over the whole history and the blend without the thin-history prototype.
+ * The rankings of the exported model that `pick` keeps, in report order: the blend, the LSTM alone, the
+ * session neighbourhood alone, POP, S-POP, item-kNN, and for users' histories the long-term profile alone,
+ * item-kNN over the whole history and the blend without the thin-history prototype. The scoring parts
+ * (E on tfjs, the neighbour table) are made only for a ranking that reads them: the LSTM alone does not.
  */
-async function shippedScorers(job: ShippedJob, set: EncodedSet): Promise<{ scorers: Scorer[]; cats?: Categories; dispose: () => void }> {
+async function shippedScorers(job: ShippedJob, set: EncodedSet, pick: (name: string) => boolean): Promise<{ scorers: Scorer[]; cats?: Categories; dispose: () => void }> {
   const exported = (await loadModel(job.dir)).model;
   const n = exported.ids.length;
   const shipped = SessionModel.fromWeights(exported.session!, job.window);
-  const device = embeddingProduct(exported.itemEmbeddings, exported.dim);
   const cats = exported.categories && categoryIndex(exported.categories);
-  const parts = modelParts(exported, device.product, cats);
+  let device: ReturnType<typeof embeddingProduct> | undefined;
+  let parts: ModelParts | undefined;
+  const partsOf = () => (parts ??= modelParts(exported, (device = embeddingProduct(exported.itemEmbeddings, exported.dim)).product, cats));
   const w = job.weights;
-  const scorers: Scorer[] = [blendScorer('model', shipped.scorer(), parts, w), shipped.scorer(), neighbourhoodScorer(parts, w), popScorer(job.popularity), spopScorer(n), itemKnnScorer(job.knn, n)];
+  const all: [string, () => Scorer][] = [
+    ['model', () => blendScorer('model', shipped.scorer(), partsOf(), w)],
+    ['lstm', () => shipped.scorer()],
+    ['neighbourhood', () => neighbourhoodScorer(partsOf(), w)],
+    ['pop', () => popScorer(job.popularity)],
+    ['spop', () => spopScorer(n)],
+    ['itemknn', () => itemKnnScorer(job.knn, n)],
+  ];
   // Users return: the long-term profile alone (its terms as the blend weighs them: what the visitor chose
   // already, the whole history's neighbourhood, u · E) shows what it adds, beside item-kNN over the whole
   // history (ranking the history's items last) and, by train, BPR-MF's learned user vectors.
-  if (set.times && parts.long) {
+  if (set.times && exported.foldIn) {
     const { long = 0, history = 0, seen = 0 } = w;
     const off = { lstm: 0, last: 0, decay: 0, repeat: 0 };
-    scorers.push(blendScorer('longterm', undefined, parts, { ...off, ...(long || history ? { long, history, seen } : { long: 1 }) }));
-    scorers.push(blendScorer('historyknn', undefined, parts, { ...off, history: 1, seen: -EXCLUDED }));
+    all.push(['longterm', () => blendScorer('longterm', undefined, partsOf(), { ...off, ...(long || history ? { long, history, seen } : { long: 1 }) })]);
+    all.push(['historyknn', () => blendScorer('historyknn', undefined, partsOf(), { ...off, history: 1, seen: -EXCLUDED })]);
     // What the thin-history prototype adds: the blend with none to borrow from.
-    if (parts.long.prototypes) scorers.push(blendScorer('noprototype', shipped.scorer(), { ...parts, long: { ...parts.long, prototypes: undefined } }, w));
+    if (exported.prototypes) all.push(['noprototype', () => blendScorer('noprototype', shipped.scorer(), { ...partsOf(), long: { ...partsOf().long!, prototypes: undefined } }, w)]);
   }
-  return { scorers, cats, dispose: () => (shipped.dispose(), device.dispose()) };
+  const scorers = all.filter(([name]) => pick(name)).map(([, make]) => make());
+  return { scorers, cats, dispose: () => (shipped.dispose(), device?.dispose()) };
 }
 
 /** Evaluates the exported model's rankings (those `pick` keeps) on `set`, in report order. */
 async function evaluateShipped(job: ShippedJob, set: EncodedSet, pick: (name: string) => boolean, step: EvaluationStep): Promise<Record<string, Evaluation>> {
-  const { scorers, cats, dispose } = await shippedScorers(job, set);
+  const { scorers, cats, dispose } = await shippedScorers(job, set, pick);
   const results: Record<string, Evaluation> = {};
   try {
-    for (const s of scorers.filter((s) => pick(s.name))) {
+    for (const s of scorers) {
       results[s.name] = await evaluate(s, set, job.popularity, (done, total) => step(s.name, done, total), cats?.of, s.name === 'model' ? job.pool : undefined);
     }
   } finally {

@@ -31,6 +31,11 @@ test.each(['wasm', 'cpu'])('rowLogSumExp is tf.logSumExp over rows, value and gr
     const theirs = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.logSumExp(v, 1), w)))(x);
     close(ours, theirs);
     expect(Number.isFinite(rowLogSumExp(x).dataSync()[6])).toBe(true);
+    // On WASM the heap kernels run, forward and backward (no copy of the logits into JS).
+    const kernels = (await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(rowLogSumExp(v as tf.Tensor2D)))(x))).kernelNames;
+    const own = ['VitrineRowLogSumExp', 'VitrineRowLogSumExpGrad'];
+    if (backend === 'wasm') expect(kernels).toEqual(expect.arrayContaining(own));
+    else expect(kernels.filter((k) => own.includes(k))).toEqual([]);
   } finally {
     await tf.setBackend('wasm');
   }
