@@ -45,6 +45,7 @@ async function run(clicks, items) {
     cases: json.cases,
     softmax: json.train.softmax,
     validation: json.train.validation_cases,
+    threads: json.train.evaluation_threads,
     recommend: json.recommend,
     popularBytes: popular?.bytes,
     hitrate: json.metrics.model.hitrate,
@@ -67,7 +68,7 @@ if (process.argv.includes('--large-only')) {
 
 Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs --large-only\`. ${machine()}
 The same command and log generator as the table above, at 10,000,000 clicks (${r.validation.toLocaleString('en')} validation cases;
-${EVAL_CASES.toLocaleString('en')} test cases). Budget: one epoch ≤ 30 minutes (1,800 s), peak RSS ≤ 8 GB.
+${EVAL_CASES.toLocaleString('en')} test cases, evaluated on ${r.threads === 1 ? 'one thread' : `${r.threads} threads`}). Budget: one epoch ≤ 30 minutes (1,800 s), peak RSS ≤ 8 GB.
 
 ${header}
 ${line(r)}

@@ -64,7 +64,7 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', validation_cases: expect.any(Number), stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', validation_cases: expect.any(Number), evaluation_threads: 1, stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array) });
     // Beyond accuracy: each ranking's popularity bias; no intent share without item categories.
     for (const name of ['model', 'pop', 'itemknn']) expect(first.json.popularity[name]).toBeGreaterThanOrEqual(0);
     expect(first.json.popularity.pop).toBeGreaterThan(first.json.popularity.model);
@@ -350,3 +350,12 @@ test('on a users\' log the half-life is tuned on validation unless --half-life-d
   expect(threaded.metrics).toEqual(tuned.json.metrics);
   expect(threaded.visitors).toEqual(tuned.json.visitors);
 }, 240_000);
+
+test("early stopping's validation sample: 20,000 cases up to 250,000 items, then a fixed budget of item scores", async () => {
+  const { validationCases } = await import('../../src/cli/train.js');
+  // tmall-sessions (40,727 items) and rsc15-sample keep the 20,000 cases they always had.
+  expect(validationCases(40_727)).toBe(20_000);
+  expect(validationCases(250_000)).toBe(20_000);
+  expect(validationCases(1_000_000)).toBe(5_000);
+  expect(validationCases(10_000_000)).toBe(2_000);
+});
