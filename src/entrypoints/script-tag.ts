@@ -153,8 +153,22 @@ const warned = new Set<string>();
 const PAGE_MOVED = 'the page reordered it';
 /** The sheet that holds lists back; null once released for good. */
 let holdSheet: CSSStyleSheet | undefined | null;
-/** No history when the page started (HISTORY unset; without storage the profile is in memory, empty). */
+/**
+ * Nothing moves before the visitor acts: no history when the page started (HISTORY unset; without storage
+ * the profile is in memory, empty), or this script came over the network (see {@link fetched}).
+ */
 let cold = true;
+/**
+ * Whether this script came over the network rather than from the HTTP cache: its resource entry shows a
+ * body transferred whole (not 0 bytes from the cache, nor a revalidation's few hundred bytes of headers).
+ * Then the second stage and the model come over the network too, seconds on a phone's network: holding
+ * the lists for them would cost the page its largest paint, so the page starts as a first visit does (its
+ * lists shown in the page's order, moving from the visitor's first action). A cross-origin script without
+ * Timing-Allow-Origin reports 0 bytes: counted as cached, as before. (Called where the script has a src.)
+ */
+function fetched(entry = performance.getEntriesByName(script!.src, 'resource')[0] as PerformanceResourceTiming | undefined): boolean {
+  return !!entry && entry.encodedBodySize > 0 && entry.transferSize > entry.encodedBodySize;
+}
 /**
  * Settles when a page that started with no history may load the engine and the model: once the page has
  * painted (its load event, then a second with no larger paint where the browser reports them) and is idle,
@@ -298,7 +312,7 @@ else if (script?.dataset.model) {
   // no .wasm and no model; it still tracks and reports its rank events.
   try {
     // (Events queued on the stub before this script count: they are history by the first rank.)
-    cold = !localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track');
+    cold = (!localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track')) || fetched();
     const stored = localStorage.getItem(ARM);
     arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
     if (holdout > 0) localStorage.setItem(ARM, arm);

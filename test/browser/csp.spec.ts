@@ -1,5 +1,5 @@
 import type { Route } from '@playwright/test';
-import { test, expect } from './fixtures.js';
+import { test, expect, asIfCached } from './fixtures.js';
 
 // The policy a shop needs for Vitrine: scripts from its own origin, and compiling WebAssembly.
 const POLICY = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'";
@@ -17,6 +17,7 @@ for (const [name, policy] of [
 ] as const) test(`the storefront works under ${name}`, async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (m) => /Content[- ]Security[- ]Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+  await asIfCached(page);
   await page.route('**/demo/', (route) => serveDemo(route, policy));
   await page.goto('/demo/#/');
   await expect(page.locator('[data-vitrine-list="home-grid"][data-vitrine-ranked]')).toBeAttached({ timeout: 20_000 });
@@ -52,6 +53,7 @@ for (const [what, file, tamper] of [
   ['WASM binary', '**/dist/tfjs-backend-wasm-simd.wasm', (body: Buffer) => Buffer.concat([body.subarray(0, body.length - 1), Buffer.from([body[body.length - 1] ^ 1])])],
 ] as const) {
   test(`a tampered ${what} is refused under the strict policy: the page keeps its order and says why`, async ({ page }) => {
+    await asIfCached(page);
     await page.route('**/demo/', (route) => serveDemo(route, POLICY));
     await page.route(file, async (route) => {
       const response = await route.fetch();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import type { Vitrine } from '../../src/index.js';
-import { test, expect } from './fixtures.js';
+import { test, expect, asIfCached } from './fixtures.js';
 
 // examples/ built with Vite from the packed package (scripts/build-examples.mjs: `npm pack`, the tarball
 // installed into each app, `vite build`), as a user's app is built: a plain TypeScript app, a React app on
@@ -89,6 +89,7 @@ test("the Vite app on Vite's dev server (dependencies pre-bundled) finds the .wa
 
 test('a .wasm file the server lacks is named in the warning, and ranking goes on', async ({ page }) => {
   const said = consoleOf(page);
+  await asIfCached(page);
   await page.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: '' }));
   await page.goto('/test-results/examples/vite-spa/dist/?backend=wasm');
   await expect(page.locator('#list > li')).toHaveCount(30);

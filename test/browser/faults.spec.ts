@@ -1,5 +1,5 @@
 import type { Page, Route } from '@playwright/test';
-import { test, expect } from './fixtures.js';
+import { test, expect, asIfCached } from './fixtures.js';
 
 // Fault injection: whatever goes wrong, the page keeps working and its own order, says so once in the
 // console, throws nothing, and loses no event; the instance reports what happened.
@@ -37,6 +37,7 @@ const faults: [string, string, (route: Route) => Promise<void>, RegExp][] = [
 
 for (const [name, file, fault, expected] of faults) {
   test(`model fault: ${name}`, async ({ page }) => {
+    await asIfCached(page);
     await page.route(`**/planted-model/${file}`, fault);
     const r = await outcome(page);
     expect(r.ready).toBe(false);
@@ -68,6 +69,7 @@ test('runtime fault: no WebGL at all, auto picks WASM and says why', async ({ pa
 });
 
 test('runtime fault: the WASM binary fails to load, CPU takes over', async ({ page }) => {
+  await asIfCached(page);
   await page.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: '' }));
   const all: string[] = [];
   page.on('console', (m) => m.type() !== 'error' && all.push(m.text()));
@@ -146,6 +148,7 @@ test('hostile page: a list removed while it is being ranked breaks nothing', asy
 test('on a plain-http page (no Web Crypto) model files are still checked against their hashes', async ({ page, baseURL }) => {
   // vitrine.test is this test server under a name that is no secure context (see playwright.config.ts).
   const insecure = baseURL!.replace('localhost', 'vitrine.test');
+  await asIfCached(page);
   await page.route('**/planted-model/items.json', async (r) => {
     const res = await r.fetch({ url: r.request().url().replace('vitrine.test', 'localhost') }); // Node cannot resolve the name
     await r.fulfill({ response: res, body: (await res.text()).replace('item-1"', 'item-X"') });

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures.js';
+import { test, expect, asIfCached } from './fixtures.js';
 
 // Two-stage loading: dist/vitrine.min.js tracks, stores and reorders; dist/vitrine-engine.js (TensorFlow.js
 // and the engine), the .wasm and the model are fetched only when the page has a marked list.
@@ -51,6 +51,7 @@ test('a list below the fold is ranked while the page is idle, before the visitor
 
 test('a marked list on screen is held until ranked, however late the second stage arrives within the budget', async ({ page }) => {
   // The engine arrives 600 ms late; the list waits for it (hold budget 5 s), then shows in the ranked order.
+  await asIfCached(page);
   await page.route('**/dist/vitrine-engine.js', async (route) => {
     await new Promise((r) => setTimeout(r, 600));
     await route.continue();
@@ -66,6 +67,7 @@ test('a marked list on screen is held until ranked, however late the second stag
 test('when the second stage cannot be fetched, the page keeps its order and tracking goes on', async ({ page }) => {
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  await asIfCached(page);
   await page.route('**/dist/vitrine-engine.js', (route) => route.fulfill({ status: 404, body: 'not found' }));
   await page.goto('/test/pages/lists.html');
   const grid = page.locator('[data-vitrine-list="grid"]');
@@ -120,6 +122,7 @@ test('the first order needs no tfjs backend: it is computed in plain loops, the 
 
 test("a first visit holds nothing back: its lists paint at once in the page's order, move once the visitor acts, and the next page holds and ranks them", async ({ page }) => {
   // lists.html without the events it queues on the stub: a device with no history.
+  await asIfCached(page);
   await page.route('**/test/pages/lists.html', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, body: (await response.text()).replace(/ *vitrine\('track'.*\n/g, '') });
@@ -154,6 +157,44 @@ test("a first visit holds nothing back: its lists paint at once in the page's or
   // And the next event on this page flags it again.
   await page.evaluate(() => window.vitrine.track({ type: 'click', item: 'item-10' }));
   expect(await page.evaluate(() => localStorage.getItem('vitrine:history'))).toBe('1');
+});
+
+test.describe('a returning visitor whose browser has not cached the script', () => {
+  test.use({ returning: false });
+  test("sees the page's order at once, as on a first visit, and Vitrine's from the first action; the next page, its script from the cache, holds the lists until ranked", async ({ page }) => {
+    // Each list's visibility when the HTML has been parsed (after the script, before any ranking).
+    await page.addInitScript(() =>
+      document.addEventListener('DOMContentLoaded', () => {
+        (window as unknown as { shown: string }).shown = getComputedStyle(document.querySelector('[data-vitrine-list="grid"]')!).visibility;
+      }),
+    );
+    const script = () =>
+      page.evaluate(() => {
+        const e = performance.getEntriesByName(new URL('/dist/vitrine.min.js', location.href).href, 'resource')[0] as PerformanceResourceTiming;
+        return { transferred: e.transferSize, body: e.encodedBodySize, shown: (window as unknown as { shown: string }).shown };
+      });
+    const grid = page.locator('[data-vitrine-list="grid"]');
+    const order = () => grid.evaluate((el) => [...el.children].map((li) => (li as HTMLElement).dataset.vitrineItem));
+    const original = ['item-50', 'item-31', 'item-10', 'item-4', 'item-11', 'item-44', 'item-12'];
+    // lists.html queues two events on the stub: a history, but the script comes over the network.
+    await page.goto('/test/pages/lists.html');
+    const first = await script();
+    expect(first.transferred).toBeGreaterThan(first.body);
+    expect(first.shown).toBe('visible');
+    await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+    expect(await order()).toEqual(original);
+    await page.locator('[data-vitrine-item="item-10"] button').click();
+    await expect.poll(order).not.toEqual(original);
+    // The next page: the script revalidated (the test server's no-cache; resource timing counts its headers
+    // as 300 bytes and no body), the lists held until ranked.
+    await page.reload();
+    const next = await script();
+    expect(next.transferred).toBeLessThanOrEqual(300);
+    expect(next.shown).toBe('hidden');
+    await expect(grid).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+    expect(await order()).not.toEqual(original);
+    await expect(grid).not.toHaveAttribute('data-vitrine-late', '');
+  });
 });
 
 test("a first visit fetches the engine and the model only once the page has painted, though the demo's home asks for recommendations at once", async ({ page }) => {

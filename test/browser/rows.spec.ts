@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from '@playwright/test';
-import { test, expect } from './fixtures.js';
+import { test, expect, asIfCached } from './fixtures.js';
 
 // A version 2 model (the demo's): a page fetches the core and the rows of the items it shows, never
 // anything chosen by the visitor's history.
@@ -212,6 +212,7 @@ for (const host of ['ignores Range (200, whole file)', 'refuses Range (416)'] as
     const other = await context.browser()!.newContext();
     const p = await other.newPage();
     let ranged = 0;
+    await asIfCached(p);
     await p.route(`**${MODEL}rows-*.bin`, async (route) => {
       const range = route.request().headers().range;
       if (!range) return route.continue();
@@ -232,6 +233,7 @@ for (const host of ['ignores Range (200, whole file)', 'refuses Range (416)'] as
 }
 
 test('a row host that never answers leaves the page order, after the timeout, and breaks nothing', async ({ page }) => {
+  await asIfCached(page);
   await page.route(`**${MODEL}rows-*.bin`, () => {}); // never answered
   await page.goto('/test/pages/blank.html');
   const warnings: string[] = [];

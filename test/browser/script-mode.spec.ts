@@ -1,4 +1,4 @@
-import { test, expect } from './fixtures.js';
+import { test, expect, asIfCached } from './fixtures.js';
 
 // Script-tag mode on a plain page (test/pages/lists.html): the planted model, item-k followed by item-k+1
 // within groups of ten; the queued calls make the history item-18, item-19, so item-10 should lead.
@@ -70,6 +70,7 @@ test('lists ranked before first paint cause no layout shift', async ({ page }) =
 });
 
 test('a model not ready within the hold budget leaves the page order, and later acts on clicks only', async ({ page }) => {
+  await asIfCached(page);
   await page.route('**/planted-model/manifest.json', async (route) => {
     await new Promise((r) => setTimeout(r, 800));
     await route.continue();
@@ -119,6 +120,7 @@ test('the SPA example ranks with the npm build', async ({ page }) => {
 
 test('ids named like Object.prototype members leave the rest of the list personalised', async ({ page }) => {
   const hostile = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'];
+  await asIfCached(page);
   await page.route('**/test/pages/lists.html', async (route) => {
     const html = await (await route.fetch()).text();
     // Some carry categories (a "__proto__" key must not replace a lookup's prototype), some do not.
@@ -213,6 +215,7 @@ test("the npm build leaves an app's own TensorFlow.js as it was: backend, flags,
 });
 
 test("vitrine/shared-tfjs names the .wasm files it could not start the app's WASM backend with", async ({ page }) => {
+  await asIfCached(page);
   await page.route('**/*.wasm', (r) => r.fulfill({ status: 404, body: '' }));
   await page.goto('/test/pages/shared-tfjs/?backend=wasm');
   await page.waitForFunction(() => (window as any).report, undefined, { timeout: 20_000 });
