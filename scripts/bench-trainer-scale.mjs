@@ -112,7 +112,7 @@ const section = `<!-- trainer-scale:start -->
 Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs${large ? ' --large' : ''}\`. ${machine()}
 Logs from \`scripts/generate-log.mjs\` (Zipf popularity, sessions of 1 + geometric length, mean about 5). One epoch
 each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (${rows.map((r) => r.validation.toLocaleString('en')).join(', ')} cases, each
-ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog, on two threads. Times in seconds, memory is the process's peak RSS in MB.
+ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog, on ${rows.every((r) => r.threads === 2) ? 'two threads (the default where the log holds at most 250,000 distinct items, as each of these does)' : `${rows.map((r) => r.threads).join(', ')} threads (two by default where the log holds at most 250,000 distinct items)`}, BPR-MF's training included. Times in seconds, memory is the process's peak RSS in MB.
 
 | rsc15-sample, \`--softmax\` | LSTM alone HitRate@20 | MRR@20 | blend HitRate@20 | MRR@20 | epochs | training (s) |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
