@@ -140,7 +140,9 @@ test('loading', async ({ browser }) => {
 Reproduce: \`npm run bench:browser\` (test/bench/loading.bench.ts). Headless Chromium on this machine against
 \`scripts/serve.mjs --cache\` (gzip, cacheable), median of ${RUNS} visits each; a cold visit is a fresh browser
 profile, the cached one is the next visit in it, each by a visitor with a history (three clicks queued on the
-stub before the script; a first visit keeps the page's order and loads the engine once the page has painted). Each cell reads *before → **now***: before is the one-stage
+stub before the script; a first visit keeps the page's order and loads the engine once the page has painted). The cold visit's script reads as cached (its
+resource entry): a returning visitor whose model is not in the cache (one published since, say), whose lists are held until ranked; with the script
+fetched too, the page would start as a first visit does. Each cell reads *before → **now***: before is the one-stage
 build (tfjs in \`vitrine.min.js\`), measured ${before?.measured ?? '(not recorded)'}; now is this build, written ${new Date().toISOString().slice(0, 10)}.
 "Caused by Vitrine" is the storefront with Vitrine minus the same storefront with an inert stub in its place
 (${ms(now.stub.cold.tbt)} ms of blocking time cold are the demo page's own rendering).

@@ -105,7 +105,8 @@ test('storefront', async ({ page }) => {
 Reproduce: \`npm run bench:browser\`. The demo storefront (\`demo/\`, the MovieLens model: 5,316 items,
 format version 2: a ${coreKb} KB core, then the rows of the items a page shows) in headless Chromium on this machine, backend chosen by \`auto\` (${backend ?? 'none started: every set here is scored in plain loops'}), served by
 \`scripts/serve.mjs --cache\`. One cold visit, then one with everything in the HTTP cache, by a visitor with a history (three clicks queued on
-the stub before the script: a first visit keeps the page's order and loads the engine once the page has painted). Written ${new Date().toISOString().slice(0, 10)}.
+the stub before the script: a first visit keeps the page's order and loads the engine once the page has painted). The cold visit's script reads as cached
+(its resource entry): a returning visitor whose model is not in the cache, whose lists are held until ranked. Written ${new Date().toISOString().slice(0, 10)}.
 
 | what | cold | cached | budget |
 | --- | ---: | ---: | --- |
