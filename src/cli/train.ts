@@ -37,10 +37,14 @@ const KNN_NEIGHBOURS = 100;
 export const validationCases = (items: number) => Math.min(20_000, Math.max(2_000, Math.floor(5e9 / items)));
 
 /**
- * Past this many items a second evaluation thread is not the default: it loads a model of its own, about
- * 3 KB an item (3 GB at a million items, measured: peak RSS 10.3 GB against 6.7 GB before the evaluation).
+ * Past this many items a second evaluation thread is not the default: it loads a model of its own (on the
+ * ten-million-click benchmark's log, about 700,000 items, the peak RSS went from 6.7 GB before the
+ * evaluation to 10.3 GB with it).
  */
-const TWO_THREADS_ITEMS = 250_000;
+export const TWO_THREADS_ITEMS = 250_000;
+
+/** The evaluation's threads when `--threads` is not given: two where there are two cores and few enough items. */
+export const defaultThreads = (items: number, cores: number) => (items > TWO_THREADS_ITEMS ? 1 : Math.min(2, cores));
 
 /** The long-term half-lives (days) tried on a users' log's validation cases. */
 const HALF_LIFE_GRID = [1, 3, 7, 14, 30, 365];
@@ -244,7 +248,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
   const testSet = sampleCases(split.test, intFlag(values['eval-cases'], 'eval-cases', EVAL_CASES));
   const n = split.vocab.size;
   split.lines.forEach(log);
-  const threads = evaluationThreads(asked ?? (n > TWO_THREADS_ITEMS ? 1 : Math.min(2, availableParallelism())));
+  const threads = evaluationThreads(asked ?? defaultThreads(n, availableParallelism()));
   if (asked === undefined && n > TWO_THREADS_ITEMS && availableParallelism() > 1) log(`evaluating on one thread: a second would load its own copy of the model (${n} items; --threads 2 to force)`);
   if (testSet !== split.test) log(`evaluating ${countCases(testSet)} of the ${countCases(split.test)} test cases, evenly spread (--eval-cases)`);
 

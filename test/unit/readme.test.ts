@@ -74,6 +74,9 @@ test("the README's trainer defaults are the CLI's", async () => {
   const { TRAIN_HELP } = await import('../../src/cli/train.js');
   const evalCases = TRAIN_HELP.match(/--eval-cases N .*\(every k-th; default (\d+)\)/)![1];
   expect(readme).toContain(`\`--eval-cases N\` (default ${Number(evalCases).toLocaleString('en')})`);
+  const { TWO_THREADS_ITEMS } = await import('../../src/cli/train.js');
+  expect(readme.replace(/\s+/g, ' ')).toContain(`the catalog at most ${TWO_THREADS_ITEMS.toLocaleString('en')} items`);
+  expect(readme.replace(/\s+/g, ' ')).toContain(`past ${TWO_THREADS_ITEMS.toLocaleString('en')} items a second thread is not the default`);
   const limit = TRAIN_HELP.match(/fit in (\d+)M floats/)![1];
   expect(readme).toContain(`fit in ${limit}M floats`);
 });

@@ -359,3 +359,11 @@ test("early stopping's validation sample: 20,000 cases up to 250,000 items, then
   expect(validationCases(1_000_000)).toBe(5_000);
   expect(validationCases(10_000_000)).toBe(2_000);
 });
+
+test('the evaluation runs on two threads by default only where two cores and at most 250,000 items', async () => {
+  const { defaultThreads } = await import('../../src/cli/train.js');
+  expect(defaultThreads(40_727, 2)).toBe(2);
+  expect(defaultThreads(250_000, 8)).toBe(2);
+  expect(defaultThreads(250_001, 2)).toBe(1);
+  expect(defaultThreads(40_727, 1)).toBe(1);
+});
