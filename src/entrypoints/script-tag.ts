@@ -151,6 +151,8 @@ let arm: RankEvent['arm'] = 'personalised';
 const lists = new WeakMap<HTMLElement, PageList & { kept?: string }>();
 const warned = new Set<string>();
 const PAGE_MOVED = 'the page reordered it';
+/** Main-thread time the lists' ranks may take in one task before the page runs. */
+const SLICE_MS = 5;
 /** The sheet that holds lists back; null once released for good. */
 let holdSheet: CSSStyleSheet | undefined | null;
 /**
@@ -181,14 +183,16 @@ function afterPaint(last = 0): void {
   const lcp = 'largest-contentful-paint';
   const po = new PerformanceObserver((l) => l.getEntries().forEach((e) => (last = Math.max(last, e.startTime))));
   if (PerformanceObserver.supportedEntryTypes?.includes(lcp)) po.observe({ type: lcp, buffered: true });
+  // The load event is seen from timers, not listened to: see {@link domReady}.
+  let loaded = 0;
   const check = () => {
-    const wait = last + 1000 - performance.now();
+    loaded ||= document.readyState === 'complete' ? performance.now() : 0;
+    const wait = loaded ? Math.max(last, loaded) + 1000 - performance.now() : 100;
     if (wait > 0) return void setTimeout(check, wait);
     po.disconnect();
     whenIdle(go);
   };
-  const loaded = () => ((last = Math.max(last, performance.now())), check());
-  document.readyState === 'complete' ? loaded() : addEventListener('load', loaded, { once: true });
+  check();
   for (const input of ['pointerdown', 'keydown']) addEventListener(input, go, { once: true, capture: true });
 }
 /** Stops holding lists back: a list a framework renders is never ranked by the script tag, so never held. */
@@ -267,22 +271,25 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
     }
     todo.push(list);
   }
-  // Rank every list first, then touch the DOM once for all of them: one layout, one frame.
-  const results = await Promise.all(
-    todo.map(async (list) => {
-      const started = performance.now();
+  // Rank every list first, then touch the DOM once for all of them: one layout, one frame. One list after
+  // another, the page let run between two once they have taken a few milliseconds (a slow phone): no long task.
+  const results: ({ ranked: Ranked[]; started: number } | undefined)[] = [];
+  let slice = performance.now();
+  for (const list of todo) {
+    const started = performance.now();
+    results.push(
       // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
       // A page that started with no history showed its lists at once: they move only once the visitor acts.
-      if (arm === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off') || (cold && !live)) return undefined;
-      try {
-        // Reasons cost a second read-back; only the debug view shows them.
-        return { ranked: await v.rank(list.ids, { ...list.options, explain: wantDebug }), started };
-      } catch (e) {
-        console.warn('vitrine: could not rank a list; keeping its order', e);
-        return undefined;
-      }
-    }),
-  );
+      arm === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off') || (cold && !live)
+        ? undefined
+        : // Reasons cost a second read-back; only the debug view shows them.
+          await v.rank(list.ids, { ...list.options, explain: wantDebug }).then(
+            (ranked) => ({ ranked, started }),
+            (e) => void console.warn('vitrine: could not rank a list; keeping its order', e),
+          ),
+    );
+    if (performance.now() - slice > SLICE_MS) await new Promise((r) => setTimeout(r)), (slice = performance.now());
+  }
   // A list the page changed while it was ranked is left alone: its change brings a rank of its own. A list
   // kept for a framework is never written to (not even an attribute: hydration would see it).
   const jobs = todo
@@ -306,7 +313,7 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
   }
 }
 
-if (twice) console.warn('vitrine: the script is included twice; the second copy does nothing');
+if (twice) console.warn('vitrine: the script is included twice; this copy does nothing');
 else if (script?.dataset.model) {
   // The arm first: a device in the holdout keeps the page's order, so it hides nothing and loads no engine,
   // no .wasm and no model; it still tracks and reports its rank events.
@@ -399,7 +406,16 @@ else if (script?.dataset.model) {
     showAsIs();
     return undefined;
   });
-  const domReady = document.readyState === 'loading' ? new Promise((r) => addEventListener('DOMContentLoaded', r)) : Promise.resolve();
+  /**
+   * Settles once the document is parsed, seen from timers of this script's own. A DOMContentLoaded or load
+   * listener would run inside the browser's task that dispatches the event (with the page's own handlers
+   * and layout), and a trace attributes a task to every script whose code ran in it: the page's load task
+   * would count as Vitrine's.
+   */
+  const domReady = new Promise<void>((r) => {
+    const parsed = () => (document.readyState === 'loading' ? void setTimeout(parsed, 10) : r());
+    parsed();
+  });
   void domReady.then(() => want([...document.querySelectorAll<HTMLElement>('[data-vitrine-list]')]));
   opening
     .then(async (v) => {

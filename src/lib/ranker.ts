@@ -212,6 +212,8 @@ async function build(files: FetchedModel, opts: RankerOptions, source?: RowSourc
       await engine.restore();
     } else engine = new Engine(model, opts.gapMs, undefined, undefined, opts.plainScoringUpTo);
     await engine.warmUp(yieldToPage);
+    // The page's first rank follows in a task of its own, not in the warm-up's last.
+    await yieldToPage();
   } catch (e) {
     return { error: { code: 'model-invalid', message: `weights could not be decoded: ${(e as Error).message}` }, reason: 'not started' };
   }

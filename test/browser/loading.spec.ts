@@ -292,3 +292,22 @@ test("the script's own evaluation is short: it opens no IndexedDB (the profile o
   expect(opened.length).toBeGreaterThan(0);
   expect(opened).toEqual(opened.map(() => null));
 });
+
+test("no code of Vitrine's runs in the tasks that dispatch the page's DOMContentLoaded, load and pageshow: it listens to none of them (a trace counts a task as the script's whose code ran in it)", async ({ page }) => {
+  // Every listener added with Vitrine's script on the stack, by event type.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __added: string[] };
+    w.__added = [];
+    const add = EventTarget.prototype.addEventListener;
+    EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, ...rest: [EventListenerOrEventListenerObject | null, (boolean | AddEventListenerOptions)?]) {
+      if (/\/dist\/vitrine\.min\.js/.test(new Error().stack ?? '')) w.__added.push(type);
+      return add.call(this, type, ...rest);
+    };
+  });
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  await page.evaluate(() => window.vitrine.track({ type: 'click', item: 'item-3' })); // and after the visitor acts
+  const added = await page.evaluate(() => (window as unknown as { __added: string[] }).__added);
+  expect(added).toContain('click'); // the check sees Vitrine's listeners
+  expect(added.filter((type) => ['DOMContentLoaded', 'load', 'pageshow', 'readystatechange'].includes(type))).toEqual([]);
+});

@@ -397,6 +397,20 @@ test('a click the visitor comes straight back from is stored as a bounce', async
   expect((await profile(page)).events.map((e: { type: string; item: string }) => `${e.type}:${e.item}`)).toContain('click:item-3');
 });
 
+test('a page restored from the back/forward cache soon after the visitor left it through an item stores a bounce', async ({ page }) => {
+  await page.goto('/test/pages/shop.html');
+  await open(page, { autoTrack: true }, '/test/pages/shop.html');
+  // Playwright's Chromium keeps no page in the back/forward cache: the page stays, and the browser's two
+  // events of leaving it and showing it again from the cache are dispatched as the browser would.
+  await page.evaluate(() => document.addEventListener('click', (e) => e.preventDefault()));
+  await page.getByText('Item 3').click();
+  await page.evaluate(() => {
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+  });
+  await expect.poll(async () => (await profile(page)).events.map((e: { type: string; item: string }) => `${e.type}:${e.item}`)).toContain('bounce:item-3');
+});
+
 test('an event whose transaction the previous page did not live to see is replayed from the journal', async ({ page }) => {
   await open(page);
   await page.evaluate(async () => {

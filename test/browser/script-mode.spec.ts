@@ -104,7 +104,7 @@ test('the script included twice keeps one instance and says so', async ({ page }
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await page.goto('/test/pages/lists.html');
   await page.addScriptTag({ url: '/dist/vitrine.min.js' });
-  expect(warnings).toContain('vitrine: the script is included twice; the second copy does nothing');
+  expect(warnings).toContain('vitrine: the script is included twice; this copy does nothing');
   const events = await page.evaluate(async () => (await window.vitrine.profile()).events.filter((e) => e.type !== 'view').length);
   expect(events).toBe(2);
 });

@@ -70,9 +70,11 @@ export function autoTrack(
     }
   };
   checkBounce(false);
+  // (From a pagehide on: a listener from the start would run in the page's load task.)
   const onShow = (e: PageTransitionEvent) => e.persisted && checkBounce(true);
-  addEventListener('pageshow', onShow);
-  cleanups.push(() => removeEventListener('pageshow', onShow));
+  const onHide = () => addEventListener('pageshow', onShow);
+  addEventListener('pagehide', onHide);
+  cleanups.push(() => (removeEventListener('pagehide', onHide), removeEventListener('pageshow', onShow)));
 
   // Views: at least viewRatio of the item on screen for viewMs, once per item per page view.
   const viewed = new Set<string>();
