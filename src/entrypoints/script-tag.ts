@@ -77,14 +77,14 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
   rank: async (...a: Parameters<Vitrine['rank']>) => {
     const v = await instance();
     const { exclude } = checkRankArgs(...a);
-    if (arm === 'holdout') return pageOrder(a[0], exclude);
+    if (armOf() === 'holdout') return pageOrder(a[0], exclude);
     await painted;
     return v.rank(...a);
   },
   recommend: async (...a: Parameters<Vitrine['recommend']>) => {
     const v = await instance();
     checkRecommendArgs(...a);
-    if (arm === 'holdout') return [];
+    if (armOf() === 'holdout') return [];
     await painted;
     return v.recommend(...a);
   },
@@ -123,8 +123,8 @@ const api = Object.assign((method: string, ...args: unknown[]) => (api as unknow
 
 // Getters (Object.assign would copy a value): `arm`, 'personalised' or 'holdout' on a device that keeps the
 // page's order (`data-holdout`); `ready`, the page's instance once its model has loaded (or failed to).
-Object.defineProperty(api, 'arm', { get: () => arm, enumerable: true });
-Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v && arm === 'personalised' ? (await v.load(), v) : v)), enumerable: true });
+Object.defineProperty(api, 'arm', { get: armOf, enumerable: true });
+Object.defineProperty(api, 'ready', { get: () => opening.then(async (v) => (v && armOf() === 'personalised' ? (await v.load(), v) : v)), enumerable: true });
 
 // Calls queued on a stub (`vitrine('track', {...})` before this script loaded) replay in order.
 const stub = (globalThis as unknown as { vitrine?: { q?: ArrayLike<unknown>[]; createVitrine?: unknown } }).vitrine;
@@ -145,14 +145,30 @@ const HISTORY = 'vitrine:history';
 const d = script?.dataset ?? {};
 const holdMs = Number(d.hold ?? 300);
 const holdout = Number(d.holdout ?? 0);
-let arm: RankEvent['arm'] = 'personalised';
+let arm: RankEvent['arm'] | undefined;
+/**
+ * This device's arm, read from localStorage at its first use: a device in the holdout keeps the page's
+ * order, so it hides nothing and loads no engine, no .wasm and no model; it still tracks and reports its
+ * rank events.
+ */
+function armOf(): RankEvent['arm'] {
+  if (!arm) {
+    let stored;
+    try {
+      stored = localStorage.getItem(ARM);
+    } catch {}
+    arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
+    try {
+      if (holdout > 0) localStorage.setItem(ARM, arm);
+    } catch {}
+  }
+  return arm;
+}
 // Each list as Vitrine last left it (or found it, where it kept the page's order), and why it keeps the
 // page's order for good, if it does. Weak: a list an SPA removes is forgotten with its element.
 const lists = new WeakMap<HTMLElement, PageList & { kept?: string }>();
 const warned = new Set<string>();
 const PAGE_MOVED = 'the page reordered it';
-/** Main-thread time the lists' ranks may take in one task before the page runs. */
-const SLICE_MS = 5;
 /** The sheet that holds lists back; null once released for good. */
 let holdSheet: CSSStyleSheet | undefined | null;
 /**
@@ -248,7 +264,7 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
   const v = page;
   if (!v) return;
   // The second stage reorders (already loaded where a model ranks; the holdout arm loads none).
-  const dom = arm === 'personalised' && v.ready ? await loadRanker() : undefined;
+  const dom = armOf() === 'personalised' && v.ready ? await loadRanker() : undefined;
   const todo: (PageList & { kept?: string })[] = [];
   for (const element of only ?? document.querySelectorAll<HTMLElement>('[data-vitrine-list]')) {
     if (!element.isConnected) continue;
@@ -280,7 +296,7 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
     results.push(
       // `data-vitrine-off`: the page shows its own order here (a comparison switch, say); clicks still count.
       // A page that started with no history showed its lists at once: they move only once the visitor acts.
-      arm === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off') || (cold && !live)
+      armOf() === 'holdout' || !v.ready || list.kept || list.element.hasAttribute('data-vitrine-off') || (cold && !live)
         ? undefined
         : // Reasons cost a second read-back; only the debug view shows them.
           await v.rank(list.ids, { ...list.options, explain: wantDebug }).then(
@@ -288,7 +304,8 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
             (e) => void console.warn('vitrine: could not rank a list; keeping its order', e),
           ),
     );
-    if (performance.now() - slice > SLICE_MS) await new Promise((r) => setTimeout(r)), (slice = performance.now());
+    // (5 ms of ranks in a task at most, then the page runs.)
+    if (performance.now() - slice > 5) await new Promise((r) => setTimeout(r)), (slice = performance.now());
   }
   // A list the page changed while it was ranked is left alone: its change brings a rank of its own. A list
   // kept for a framework is never written to (not even an attribute: hydration would see it).
@@ -302,7 +319,7 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
     if (!list.kept) list.element.dataset.vitrineRanked = '';
     emit({
       list: list.name,
-      arm,
+      arm: armOf(),
       // What is on screen: Vitrine's order where it applied one, else the page's.
       order: list.ids.slice(),
       ms: started ? performance.now() - started : 0,
@@ -315,24 +332,19 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
 
 if (twice) console.warn('vitrine: the script is included twice; this copy does nothing');
 else if (script?.dataset.model) {
-  // The arm first: a device in the holdout keeps the page's order, so it hides nothing and loads no engine,
-  // no .wasm and no model; it still tracks and reports its rank events.
+  // A script that came over the network starts cold without reading localStorage: a first read of it loads
+  // the origin's storage, milliseconds on the main thread, left to a later task there (the arm's first use).
   try {
     // (Events queued on the stub before this script count: they are history by the first rank.)
-    cold = (!localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track')) || fetched();
-    const stored = localStorage.getItem(ARM);
-    arm = stored === 'holdout' || stored === 'personalised' ? stored : Math.random() < holdout ? 'holdout' : 'personalised';
-    if (holdout > 0) localStorage.setItem(ARM, arm);
-  } catch {
-    arm = Math.random() < holdout ? 'holdout' : 'personalised';
-  }
+    cold = fetched() || (!localStorage.getItem(HISTORY) && !queued.some(([m]) => m === 'track'));
+  } catch {}
   cold ? afterPaint() : go();
   // Each list stays hidden (its space kept, so nothing shifts) from when it appears until it is ranked or
   // the hold budget runs out; then it shows in the page's order, marked late. This holds for lists in the
   // first HTML and for lists an SPA adds later, on a device with a history (without one nothing would move).
   // (On a page that started cold, from the visitor's first event on: lists it adds later are held.)
   const holdLists = () => {
-    if (holdMs > 0 && arm === 'personalised' && holdSheet === undefined && 'adoptedStyleSheets' in document) {
+    if (holdMs > 0 && armOf() === 'personalised' && holdSheet === undefined && 'adoptedStyleSheets' in document) {
       holdSheet = new CSSStyleSheet();
       holdSheet.replaceSync('[data-vitrine-list]:not([data-vitrine-ranked]):not([data-vitrine-late]){visibility:hidden}');
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, holdSheet];
@@ -365,7 +377,7 @@ else if (script?.dataset.model) {
   };
   const want = (lists: HTMLElement[]) => {
     if (lists.some((el) => ownerOf(readList(el)))) release();
-    if (lists.length === 0 || arm === 'holdout') return;
+    if (lists.length === 0 || armOf() === 'holdout') return;
     void opening.then((v) => {
       if (!v) return;
       // The rows of what the marked lists show are asked for with the model (a function of the page alone).
@@ -448,7 +460,7 @@ else if (script?.dataset.model) {
           void rankAll(true);
         });
       });
-      if (arm === 'personalised') await v.loaded;
+      if (armOf() === 'personalised') await v.loaded;
       page = v;
       try {
         debug?.loaded(v, performance.now() - started);

@@ -311,3 +311,40 @@ test("no code of Vitrine's runs in the tasks that dispatch the page's DOMContent
   expect(added).toContain('click'); // the check sees Vitrine's listeners
   expect(added.filter((type) => ['DOMContentLoaded', 'load', 'pageshow', 'readystatechange'].includes(type))).toEqual([]);
 });
+
+test.describe("localStorage in the script's own evaluation", () => {
+  // A first read of localStorage loads the origin's storage: milliseconds on the main thread, in the same task.
+  const watch = (page: Page) =>
+    page.addInitScript(() => {
+      const w = window as unknown as { __read: (string | null)[] };
+      w.__read = [];
+      const local = Object.getOwnPropertyDescriptor(window, 'localStorage')!;
+      Object.defineProperty(window, 'localStorage', {
+        configurable: true,
+        get() {
+          w.__read.push((document.currentScript as HTMLScriptElement | null)?.src ?? null);
+          return local.get!.call(window);
+        },
+      });
+    });
+  const during = (page: Page) => page.evaluate(() => (window as unknown as { __read: (string | null)[] }).__read.filter((src) => src?.endsWith('/dist/vitrine.min.js')));
+
+  test.describe('a script that came over the network', () => {
+    test.use({ returning: false });
+    test('is not read: the page starts as a first visit, and the arm is read in a later task', async ({ page }) => {
+      await watch(page);
+      await page.goto('/test/pages/lists.html');
+      await page.evaluate(() => window.vitrine.track({ type: 'click', item: 'item-3' }));
+      expect(await page.evaluate(() => window.vitrine.arm)).toBe('personalised');
+      expect(await page.evaluate(() => (window as unknown as { __read: unknown[] }).__read.length)).toBeGreaterThan(0); // read later, by Vitrine
+      expect(await during(page)).toEqual([]);
+    });
+  });
+
+  test('a cached script reads it (whether lists wait for their rank is decided before the page paints)', async ({ page }) => {
+    await watch(page);
+    await page.goto('/test/pages/lists.html');
+    await expect(page.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+    expect((await during(page)).length).toBeGreaterThan(0);
+  });
+});
