@@ -3,6 +3,7 @@
 // This first stage tracks, stores and reorders; the second (dist/vitrine-engine.js: TensorFlow.js and the
 // engine) is imported from beside it when the page has a marked list: at once when one is on screen,
 // else (or on a device with no history yet) when the page is idle.
+import { later } from '../lib/idle.js';
 import { createWith, pageOrder, startWith, whenIdle, type Ranker, type StartedVitrine } from '../lib/instance.js';
 import { applyLimit, readList, sameItems, type PageList } from '../lib/dom/lists.js';
 import type { applyOrders, pageMoved } from '../lib/dom/order.js';
@@ -168,7 +169,6 @@ function armOf(): RankEvent['arm'] {
 // page's order for good, if it does. Weak: a list an SPA removes is forgotten with its element.
 const lists = new WeakMap<HTMLElement, PageList & { kept?: string }>();
 const warned = new Set<string>();
-const PAGE_MOVED = 'the page reordered it';
 /** The sheet that holds lists back; null once released for good. */
 let holdSheet: CSSStyleSheet | undefined | null;
 /**
@@ -276,7 +276,7 @@ async function rankLists(live: boolean, only?: HTMLElement[], changed?: boolean)
     // The page's order stands for good where the page reordered a list (Vitrine does not fight it) or a
     // framework renders it (moving nodes a framework owns would scramble its next render, or its hydration).
     const owner = ownerOf(list);
-    list.kept = was?.kept ?? (was && dom?.pageMoved(was, list) ? PAGE_MOVED : owner && `a framework renders it (${owner})`);
+    list.kept = was?.kept ?? (was && dom?.pageMoved(was, list) ? 'the page reordered it' : owner && `a framework renders it (${owner})`);
     if (live && !list.live) continue;
     // A list shown in the page's order when the hold budget ran out keeps it until the visitor acts.
     if (!live && element.dataset.vitrineLate !== undefined) continue;
@@ -352,16 +352,11 @@ else if (script?.dataset.model) {
   };
   if (!cold) holdLists();
   // A list's hold budget runs from when it is on screen: one further down has until the visitor scrolls to it.
+  const onScreen = new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) onScreen.unobserve(e.target), setTimeout(showLate, holdMs, e.target);
+  });
   const hold = (lists: Iterable<HTMLElement>) => {
-    if (!holdSheet) return;
-    for (const el of lists) {
-      const io = new IntersectionObserver((entries) => {
-        if (!entries.some((e) => e.isIntersecting)) return;
-        io.disconnect();
-        setTimeout(() => showLate(el), holdMs);
-      });
-      io.observe(el);
-    }
+    if (holdSheet) for (const el of lists) onScreen.observe(el);
   };
   // The second stage loads when the page has a marked list: at once when one is on screen, else when idle.
   // Whether one is on screen comes from the next rendering (an IntersectionObserver), not from reading
@@ -392,8 +387,9 @@ else if (script?.dataset.model) {
   hold(document.querySelectorAll<HTMLElement>('[data-vitrine-list]'));
   // Lists added later (an SPA's next view, infinite scroll) are held, and ranked as soon as the model allows.
   // A list already ranked whose items the page changed (added, removed, moved, rewritten) is ranked again,
-  // or, where the page chose an order, reported as kept: its rank events say what is on screen.
-  new MutationObserver((records) => {
+  // or, where the page chose an order, reported as kept: its rank events say what is on screen. (In a task
+  // of this script's own, not the page's: see {@link later}.)
+  new MutationObserver(later((records) => {
     const added = listsIn(records.flatMap((r) => [...r.addedNodes]));
     const changed = new Set(records.map((r) => (r.target as Element).closest?.<HTMLElement>('[data-vitrine-list]')).filter((l) => l && lists.has(l) && !added.includes(l)));
     if (page && changed.size) void rankAll(false, [...changed] as HTMLElement[], true);
@@ -401,7 +397,7 @@ else if (script?.dataset.model) {
     hold(added);
     if (page) void rankAll(false, added);
     else want(added);
-  }).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-vitrine-item'] });
+  })).observe(document.documentElement, { childList: true, subtree: true, attributeFilter: ['data-vitrine-item'] });
   performance.mark('vitrine:start');
   // Automatic tracking starts now (a click while the page parses is recorded); the profile (IndexedDB)
   // opens in a task of its own: the page's parsing goes on between this script's evaluation and that work,

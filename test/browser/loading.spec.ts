@@ -348,3 +348,32 @@ test.describe("localStorage in the script's own evaluation", () => {
     expect((await during(page)).length).toBeGreaterThan(0);
   });
 });
+
+test("a list the page adds is read in a task of Vitrine's own, after the page's task that added it (the observers' callbacks are setTimeout itself)", async ({ page }) => {
+  await page.goto('/test/pages/lists.html');
+  await expect(page.locator('[data-vitrine-list="grid"]')).toHaveAttribute('data-vitrine-ranked', '', { timeout: 20_000 });
+  const phases = await page.evaluate(
+    () =>
+      new Promise<string[]>((done) => {
+        const w = window as unknown as { phase: string; calls: string[] };
+        w.calls = [];
+        w.phase = "the page's task";
+        // Vitrine's code reading the change, by the task it runs in.
+        for (const name of ['closest', 'matches'] as const) {
+          const f = Element.prototype[name] as (...a: unknown[]) => unknown;
+          (Element.prototype as unknown as Record<string, unknown>)[name] = function (this: Element, ...a: unknown[]) {
+            if (/\/dist\/vitrine\.min\.js/.test(new Error().stack ?? '')) w.calls.push(w.phase);
+            return f.apply(this, a);
+          };
+        }
+        const ul = document.createElement('ul');
+        ul.dataset.vitrineList = 'added';
+        for (const id of ['item-50', 'item-10', 'item-19']) ul.insertAdjacentHTML('beforeend', `<li data-vitrine-item="${id}">${id}</li>`);
+        document.body.prepend(ul);
+        // After the observers' microtasks (queued by the change, so before these), still in the page's task.
+        queueMicrotask(() => queueMicrotask(() => ((w.phase = 'later'), setTimeout(() => done([...new Set(w.calls)]), 200))));
+      }),
+  );
+  expect(phases).toEqual(['later']);
+  await expect(page.locator('[data-vitrine-list="added"][data-vitrine-ranked]')).toBeAttached();
+});

@@ -1,5 +1,6 @@
 import type { EventType, TrackEvent } from '../../types/index.js';
 import { TRACKED_TYPES } from './events.js';
+import { later } from '../idle.js';
 
 export interface AutoTrackOptions {
   /** Share of an item that must be on screen for a view. @default 0.5 */
@@ -70,7 +71,7 @@ export function autoTrack(
     }
   };
   checkBounce(false);
-  // (From a pagehide on: a listener from the start would run in the page's load task.)
+  // (From a pagehide on: not run in the page's load task.)
   const onShow = (e: PageTransitionEvent) => e.persisted && checkBounce(true);
   const onHide = () => addEventListener('pageshow', onShow);
   addEventListener('pagehide', onHide);
@@ -112,7 +113,7 @@ export function autoTrack(
       node.querySelectorAll?.(ITEM).forEach((el) => io.observe(el));
     };
     observe(root);
-    const mo = new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => n instanceof Element && observe(n))));
+    const mo = new MutationObserver(later((records) => records.forEach((r) => r.addedNodes.forEach((n) => n instanceof Element && observe(n)))));
     mo.observe(root.documentElement ?? root, { childList: true, subtree: true });
     cleanups.push(() => {
       io.disconnect();

@@ -1,9 +1,9 @@
 import type { EventType, TrackEvent } from '../../types/index.js';
-import { show } from '../options.js';
+import { EVENT_TYPES, show } from '../options.js';
 
 // Events as the profile stores them, and the checks that keep anything else out. Pure.
 
-export const TRACKED_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
+export const TRACKED_TYPES = EVENT_TYPES;
 
 /** An event as stored: item ids, event types, list names, times. Never text, URLs or anything personal. */
 export interface StoredEvent {
