@@ -386,6 +386,25 @@ test('automatic tracking: clicks, buttons with their event type, views, and disp
   expect(after).toBe(6); // nothing more after dispose: no click, no view of the footer rail
 });
 
+test('an item the page adds just before dispose is never tracked: its records, read a task later, find the tracking stopped', async ({ page }) => {
+  await page.goto('/test/pages/shop.html');
+  await open(page, { autoTrack: true }, '/test/pages/shop.html');
+  await page.evaluate(async () => {
+    const li = document.createElement('li');
+    li.dataset.vitrineItem = 'item-42';
+    li.textContent = 'Item 42';
+    document.querySelector('[data-vitrine-list]')!.prepend(li);
+    await new Promise<void>((r) => queueMicrotask(r)); // the observer has been told; its records wait for a task
+    (window as any).v.dispose();
+  });
+  await page.waitForTimeout(1500); // past the second on screen that makes a view
+  const events = await page.evaluate(async () => {
+    const v = await window.vitrine.createVitrine({ model: '/test/fixtures/planted-model/', backend: 'cpu' });
+    return (await v.profile()).events.map((e: { type: string; item: string }) => `${e.type}:${e.item}`);
+  });
+  expect(events).not.toContain('view:item-42');
+});
+
 test('a click the visitor comes straight back from is stored as a bounce', async ({ page }) => {
   await page.goto('/test/pages/shop.html');
   await open(page, { autoTrack: true }, '/test/pages/shop.html');

@@ -113,7 +113,8 @@ export function autoTrack(
       node.querySelectorAll?.(ITEM).forEach((el) => io.observe(el));
     };
     observe(root);
-    const mo = new MutationObserver(later((records) => records.forEach((r) => r.addedNodes.forEach((n) => n instanceof Element && observe(n)))));
+    // (Records read after the tracking stopped, `cleanups` emptied, are dropped.)
+    const mo = new MutationObserver(later((records) => cleanups.length && records.forEach((r) => r.addedNodes.forEach((n) => n instanceof Element && observe(n)))));
     mo.observe(root.documentElement ?? root, { childList: true, subtree: true });
     cleanups.push(() => {
       io.disconnect();
