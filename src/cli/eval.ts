@@ -1,6 +1,7 @@
 import { itemKnnScorer, popScorer, spopScorer } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, neighbourhoodScorer } from '../trainer/blend.js';
 import { EVENT_TYPES, countCases, type EncodedSet } from '../trainer/data.js';
+import { encodeNegatives } from '../trainer/split.js';
 import { evaluate, prefixScorer, type Evaluation, type Scorer } from '../trainer/evaluate.js';
 import { loadModel, modelParts } from '../trainer/model-io.js';
 import { FORMATS, readLog } from '../trainer/parse.js';
@@ -56,12 +57,15 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   const n = model.ids.length;
   const set: EncodedSet = { seqs: [], types: [], start: [], ...(log.kind === 'users' && { times: [] }) };
   let dropped = 0;
+  const negatives: EncodedSet['negatives'] = [];
   for (const s of log.sequences) {
     const rows: number[] = [];
     const times: number[] = [];
     const types: number[] = [];
+    const keptBefore = [0];
     s.items.forEach((id, i) => {
       const row = index.get(id);
+      keptBefore.push(keptBefore[i] + (row === undefined ? 0 : 1));
       if (row === undefined) return void dropped++;
       rows.push(row);
       types.push(EVENT_TYPES.indexOf(s.types[i]));
@@ -72,7 +76,9 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
     set.types.push(Uint8Array.from(types));
     set.start.push(1);
     set.times?.push(Float64Array.from(times));
+    negatives.push(encodeNegatives(s, (id) => index.get(id), (k) => keptBefore[k]));
   }
+  if (negatives.some(Boolean)) set.negatives = negatives;
   if (countCases(set) === 0) throw new UsageError(`${values.events}: no sequence has two items the model knows; nothing to evaluate`);
   progress.line(`${countCases(set)} cases from ${set.seqs.length} ${log.kind}${dropped ? `; ${dropped} events of items the model does not know dropped` : ''}`);
 

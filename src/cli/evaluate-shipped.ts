@@ -96,6 +96,7 @@ function compact(set: EncodedSet): EncodedSet {
     start: set.start.slice(),
     ...(set.origin && { origin: set.origin.slice() }),
     ...(set.times && { times: set.times.map((t) => t.slice()) }),
+    ...(set.negatives && { negatives: set.negatives }),
   };
 }
 

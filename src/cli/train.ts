@@ -60,11 +60,14 @@ Input:
   --test FILE        a separate test log in the same format (else the latest part of --events is held out)
   --items FILE       item metadata, movies.csv style: id,title,categories (categories separated by |)
   --min-rating R     movielens: ratings >= R are positive interactions (default 4)
+  --dislike-rating R movielens: ratings <= R are dislikes, negative feedback the blend learns to weigh
+                     (default 2; 0 reads none)
   --since TIME       train on the interactions at or after TIME only (unix seconds or an ISO date such as
                      2024-05-01): the recent part of a log larger than useful
   --max-clicks N     train on the most recent N interactions only (sessions format: the last lines)
   --user COL | --session COL, --item COL [--time COL] [--type COL]
-                     csv, parquet: the columns of a shop's own export (types: view, click, add_to_cart, purchase)
+                     csv, parquet: the columns of a shop's own export (types: view, click, add_to_cart, purchase;
+                     dislike and dismiss are negative feedback)
 
 Formats (UTF-8 text; fields may be "quoted", with "" for a quote inside):
   movielens  ratings.csv: userId,movieId,rating,timestamp with a header, comma-separated (or MovieLens
@@ -104,6 +107,7 @@ export const LOG_FLAGS = {
   format: { type: 'string' },
   json: { type: 'boolean' },
   'min-rating': { type: 'string' },
+  'dislike-rating': { type: 'string' },
   user: { type: 'string' },
   session: { type: 'string' },
   item: { type: 'string' },
@@ -141,7 +145,12 @@ export function logOptions(values: Record<string, unknown>) {
     format === 'csv' || format === 'parquet'
       ? { user: values.user as string, session: values.session as string, item: values.item as string, time: values.time as string, type: values.type as string }
       : undefined;
-  return { format: format as Format, minRating: numberFlag(values['min-rating'] as string, 'min-rating', 4), columns };
+  const minRating = numberFlag(values['min-rating'] as string, 'min-rating', 4);
+  const dislikeRating = numberFlag(values['dislike-rating'] as string, 'dislike-rating', 2);
+  if (format === 'movielens' && dislikeRating >= minRating) {
+    throw new UsageError(`--dislike-rating must be below --min-rating (${minRating}), got ${JSON.stringify(values['dislike-rating'] ?? String(dislikeRating))}: a rating cannot be liked and disliked`);
+  }
+  return { format: format as Format, minRating, dislikeRating, columns };
 }
 
 /** --since and --max-clicks: which recent part of the log to train on. */
@@ -178,6 +187,8 @@ export interface MetricsJson {
     epochs: number;
     clicks_per_second: number;
     peak_rss_mb?: number;
+    /** Negative feedback read (dislikes, dismissals): the histories hold it, the sequences do not. */
+    dislikes?: number;
     softmax?: 'full' | 'sampled';
     /** Validation cases early stopping scored after each epoch. */
     validation_cases?: number;
@@ -240,8 +251,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
     }));
   let read: Awaited<ReturnType<typeof readAll>> | undefined = await readAll();
   const { testLog, meta } = read;
-  const { kind, events: interactions } = read.events;
-  log(`read ${interactions} interactions in ${read.events.sequences.length} ${kind} from ${values.events}`);
+  const { kind, events: interactions, negatives } = read.events;
+  log(`read ${interactions} interactions${negatives ? ` and ${negatives} dislikes` : ''} in ${read.events.sequences.length} ${kind} from ${values.events}`);
   const split = splitByTime(read.events, testLog);
   // The parsed log (a string per event) is not needed past the split: let go before training.
   read = undefined;
@@ -355,6 +366,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
       seconds: round(seconds),
       epochs,
       clicks_per_second: Math.round((trainClicks * epochs) / seconds),
+      dislikes: negatives,
       softmax: model.softmax,
       validation_cases: countCases(validSample),
       evaluation_threads: threads,

@@ -213,7 +213,7 @@ export class Engine {
    * device's part of every score: lstm · log_softmax(session) + long · (u · E).
    */
   private _signals(events: readonly NormalEvent[], now: number): Signals<string> {
-    return readHistory(events, now, { gapMs: this._gapMs, views: readsViews(this.model.session), halfLife: this.model.scoring.halfLife });
+    return readHistory(events, now, { gapMs: this._gapMs, views: readsViews(this.model.session), halfLife: this.model.scoring.halfLife, events: this.model.scoring });
   }
 
   private _queryFor(signals: Signals<string>): Query | undefined {

@@ -146,7 +146,7 @@ function checkRows(r: unknown, dim: number, files: Map<string, ModelFile>): stri
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'repeatDecay', 'long', 'history', 'seen', 'page', 'category', 'halfLife'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'repeatDecay', 'long', 'history', 'seen', 'page', 'category', 'halfLife', 'dislike', 'view', 'add_to_cart', 'purchase'];
 
 /** The optional parts the engine reads: the session model's shape, the scoring blend, category names. */
 function checkOptional(m: Record<string, unknown>): string | undefined {

@@ -19,7 +19,7 @@ const KNOWN_OPTIONS = [
 ];
 const LOAD_MODEL = ['now', 'idle', 'manual'];
 export const CONSENT_STATES = ['granted', 'denied', 'pending'] as const;
-const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'repeatDecay', 'long', 'history', 'seen', 'page', 'category', 'halfLife'];
+const SCORING_KEYS = ['lstm', 'last', 'decay', 'repeat', 'repeatDecay', 'long', 'history', 'seen', 'page', 'category', 'halfLife', 'dislike'];
 export const EVENT_TYPES: readonly EventType[] = ['view', 'click', 'add_to_cart', 'purchase', 'like', 'dislike', 'dismiss'];
 
 /** Options with every default filled in. */

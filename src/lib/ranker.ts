@@ -250,5 +250,5 @@ export function memory(): { numTensors: number; numBytes: number } {
 export function interests(engine: Engine | undefined, events: readonly NormalEvent[], now: number): ProfileExport['interests'] {
   const m = engine?.model;
   if (!m?.categories) return [];
-  return interestsByCategory(profileWeights(events, now, m.scoring.halfLife), (id) => (m.index.has(id) ? m.categories![m.index.get(id)!] : undefined));
+  return interestsByCategory(profileWeights(events, now, m.scoring.halfLife, m.scoring), (id) => (m.index.has(id) ? m.categories![m.index.get(id)!] : undefined));
 }

@@ -24,6 +24,17 @@ export const EVENT_WEIGHTS: Readonly<Record<EventType | 'bounce', number>> = {
   dismiss: -2,
 };
 
+/** The event types whose long-term weight a model may set (`scoring.view`, …): the trainer tunes them where its log has them. */
+export const TUNED_EVENTS = ['view', 'add_to_cart', 'purchase'] as const;
+export type EventWeights = Partial<Record<(typeof TUNED_EVENTS)[number], number>>;
+
+/** EVENT_WEIGHTS with a model's own weights of the tuned types (other keys of `own` are not read). */
+export function eventWeights(own: EventWeights | undefined): Readonly<Record<EventType | 'bounce', number>> {
+  const table = { ...EVENT_WEIGHTS };
+  for (const t of TUNED_EVENTS) if (typeof own?.[t] === 'number') table[t] = own[t];
+  return table;
+}
+
 /** A long-term event loses half its weight every this many days. */
 export const HALF_LIFE_DAYS = 14;
 
@@ -54,12 +65,16 @@ export function currentSession<K>(events: readonly NormalEvent<K>[], now: number
   return positive.slice(start);
 }
 
-/** Long-term weights per item: type weight × age decay (halving every `halfLife` days), summed over the item's events. */
-export function profileWeights<K>(events: readonly NormalEvent<K>[], now: number, halfLife = HALF_LIFE_DAYS): Map<K, number> {
+/**
+ * Long-term weights per item: type weight (EVENT_WEIGHTS, the tuned types' from `own` where it sets them)
+ * × age decay (halving every `halfLife` days), summed over the item's events.
+ */
+export function profileWeights<K>(events: readonly NormalEvent<K>[], now: number, halfLife = HALF_LIFE_DAYS, own?: EventWeights): Map<K, number> {
   const weights = new Map<K, number>();
+  const of = eventWeights(own);
   for (const e of events) {
     const age = Math.max(0, now - e.time) / DAY;
-    const w = EVENT_WEIGHTS[e.type] * 0.5 ** (age / halfLife);
+    const w = of[e.type] * 0.5 ** (age / halfLife);
     weights.set(e.id, (weights.get(e.id) ?? 0) + w);
   }
   return weights;
@@ -79,17 +94,18 @@ export interface Signals<K> {
   chosen: Set<K>;
 }
 
-/** How a history is read: the session gap, whether views enter the session, the long-term half-life in days. */
+/** How a history is read: the session gap, whether views enter the session, the long-term half-life in days, the tuned event weights. */
 export interface Reading {
   gapMs: number;
   views?: boolean;
   halfLife?: number;
+  events?: EventWeights;
 }
 
-export function readHistory<K>(events: readonly NormalEvent<K>[], now: number, { gapMs, views = false, halfLife = HALF_LIFE_DAYS }: Reading): Signals<K> {
+export function readHistory<K>(events: readonly NormalEvent<K>[], now: number, { gapMs, views = false, halfLife = HALF_LIFE_DAYS, events: own }: Reading): Signals<K> {
   return {
     session: currentSession(events, now, gapMs, views),
-    weights: profileWeights(events, now, halfLife),
+    weights: profileWeights(events, now, halfLife, own),
     negative: profileWeights(
       events.filter((e) => isNegative(e.type)),
       now,

@@ -1,9 +1,9 @@
 import type { Signals } from './history.js';
-import { longTermInput } from './history.js';
+import { longTermInput, type EventWeights } from './history.js';
 import { categoryShares, historyVotes, pagePrior, sessionVotes, shareOf, type NeighbourhoodWeights, type NeighbourTable, type Vote } from './terms.js';
 
-/** How the parts of a score are mixed (docs/model-format.md, Scoring). */
-export interface ScoringWeights extends NeighbourhoodWeights {
+/** How the parts of a score are mixed (docs/model-format.md, Scoring); `view`, `add_to_cart` and `purchase` weigh those events in the long-term profile. */
+export interface ScoringWeights extends NeighbourhoodWeights, EventWeights {
   /** Session model log-probability. */
   lstm: number;
   /** Long-term profile: u · E. */
@@ -18,9 +18,11 @@ export interface ScoringWeights extends NeighbourhoodWeights {
   category: number;
   /** Days over which a long-term event loses half its weight (HALF_LIFE_DAYS unless the model says). */
   halfLife?: number;
+  /** How far dislikes and dismissals push the items of their categories down (DISLIKED_CATEGORY_PENALTY when absent). */
+  dislike?: number;
 }
 
-/** How far an explicit "dislike" or "not interested" pushes the items of its categories down. */
+/** The dislike weight of a model that does not set one (trained on a log without negative feedback). */
 export const DISLIKED_CATEGORY_PENALTY = 0.3;
 
 /** What the CPU terms need of a model: rows and categories of item keys, and the neighbour table. */
@@ -50,7 +52,7 @@ export function positionsOf<K>(ids: readonly K[]): Map<K, number[]> {
  * - `seen` for each item the visitor chose;
  * - each item's own negative feedback (dislike, dismiss, bounce);
  * - `category` × the share of the visitor's positive long-term weight in the candidate's categories;
- * - minus DISLIKED_CATEGORY_PENALTY × the share of dislikes and dismissals in its categories;
+ * - minus `dislike` × the share of dislikes and dismissals in its categories;
  * - the page's order, `page` × −log₂(1 + position) (0 ranks a catalog).
  * Returns the votes by row, for reasons. The browser's rank and the trainer's evaluation both call this.
  */
@@ -84,14 +86,15 @@ export function addTerms<K>(
   if (w.seen) for (const id of signals.chosen) add(id, w.seen);
   for (const [id, v] of signals.negative) if (v < 0) add(id, v);
   const liked = w.category ? categoryShares(signals.weights, space.categoriesOf) : undefined;
-  const disliked = signals.against.length ? categoryShares(signals.against.map((id) => [id, 1] as const), space.categoriesOf) : undefined;
+  const penalty = w.dislike ?? DISLIKED_CATEGORY_PENALTY;
+  const disliked = penalty && signals.against.length ? categoryShares(signals.against.map((id) => [id, 1] as const), space.categoriesOf) : undefined;
   if (liked || disliked || page) {
     for (let i = 0; i < candidates.length; i++) {
       let s = page ? pagePrior(i, page) : 0;
       if (liked || disliked) {
         const cs = space.categoriesOf(candidates[i]);
         if (liked) s += w.category * shareOf(liked, cs);
-        if (disliked) s -= DISLIKED_CATEGORY_PENALTY * shareOf(disliked, cs);
+        if (disliked) s -= penalty * shareOf(disliked, cs);
       }
       scores[i] += s;
     }

@@ -1,5 +1,5 @@
 import type { Ranked } from '../types/index.js';
-import { addTerms, byScore, positionsOf, readHistory, readsViews, sessionInput, sessionVotes, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
+import { addTerms, byScore, positionsOf, readHistory, readsViews, sessionInput, sessionVotes, EVENT_WEIGHTS, TUNED_EVENTS, type EventWeights, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
 import { sampleCases, EVENT_TYPES, SESSION_GAP, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { IntentMeter } from './metrics.js';
@@ -50,6 +50,8 @@ export interface ModelParts {
   session: SessionTypes;
   /** Days over which a long-term event loses half its weight (HALF_LIFE_DAYS by default). */
   halfLife?: number;
+  /** The tuned event types' long-term weights (EVENT_WEIGHTS by default). */
+  events?: EventWeights;
 }
 
 /** Neighbour lists as the exported n×N table (ids padded with -1). */
@@ -74,7 +76,13 @@ export function trainedTypes(set: EncodedSet): string[] {
 const identity = (row: number) => row;
 
 /** How the browser reads a history for this model. */
-const reading = (parts: ModelParts, gapMs: number) => ({ gapMs, views: readsViews(parts.session), halfLife: parts.halfLife });
+const reading = (parts: ModelParts, gapMs: number) => ({ gapMs, views: readsViews(parts.session), halfLife: parts.halfLife, events: parts.events });
+
+/** The parts as a blend reads histories: its half-life and event weights where it sets them. */
+const readWith = (parts: ModelParts, w: BlendWeights): ModelParts => ({ ...parts, halfLife: w.halfLife ?? parts.halfLife, events: { ...parts.events, ...pickEvents(w) } });
+
+/** The tuned event types' weights a blend sets. */
+const pickEvents = (w: EventWeights): EventWeights => Object.fromEntries(TUNED_EVENTS.filter((t) => w[t] !== undefined).map((t) => [t, w[t]]));
 
 /** The item space of the core over model rows: every item is a candidate, at its own row. */
 function rowSpace(parts: ModelParts): ItemSpace<number> {
@@ -89,7 +97,10 @@ function rowSpace(parts: ModelParts): ItemSpace<number> {
  */
 export function caseSignals(parts: ModelParts, set: EncodedSet, s: number, i: number): Signals<number> {
   const [prefix, types, times] = [set.seqs[s], set.types[s], set.times?.[s]];
-  const events = Array.from(prefix.subarray(0, i), (id, k) => ({ id, type: EVENT_TYPES[types[k]] ?? 'click', time: times ? times[k] * 1000 : 0 }));
+  const events: NormalEvent<number>[] = Array.from(prefix.subarray(0, i), (id, k) => ({ id, type: EVENT_TYPES[types[k]] ?? 'click', time: times ? times[k] * 1000 : 0 }));
+  // The negative feedback given before event i (a dislike: the browser's `dislike`, and `dismiss` reads alike).
+  const negatives = set.negatives?.[s];
+  if (negatives) negatives.at.forEach((at, k) => at <= i && events.push({ id: negatives.items[k], type: 'dislike', time: times ? negatives.times[k] * 1000 : 0 }));
   return readHistory(events, times ? times[i] * 1000 : 0, reading(parts, SESSION_GAP * 1000));
 }
 
@@ -133,7 +144,7 @@ export function blendScorer(name: string, lstm: Scorer | undefined, parts: Model
   const space = rowSpace(parts);
   const weights = full(w);
   const all = Int32Array.from({ length: parts.n }, (_, j) => j);
-  const read = w.halfLife === undefined ? parts : { ...parts, halfLife: w.halfLife };
+  const read = readWith(parts, w);
   const score = (set: EncodedSet, s: number, i: number, logProbs: Float32Array | undefined) => {
     const signals = caseSignals(read, set, s, i);
     deviceScores(parts, weights, signals, identity, logProbs, out);
@@ -176,7 +187,7 @@ export async function rankHistory(
 ): Promise<Ranked[]> {
   const index = new Map(ids.map((id, row) => [id, row]));
   const rowOf = (id: string) => index.get(id);
-  const signals = readHistory(events, now, { ...reading(parts, gapMs), halfLife: w.halfLife ?? parts.halfLife });
+  const signals = readHistory(events, now, reading(readWith(parts, w), gapMs));
   const input = sessionInput(signals.session, rowOf, parts.session);
   const logProbs = session && input.rows.length ? await session.logProbs(input.rows, input.types) : undefined;
   const device = new Float32Array(parts.n);
@@ -197,6 +208,9 @@ const LONG_GRID = [0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1];
 const SEEN_GRID = [0, -0.3, -1, -3, -10, -100, 0.3, 1];
 const HISTORY_GRID = [0, 0.1, 0.3, 1, 3];
 const CATEGORY_GRID = [0, 0.05, 0.1, 0.2, 0.5, 1, 2];
+const DISLIKE_GRID = [0, 0.1, 0.3, 1, 3, 10];
+/** The long-term weights tried for each event type a log holds besides clicks (a click weighs 1). */
+const EVENT_GRID: Record<(typeof TUNED_EVENTS)[number], number[]> = { view: [0, 0.03, 0.1, 0.3, 1], add_to_cart: [1, 2, 4, 8], purchase: [1, 3, 6, 12] };
 
 const GRID = {
   lstm: [0, 0.02, 0.05, 0.1, 0.2, 0.4, 1],
@@ -236,7 +250,7 @@ interface TuneCase {
   lstm: Float32Array;
   /** The neighbourhood's votes for the candidates under the weighting being tried. */
   votes: Float64Array;
-  /** The fixed dense terms chosen so far (long-term, category), at the candidates. */
+  /** The terms of the stages chosen so far (and each item's own negative feedback), at the candidates. */
   fixed: Float64Array;
   /** Per grid value of the current stage: the top K outside the candidates. */
   outside: Outside[];
@@ -415,33 +429,50 @@ export async function tuneBlend(
   type Add = (signals: Signals<number>, weight: number, out: Float32Array) => void;
   const space = rowSpace(parts);
   const all = Int32Array.from({ length: n }, (_, j) => j);
-  const off = { lstm: 0, long: 0, category: 0, page: 0, last: 0, decay: 0, repeat: 0 };
+  const off = { lstm: 0, long: 0, category: 0, page: 0, last: 0, decay: 0, repeat: 0, dislike: 0 };
   const lt = parts.long;
   const users = Boolean(set.times);
+  // One of the core's terms alone: every other weight off, and the items' own negative feedback (a fixed
+  // term, added once below) left out.
+  const term = (weights: Partial<ScoringWeights>): Add => (signals, x, out) => {
+    const w = { ...off, ...weights };
+    for (const k of Object.keys(weights) as (keyof typeof weights)[]) (w as Record<string, number>)[k] = x;
+    addTerms(out, all, identity, { ...signals, negative: new Map() }, space, w, 0);
+  };
+  const negatives = Boolean(set.negatives);
+  // The event types besides clicks that the cases' histories hold: their long-term weights are tuned last.
+  const present = TUNED_EVENTS.filter((t) => sample.types.some((types) => types.includes(EVENT_TYPES.indexOf(t))));
+  const tunesEvents = present.length > 0;
   const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
-    { key: 'seen', grid: SEEN_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, seen: x }, 0) : undefined },
-    { key: 'history', grid: HISTORY_GRID, add: users ? (signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, history: x }, 0) : undefined },
+    { key: 'seen', grid: SEEN_GRID, add: users ? term({ seen: 1 }) : undefined },
+    { key: 'history', grid: HISTORY_GRID, add: users ? term({ history: 1 }) : undefined },
     { key: 'long', grid: LONG_GRID, add: lt && ((signals, x, out) => addLongTerm(lt, signals, x, out)) },
-    // The core's category term alone: every other weight off, and no negatives in a training log.
-    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && ((signals, x, out) => void addTerms(out, all, identity, signals, space, { ...off, category: x }, 0)) },
+    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && term({ category: 1 }) },
+    // Where the log has negative feedback: how far it pushes the items of the disliked categories down.
+    { key: 'dislike', grid: DISLIKE_GRID, add: negatives && parts.categories ? term({ dislike: 1 }) : undefined },
   ];
+  // Each item's own negative feedback: in every score, never weighted (docs/model-format.md, Scoring).
+  const own: Add = (signals, _x, out) => {
+    for (const [j, v] of signals.negative) if (v < 0) out[j] += v;
+  };
   const fixed = new Float32Array(n);
   const v = new Float32Array(n);
-  const extrasWith = async (halfLife: number | undefined) => {
-    const w: BlendWeights = { ...weights, ...(halfLife === undefined ? {} : { halfLife }) };
-    if (halfLife !== undefined) {
-      const read = { ...parts, halfLife };
+  const extrasWith = async (halfLife: number | undefined, events: EventWeights = {}) => {
+    const w: BlendWeights = { ...weights, ...(halfLife === undefined ? {} : { halfLife }), ...events };
+    if (halfLife !== undefined || tunesEvents) {
+      const read = { ...parts, ...(halfLife !== undefined && { halfLife }), events: { ...parts.events, ...events } };
       for (const c of cases) c.signals = caseSignals(read, sample, c.s, c.i);
     }
-    for (const c of cases) c.fixed.fill(0);
+    const chosen: { add: Add; weight: number }[] = negatives ? [{ add: own, weight: 1 }] : [];
     let objective = stage1;
-    const chosen: { add: Add; weight: number }[] = [];
     const choices: BlendChoice[] = [];
     for (const { key, grid, add } of extras) {
       if (!add) continue;
       await readStage((c, scores, top) => {
         fixed.fill(0);
         for (const e of chosen) e.add(c.signals, e.weight, fixed);
+        // The candidates' fixed terms are the same float32 sums as the other items': a tie stays a tie.
+        c.candidates.forEach((j, p) => (c.fixed[p] = fixed[j]));
         v.fill(0);
         add(c.signals, 1, v);
         c.extra = Float32Array.from(c.candidates, (j) => v[j]);
@@ -455,17 +486,15 @@ export async function tuneBlend(
       // whose top 20 follows the intent most: a difference in accuracy the validation data cannot tell apart.
       const best = results.reduce((a, r) => (r.objective > a.objective ? r : a));
       // (Not for `seen` and `history`: pushing chosen items down takes from the intent share items the
-      // visitor has had already, which no share should reward.)
-      const eligible = best.intent === undefined || key === 'seen' || key === 'history' ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
+      // visitor has had already, which no share should reward; nor for `dislike`, which answers what the
+      // visitor said, not what the session shows.)
+      const eligible = best.intent === undefined || key === 'seen' || key === 'history' || key === 'dislike' ? [best] : results.filter((r) => r.objective >= best.objective - best.se);
       const chosenResult = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
       const pick = chosenResult.x;
       objective = chosenResult.objective;
       choices.push({ key, weight: pick, objective: chosenResult.objective, intent: chosenResult.intent, best: { weight: best.x, objective: best.objective, se: best.se, intent: best.intent } });
       w[key] = pick;
-      if (pick) {
-        chosen.push({ add, weight: pick });
-        for (const c of cases) c.extra!.forEach((e, p) => (c.fixed[p] += pick * e));
-      }
+      if (pick) chosen.push({ add, weight: pick });
     }
     return { weights: w, objective, choices };
   };
@@ -473,6 +502,16 @@ export async function tuneBlend(
   for (const days of users && halfLives.length ? halfLives : [undefined]) {
     const r = await extrasWith(days);
     if (!result || r.objective > result.objective) result = r;
+  }
+  // Then the long-term weight of each event type the log holds besides clicks, one type at a time with the
+  // rest fixed (the extras' stages run again for each weight tried: they read the weights).
+  let events: EventWeights = {};
+  for (const t of present) {
+    for (const x of EVENT_GRID[t]) {
+      if (x === EVENT_WEIGHTS[t]) continue; // the weight every run above used
+      const r = await extrasWith(result!.weights.halfLife, { ...events, [t]: x });
+      if (r.objective > result!.objective) [result, events] = [r, { ...events, [t]: x }];
+    }
   }
   return { ...result!, tried };
 }
@@ -484,7 +523,7 @@ interface Measured {
 }
 
 /** How an extras stage chose its weight: against the weighting of best objective, and their intent shares. */
-type ExtraKey = 'seen' | 'history' | 'long' | 'category';
+type ExtraKey = 'seen' | 'history' | 'long' | 'category' | 'dislike';
 
 export interface BlendChoice {
   key: ExtraKey;

@@ -12,7 +12,23 @@ export interface Sequence {
   types: EventType[];
   /** The line of the file each event came from, for error messages. */
   lines: number[];
+  /** Dislikes and dismissals, oldest first: negative feedback, kept out of the sequence (nothing learns to predict it). */
+  negatives?: Negatives<string>;
 }
+
+/**
+ * A sequence's negative feedback (a dislike or a dismissal: the scoring core reads both alike): each
+ * event's item, time, and `at`, how many of the sequence's events came before it. Case i (predicting event
+ * i) sees those with at <= i, as the browser sees every earlier event.
+ */
+export interface Negatives<K> {
+  items: K[];
+  times: number[];
+  at: number[];
+}
+
+/** The negative event types of the csv and parquet formats' type column (the browser's dislike and dismiss). */
+export const NEGATIVE_TYPES = ['dislike', 'dismiss'] as const;
 
 /** A log read from a file: its sequences and whether they are sessions or long-lived users. */
 export interface Log {
@@ -21,6 +37,8 @@ export interface Log {
   sequences: Sequence[];
   /** Interactions read (after filters such as --min-rating). */
   events: number;
+  /** Negative events read (dislikes, dismissals), held in the sequences' `negatives`. */
+  negatives: number;
 }
 
 /** A mistake in an input file, located by line and column (1-based). */
@@ -119,6 +137,8 @@ export interface EncodedSet {
    * is one session.
    */
   times?: Float64Array[];
+  /** Each sequence's negative feedback (absent: none), as model rows; a case reads what came before it. */
+  negatives?: (Negatives<number> | undefined)[];
 }
 
 /** A gap longer than this (seconds) ends a session: the browser's default `sessionTimeoutMinutes`, 30. */
@@ -160,6 +180,7 @@ export function sampleCases(set: EncodedSet, max: number): EncodedSet {
       out.times?.push(set.times![s].subarray(0, i + 1));
       out.start.push(i);
       out.origin!.push(set.origin?.[s] ?? s);
+      if (set.negatives) (out.negatives ??= []).push(set.negatives[s]);
     }
   });
   return out;

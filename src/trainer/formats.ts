@@ -14,6 +14,8 @@ export interface ParseOptions {
   format: Format;
   /** movielens: ratings at or above this are positive interactions. @default 4 */
   minRating?: number;
+  /** movielens: ratings at or below this are dislikes (negative feedback); 0 reads none. @default 2 */
+  dislikeRating?: number;
   /** csv: which column holds what. */
   columns?: CsvColumns;
   /** Only interactions at or after this time (unix seconds). */

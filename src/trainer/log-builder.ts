@@ -1,5 +1,5 @@
 import { splitLine } from './csv.js';
-import { EVENT_TYPES, InputError, type EventType, type Log, type Sequence } from './data.js';
+import { EVENT_TYPES, InputError, NEGATIVE_TYPES, type EventType, type Log, type Sequence } from './data.js';
 import { FORMATS, type CsvColumns, type ParseOptions } from './formats.js';
 
 /** A growable typed array: rows are kept in columns, a few bytes each, whatever the log's size. */
@@ -29,6 +29,17 @@ class Interner {
     return i;
   }
 }
+
+/** The type of a row of negative feedback (a dislike or dismissal): outside EVENT_TYPES, as it is outside the sequences. */
+export const NEGATIVE = 255;
+
+/** A type column's value as a row's type: an index in EVENT_TYPES, NEGATIVE, or −1 for none of them. */
+export function typeOf(value: unknown): number {
+  return (NEGATIVE_TYPES as readonly unknown[]).includes(value) ? NEGATIVE : EVENT_TYPES.indexOf(value as EventType);
+}
+
+/** What a type column may hold, for messages. */
+export const TYPE_NAMES = [...EVENT_TYPES, ...NEGATIVE_TYPES].join(', ');
 
 /** Where the csv and parquet formats' column flags point among a log's column `names` (−1: not given). */
 export interface ColumnMap {
@@ -81,7 +92,7 @@ export class LogBuilder {
     return new InputError(this._file, line, column, message);
   }
 
-  /** One interaction: its sequence's key, item, time, type (index in EVENT_TYPES) and line (or row) for messages. */
+  /** One interaction: its sequence's key, item, time, type (index in EVENT_TYPES, or NEGATIVE) and line (or row) for messages. */
   row(key: string, item: string, time: number, type: number, line: number): void {
     this._key.push(this._keys.of(key));
     this._item.push(this._items.of(item));
@@ -122,6 +133,7 @@ export class LogBuilder {
     if (format === 'movielens') {
       this.kind = 'users';
       const minRating = this._options.minRating ?? 4;
+      const dislikeRating = this._options.dislikeRating ?? 2;
       header = first.startsWith('userId');
       if (header && !/^userId,movieId,rating,timestamp\b/.test(first)) {
         throw this._fail(1, 1, `expected the header "userId,movieId,rating,timestamp", got ${JSON.stringify(first.slice(0, 60))}`);
@@ -135,6 +147,7 @@ export class LogBuilder {
         const user = id(fields[0], n, columns[0], 'a user id');
         const item = id(fields[1], n, columns[1], 'an item id');
         if (rating >= minRating) this.row(user, item, time, CLICK, n);
+        else if (rating <= dislikeRating) this.row(user, item, time, NEGATIVE, n);
       };
     } else if (format === 'rsc15') {
       if (!/^SessionId\tItemId\tTime\s*$/.test(first)) {
@@ -165,8 +178,8 @@ export class LogBuilder {
         let type = CLICK;
         if (typeCol >= 0) {
           const t = fields[typeCol].trim();
-          type = EVENT_TYPES.indexOf(t as EventType);
-          if (type < 0) throw this._fail(n, columns[typeCol], `expected an event type (${EVENT_TYPES.join(', ')}), got ${JSON.stringify(t)}`);
+          type = typeOf(t);
+          if (type < 0) throw this._fail(n, columns[typeCol], `expected an event type (${TYPE_NAMES}), got ${JSON.stringify(t)}`);
         }
         const time = timeCol >= 0 ? parseTime(fields[timeCol], n, columns[timeCol], (l, k, m) => this._fail(l, k, m)) : n;
         this.row(id(fields[keyCol], n, columns[keyCol], 'a key'), id(fields[itemCol], n, columns[itemCol], 'an item id'), time, type, n);
@@ -179,12 +192,19 @@ export class LogBuilder {
   finish(): Log {
     const { format } = this._options;
     const count = this._key.length;
-    if (count === 0) {
+    let negatives = 0;
+    for (const t of this._type.values) if (t === NEGATIVE) negatives++;
+    if (count === negatives) {
       const why = format === 'movielens' ? ` (none rated ${this._options.minRating ?? 4} or more)` : '';
       throw new InputError(this._file, 1, 1, `no interactions found${why}; expected at least one`);
     }
     const keep = this._recent(count);
-    return { file: this._file, kind: this.kind, sequences: this._group(keep), events: keep ? keep.length : count };
+    const sequences = this._group(keep);
+    negatives = 0;
+    for (const s of sequences) negatives += s.negatives?.items.length ?? 0;
+    let events = 0;
+    for (const s of sequences) events += s.items.length;
+    return { file: this._file, kind: this.kind, sequences, events, negatives };
   }
 
   /** The rows that --since and --max-clicks keep (all when neither is given), in file order. */
@@ -241,19 +261,32 @@ export class LogBuilder {
     const keyNames: string[] = new Array(counts.length);
     for (const r of rows) keyNames[slot[key[r]]] = this._keys.names[key[r]];
     const names = this._items.names;
-    const sequences: Sequence[] = new Array(counts.length);
+    const sequences: Sequence[] = [];
     for (let s = 0; s < counts.length; s++) {
       let part = order.subarray(offsets[s], offsets[s + 1]);
       let sorted = true;
       for (let k = 1; k < part.length && sorted; k++) sorted = time[part[k - 1]] <= time[part[k]];
       if (!sorted) part = Int32Array.from(part).sort((a, b) => time[a] - time[b] || a - b);
-      sequences[s] = {
+      // Negative feedback apart: each keeps how many of the sequence's events came before it.
+      const events = part.filter((r) => type[r] !== NEGATIVE);
+      if (events.length === 0) continue; // a key with nothing but negative feedback: no sequence
+      const sequence: Sequence = {
         key: keyNames[s],
-        items: Array.from(part, (r) => names[item[r]]),
-        times: Array.from(part, (r) => time[r]),
-        types: Array.from(part, (r) => EVENT_TYPES[type[r]]),
-        lines: Array.from(part, (r) => line[r]),
+        items: Array.from(events, (r) => names[item[r]]),
+        times: Array.from(events, (r) => time[r]),
+        types: Array.from(events, (r) => EVENT_TYPES[type[r]]),
+        lines: Array.from(events, (r) => line[r]),
       };
+      if (events.length < part.length) {
+        const negatives: Sequence['negatives'] = { items: [], times: [], at: [] };
+        let before = 0;
+        for (const r of part) {
+          if (type[r] !== NEGATIVE) before++;
+          else (negatives.items.push(names[item[r]]), negatives.times.push(time[r]), negatives.at.push(before));
+        }
+        sequence.negatives = negatives;
+      }
+      sequences.push(sequence);
     }
     return sequences;
   }

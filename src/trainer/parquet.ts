@@ -1,8 +1,8 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-import { EVENT_TYPES, InputError, unreadable, type EventType, type Log } from './data.js';
+import { EVENT_TYPES, InputError, unreadable, type Log } from './data.js';
 import type { ParseOptions } from './formats.js';
-import { LogBuilder, mapColumns, parseTime } from './log-builder.js';
+import { LogBuilder, mapColumns, parseTime, typeOf, TYPE_NAMES } from './log-builder.js';
 
 /**
  * Reads a Parquet log (a warehouse export) a row group at a time with hyparquet, the columns named as for
@@ -62,8 +62,8 @@ export async function readParquetLog(file: string, options: ParseOptions): Promi
           const row = rowStart + k + 1;
           let type = CLICK;
           if (typeAt >= 0) {
-            type = EVENT_TYPES.indexOf(r[typeAt] as EventType);
-            if (type < 0) throw fail(row, `column ${JSON.stringify(columns[typeAt])}: expected an event type (${EVENT_TYPES.join(', ')}), got ${describe(r[typeAt])}`);
+            type = typeOf(r[typeAt]);
+            if (type < 0) throw fail(row, `column ${JSON.stringify(columns[typeAt])}: expected an event type (${TYPE_NAMES}), got ${describe(r[typeAt])}`);
           }
           builder.row(id(r[keyAt], row, columns[keyAt]), id(r[itemAt], row, columns[itemAt]), timeAt >= 0 ? time(r[timeAt], row, columns[timeAt]) : row, type, row);
         });

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { EVENT_TYPES, InputError, Vocabulary, countCases, type EncodedSet, type Log, type Sequence } from './data.js';
+import { EVENT_TYPES, InputError, Vocabulary, countCases, type EncodedSet, type Log, type Negatives, type Sequence } from './data.js';
 
 /** Train, validation and test sets over one vocabulary, plus a description of how they were cut. */
 export interface Split {
@@ -22,6 +22,25 @@ const USER_HOLDOUT = 0.2;
 const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ');
 
 /**
+ * A sequence's negative feedback as model rows (once the vocabulary is whole): items no positive event
+ * brought into the catalog are dropped, since the model cannot score them. `kept`: how many of the first k
+ * events the encoded sequence kept, when it dropped some.
+ */
+export function encodeNegatives(s: Sequence, rowOf: (id: string) => number | undefined, kept?: (k: number) => number): Negatives<number> | undefined {
+  const neg = s.negatives;
+  if (!neg) return undefined;
+  const out: Negatives<number> = { items: [], times: [], at: [] };
+  neg.items.forEach((id, k) => {
+    const row = rowOf(id);
+    if (row === undefined) return;
+    out.items.push(row);
+    out.times.push(neg.times[k]);
+    out.at.push(kept ? kept(neg.at[k]) : neg.at[k]);
+  });
+  return out.items.length ? out : undefined;
+}
+
+/**
  * Splits by time. Sessions: the latest sessions (by their last event) are the test set, the ones before
  * them validation. Users: each user's last interactions are the test cases. With `testLog`, that log is the
  * test set and only validation is cut from `log`.
@@ -41,6 +60,11 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     start: parts.map((p) => p.start),
     ...(users && { times: parts.map((p) => p.times) }),
   });
+  const negativesOf = (s: Sequence, kept?: (k: number) => number) => encodeNegatives(s, (id) => vocab.get(id), kept);
+  /** Adds each sequence's negatives to a set (none when no sequence has any). */
+  const withNegatives = (set: EncodedSet, negatives: (Negatives<number> | undefined)[]) => {
+    if (negatives.some(Boolean)) set.negatives = negatives;
+  };
   const lines: string[] = [];
   let train: EncodedSet, valid: EncodedSet, full: EncodedSet;
   let testParts: Sequence[] = [];
@@ -59,6 +83,8 @@ export function splitByTime(log: Log, testLog?: Log): Split {
       testStarts.push(Math.max(1, cutTest));
     }
     [train, valid, full] = [set(tr), set(va), set(fu)];
+    const negatives = log.sequences.map((s) => negativesOf(s));
+    for (const x of [train, valid, full]) withNegatives(x, negatives);
     lines.push(`split by time within each of ${log.sequences.length} users: first 64% train, next 16% validation, last 20% test`);
   } else {
     const byEnd = [...log.sequences].sort((a, b) => a.times[a.times.length - 1] - b.times[b.times.length - 1]);
@@ -73,6 +99,10 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     const tr = trainSeqs.map((s) => ({ ...encode(s), start: 1 }));
     const va = validSeqs.map((s) => ({ ...encode(s), start: 1 }));
     [train, valid, full] = [set(tr), set(va), set([...tr, ...va])];
+    const [trainNegatives, validNegatives] = [trainSeqs.map((s) => negativesOf(s)), validSeqs.map((s) => negativesOf(s))];
+    withNegatives(train, trainNegatives);
+    withNegatives(valid, validNegatives);
+    withNegatives(full, [...trainNegatives, ...validNegatives]);
     const end = (s: Sequence) => s.times[s.times.length - 1];
     lines.push(
       `train       ${trainSeqs.length} ${log.kind} ending ${date(end(trainSeqs[0]))} .. ${date(end(trainSeqs[trainSeqs.length - 1]))}`,
@@ -85,13 +115,17 @@ export function splitByTime(log: Log, testLog?: Log): Split {
 
   // Test items the model never saw cannot be ranked: an error in a given test file, dropped from a cut one.
   let dropped = 0;
+  const testNegatives: (Negatives<number> | undefined)[] = [];
   const test: EncodedSet = { seqs: [], types: [], start: [], ...((testLog ?? log).kind === 'users' && { times: [] }) };
   testParts.forEach((s, k) => {
     const rows: number[] = [];
     const types: number[] = [];
     const times: number[] = [];
     let start = testStarts[k];
+    // keptBefore[j]: how many of the first j events are kept (for the negatives' `at`).
+    const keptBefore = [0];
     s.items.forEach((id, i) => {
+      keptBefore.push(keptBefore[i] + (vocab.get(id) === undefined ? 0 : 1));
       const row = vocab.get(id);
       if (row === undefined) {
         if (testLog) throw new InputError(testLog.file, s.lines[i], 1, `item ${JSON.stringify(id)} (in ${testLog.kind === 'users' ? 'user' : 'session'} ${JSON.stringify(s.key)}) does not occur in the training log ${basename(log.file)}`);
@@ -108,7 +142,9 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     test.types.push(Uint8Array.from(types));
     test.times?.push(Float64Array.from(times));
     test.start.push(Math.max(1, start));
+    testNegatives.push(negativesOf(s, (j) => keptBefore[j]));
   });
+  withNegatives(test, testNegatives);
   if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${basename(testLog.file)}`);
   lines.push(`items       ${vocab.size}; cases: validation ${countCases(valid)}, test ${countCases(test)}${dropped ? ` (${dropped} test events of items unseen in training dropped)` : ''}`);
   return { vocab, train, valid, full, test, lines };

@@ -34,13 +34,16 @@ export interface VitrineOptions {
    * Overrides of the model's scoring weights (docs/model-format.md, Scoring): `lstm` (session model),
    * `last`, `decay`, `repeat` and `repeatDecay` (the session's neighbourhood), `long`, `history` and `seen` (the long-term
    * profile: u · E, the whole history's neighbourhood, and what is added to items the visitor already chose),
-   * `page` (the page's own order), `category` (affinity to the categories of what the visitor chose) and `halfLife`
-   * (days over which a long-term event loses half its weight; the model's, else 14). The trainer tunes all
-   * but `page` (default 0.05) and `halfLife`; a model without tuned weights uses `long` 0.05 beside a
+   * `page` (the page's own order), `category` (affinity to the categories of what the visitor chose), `dislike`
+   * (how far dislikes and dismissals push the items of their categories down; the model's, else 0.3) and `halfLife`
+   * (days over which a long-term event loses half its weight; the model's, else 14). The long-term weights
+   * of views, add-to-carts and purchases are the model's (`scoring.view`, `add_to_cart`, `purchase` in its
+   * manifest, tuned where the training log had them; else 0.1, 2 and 3), not options. The trainer tunes all
+   * but `page` (default 0.05); a model without tuned weights uses `long` 0.05 beside a
    * session model and 1 without, and `history`, `seen` and `category` 0.
    * @default {}
    */
-  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'repeatDecay' | 'long' | 'history' | 'seen' | 'page' | 'category' | 'halfLife', number>>;
+  scoring?: Partial<Record<'lstm' | 'last' | 'decay' | 'repeat' | 'repeatDecay' | 'long' | 'history' | 'seen' | 'page' | 'category' | 'halfLife' | 'dislike', number>>;
   /**
    * A session ends after this many minutes without an event; the session model reads the current session.
    * @default 30

@@ -48,7 +48,7 @@ async function randomModel(k: number, dir: string): Promise<Case> {
   };
   neighbours.weights = neighbours.ids.map((list) => Float32Array.from(list, (_, j) => 1 / (j + 1 + r())));
   const trainedTypes = EVENT_TYPES.filter((t) => t === 'click' || r() < 0.5);
-  const scoring = { lstm: r(), last: 1 + Math.floor(r() * 5), decay: 0.3 + 0.6 * r(), repeat: 2 * r(), long: r(), history: 2 * r(), seen: 4 * r() - 2, page: 0.3 * r(), category: 2 * r(), halfLife: 1 + 30 * r(), ...(k % 2 ? { repeatDecay: r() } : {}) };
+  const scoring = { lstm: r(), last: 1 + Math.floor(r() * 5), decay: 0.3 + 0.6 * r(), repeat: 2 * r(), long: r(), history: 2 * r(), seen: 4 * r() - 2, page: 0.3 * r(), category: 2 * r(), halfLife: 1 + 30 * r(), ...(k % 2 ? { repeatDecay: r() } : {}), ...(k % 3 ? { dislike: 3 * r() } : {}), ...(k % 2 ? {} : { view: r(), add_to_cart: 4 * r(), purchase: 6 * r() }) };
   await exportModel(
     dir,
     {

@@ -129,3 +129,80 @@ test('on users\' histories that never repeat an item, the tuner pushes chosen it
   expect(sessions.choices.map((c) => c.key)).toEqual([]);
   expect([sessions.weights.seen, sessions.weights.history]).toEqual([undefined, undefined]);
 }, 60_000);
+
+test('a history\'s negative feedback is read up to the case, and the tuner weighs the dislikes of categories when they tell', async () => {
+  // Each user avoids one category of the 7 (g0..g6), and says so: a dislike of one of its items every few events.
+  const users = (count: number): EncodedSet => {
+    const out: EncodedSet = { seqs: [], times: [], types: [], start: [], negatives: [] };
+    for (let u = 0; u < count; u++) {
+      const avoided = Math.floor(random() * 7);
+      const pick = (avoid: boolean) => {
+        for (;;) {
+          const j = Math.floor(random() * n);
+          if ((Math.floor(j / 10) % 7 === avoided) === avoid) return j;
+        }
+      };
+      const items = Int32Array.from({ length: 6 + Math.floor(random() * 4) }, () => pick(false));
+      out.seqs.push(items);
+      // Sessions of three, a minute between events, a day apart; a dislike comes just before each session.
+      out.times!.push(Float64Array.from(items, (_, k) => Math.floor(k / 3) * 86_400 + (k % 3) * 60));
+      out.types.push(new Uint8Array(items.length).fill(1));
+      out.start.push(1);
+      const at = [0, 3, 6];
+      out.negatives!.push({ items: at.map(() => pick(true)), times: at.map((k) => (k / 3) * 86_400 - 60), at });
+    }
+    return out;
+  };
+  const valid = users(300);
+  // Case 3 of a user reads the dislikes given before its event 3 (at 0 and 3), never the later one.
+  const signals = caseSignals(parts, valid, 0, 3);
+  expect(signals.against).toEqual(valid.negatives![0]!.items.slice(0, 2));
+  expect([...signals.negative.keys()].sort()).toEqual(valid.negatives![0]!.items.slice(0, 2).sort());
+  expect([...signals.chosen]).toEqual([...new Set(valid.seqs[0].subarray(0, 3))]);
+
+  const tuned = await tuneBlend(lstm, valid, parts, pop, 1000, [14]);
+  expect(tuned.choices.map((c) => c.key)).toEqual(['seen', 'history', 'long', 'category', 'dislike']);
+  expect(tuned.weights.dislike).toBeGreaterThan(0);
+  const sample = sampleCases(valid, 1000);
+  const score = async (w: typeof tuned.weights) => {
+    const { at20 } = await evaluate(blendScorer('blend', lstm, parts, w), sample, pop);
+    return at20.hitrate + at20.mrr;
+  };
+  // The tuner's objective is the evaluation's, the dislikes read in both, after every stage (the later
+  // stages' terms off); without the weight it is worse.
+  expect(tuned.objective).toBeCloseTo(await score(tuned.weights), 6);
+  for (const [k, c] of tuned.choices.entries()) {
+    const later = Object.fromEntries(tuned.choices.slice(k + 1).map((l) => [l.key, 0]));
+    expect(c.objective).toBeCloseTo(await score({ ...tuned.weights, ...later }), 6);
+  }
+  expect(await score({ ...tuned.weights, dislike: 0 })).toBeLessThan(tuned.objective);
+}, 60_000);
+
+test('where the histories hold other event types, their long-term weights are tuned, and the pick is what the evaluation reads', async () => {
+  // Each user's add-to-carts keep to one group of items; their clicks and views are anywhere. The cart says
+  // more than a click here, so its weight should rise above the default 2.
+  const [VIEW, CLICK, CART] = [0, 1, 2];
+  const out: EncodedSet = { seqs: [], times: [], types: [], start: [] };
+  for (let u = 0; u < 300; u++) {
+    const group = Math.floor(random() * 40);
+    const items: number[] = [];
+    const types: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      const type = [CLICK, CART, VIEW][k % 3];
+      items.push(type === CART ? group * 10 + Math.floor(random() * 10) : Math.floor(random() * n));
+      types.push(type);
+    }
+    out.seqs.push(Int32Array.from(items));
+    out.types.push(Uint8Array.from(types));
+    out.times!.push(Float64Array.from(items, (_, k) => Math.floor(k / 3) * 86_400 + (k % 3) * 60));
+    out.start.push(1);
+  }
+  const typed = { ...parts, session: { ...types, trainedTypes: ['view', 'click', 'add_to_cart'] } };
+  const tuned = await tuneBlend(lstm, out, typed, pop, 1000, [14]);
+  expect(tuned.weights.add_to_cart).toBeGreaterThan(2);
+  expect(tuned.weights.purchase).toBeUndefined(); // none in the log: not tried
+  const { at20 } = await evaluate(blendScorer('blend', lstm, typed, tuned.weights), sampleCases(out, 1000), pop);
+  expect(tuned.objective).toBeCloseTo(at20.hitrate + at20.mrr, 6);
+  const { at20: untuned } = await evaluate(blendScorer('blend', lstm, typed, { ...tuned.weights, add_to_cart: undefined, view: undefined }), sampleCases(out, 1000), pop);
+  expect(untuned.hitrate + untuned.mrr).toBeLessThan(tuned.objective);
+}, 60_000);

@@ -16,7 +16,7 @@ describe('resolveOptions', () => {
     [{ model: '/m/', wasmPaths: '/wasm' }, /wasmPaths must be a URL prefix ending in '\/', got "\/wasm"/],
     [{ model: '/m/', timeoutMs: -1 }, /timeoutMs must be a positive number of milliseconds, got -1/],
     [{ model: '/m/', modle: 'x' }, /unknown option "modle"; expected one of model, backend/],
-    [{ model: '/m/', scoring: { lstn: 1 } }, /unknown options\.scoring\.lstn; expected one of lstm, last, decay, repeat, repeatDecay, long, history, seen, page, category/],
+    [{ model: '/m/', scoring: { lstn: 1 } }, /unknown options\.scoring\.lstn; expected one of lstm, last, decay, repeat, repeatDecay, long, history, seen, page, category, halfLife, dislike/],
     [{ model: '/m/', scoring: { page: '1' } }, /options\.scoring\.page must be a finite number, got "1"/],
     [{ model: '/m/', scoring: { halfLife: 0 } }, /options\.scoring\.halfLife must be a positive number of days, got 0/],
     [{ model: '/m/', scoring: { repeatDecay: 1.5 } }, /options\.scoring\.repeatDecay must be a number in 0\.\.1, got 1\.5/],

@@ -49,7 +49,7 @@ test('a bad Parquet log is named: a missing column, a bad value with its row, a 
     /events\.parquet: --item names column "product", but the file has "visitor", "sku", "ts", "what"/,
   );
   const bad = await exportFile('SNAPPY', types.map((t, r) => (r === 1234 ? 'wishlist' : t)));
-  await expect(readLog(bad, { format: 'parquet', columns })).rejects.toThrow(/events\.parquet:1235: column "what": expected an event type \(view, click, add_to_cart, purchase\), got "wishlist"/);
+  await expect(readLog(bad, { format: 'parquet', columns })).rejects.toThrow(/events\.parquet:1235: column "what": expected an event type \(view, click, add_to_cart, purchase, dislike, dismiss\), got "wishlist"/);
   const text = join(await mkdtemp(join(tmpdir(), 'vitrine-parquet-')), 'events.parquet');
   await writeFile(text, 'visitor,sku\nv1,1\n');
   await expect(readLog(text, { format: 'parquet', columns })).rejects.toThrow(/events\.parquet: not a Parquet file/);

@@ -24,6 +24,18 @@ describe('movielens', () => {
     expect(parse('userId,movieId,rating,timestamp\n1,12,3.5,200\n', { format: 'movielens', minRating: 3 }).events).toBe(1);
   });
 
+  test('ratings <= dislike-rating are dislikes, kept apart with how many events came before each', () => {
+    const text = 'userId,movieId,rating,timestamp\n1,10,4.0,300\n1,13,1.5,250\n1,11,5,100\n1,12,2,50\n1,14,3,60\n2,10,4,50\n3,12,1,10\n';
+    const log = parse(text, { format: 'movielens' });
+    expect(log.sequences.map((s) => [s.key, s.items])).toEqual([['1', ['11', '10']], ['2', ['10']]]);
+    // 12 (rated 2) before any liked film, 13 (1.5) after 11; 14 (3) is neither; user 3 liked nothing, so has no sequence.
+    expect(log.sequences[0].negatives).toEqual({ items: ['12', '13'], times: [50, 250], at: [0, 1] });
+    expect(log.sequences[1].negatives).toBeUndefined();
+    expect([log.events, log.negatives]).toEqual([3, 2]);
+    expect(parse(text, { format: 'movielens', dislikeRating: 0 }).negatives).toBe(0);
+    expect(() => parse('userId,movieId,rating,timestamp\n3,12,1,10\n', { format: 'movielens' })).toThrow(/no interactions found \(none rated 4 or more\)/);
+  });
+
   test('reads the older tab-separated u.data', () => {
     const log = parse('196\t242\t4\t881250949\n186\t302\t3\t891717742\n', { format: 'movielens' });
     expect(log.sequences.map((s) => s.items)).toEqual([['242']]);
@@ -79,10 +91,15 @@ describe('csv', () => {
     expect(() => parse(text, { format: 'csv', columns })).toThrow(message);
   });
 
+  test('dislike and dismiss are negative feedback, outside the sequence', () => {
+    const log = parse('visitor,sku,when,what\nu1,A,1,view\nu1,B,2,dismiss\nu1,C,3,click\nu1,D,4,dislike\n', { format: 'csv', columns: { user: 'visitor', item: 'sku', time: 'when', type: 'what' } });
+    expect(log.sequences[0]).toMatchObject({ items: ['A', 'C'], types: ['view', 'click'], negatives: { items: ['B', 'D'], times: [2, 4], at: [1, 2] } });
+  });
+
   test('refuses an unknown event type and a bad time, with line and column', () => {
     const cols = { user: 'visitor', item: 'sku', time: 'when', type: 'what' };
     expect(() => parse('visitor,sku,when,what\nu1,A,5,wishlist\n', { format: 'csv', columns: cols })).toThrow(
-      /log\.csv:2:8: expected an event type \(view, click, add_to_cart, purchase\), got "wishlist"/,
+      /log\.csv:2:8: expected an event type \(view, click, add_to_cart, purchase, dislike, dismiss\), got "wishlist"/,
     );
     expect(() => parse('visitor,sku,when,what\nu1,A,yesterday,view\n', { format: 'csv', columns: cols })).toThrow(/log\.csv:2:6: expected a time/);
   });

@@ -64,7 +64,7 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), softmax: 'full', validation_cases: expect.any(Number), evaluation_threads: 1, stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), dislikes: 0, softmax: 'full', validation_cases: expect.any(Number), evaluation_threads: 1, stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array) });
     // Beyond accuracy: each ranking's popularity bias; no intent share without item categories.
     for (const name of ['model', 'pop', 'itemknn']) expect(first.json.popularity[name]).toBeGreaterThanOrEqual(0);
     expect(first.json.popularity.pop).toBeGreaterThan(first.json.popularity.model);
@@ -349,6 +349,71 @@ test('on a users\' log the half-life is tuned on validation unless --half-life-d
   expect(Object.keys(threaded.train.stages)).toContain('evaluating 11 rankings on the test set (2 threads)');
   expect(threaded.metrics).toEqual(tuned.json.metrics);
   expect(threaded.visitors).toEqual(tuned.json.visitors);
+}, 240_000);
+
+test('dislikes in a users\' log reach the histories the blend is tuned and evaluated on, on one thread and two', async () => {
+  // 40 groups of 10 items in 5 categories; each user keeps mostly to one group, never to the category it
+  // avoids, and dislikes items of that category now and then.
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const rows = ['user,item,time,type'];
+  const item = (g: number) => `g${g}-${Math.floor(random() * 10)}`;
+  for (let u = 0; u < 300; u++) {
+    const avoided = Math.floor(random() * 5);
+    let group = Math.floor(random() * 40);
+    while (group % 5 === avoided) group = Math.floor(random() * 40);
+    const other = () => {
+      for (;;) {
+        const g = Math.floor(random() * 40);
+        if (g % 5 !== avoided) return g;
+      }
+    };
+    for (let k = 0; k < 12; k++) {
+      const t = 1_700_000_000 + u * 600 + Math.floor(k / 3) * 86_400 + (k % 3) * 60;
+      if (k % 3 === 0) rows.push(`u${u},${item(avoided + 5 * Math.floor(random() * 8))},${t - 30},dislike`);
+      rows.push(`u${u},${item(random() < 0.6 ? group : other())},${t},click`);
+    }
+  }
+  const out = await mkdtemp(join(tmpdir(), 'vitrine-dislikes-'));
+  await writeFile(join(out, 'events.csv'), `${rows.join('\n')}\n`);
+  await writeFile(join(out, 'clicks.csv'), `${rows.filter((r) => !r.endsWith(',dislike')).join('\n')}\n`);
+  const items = ['itemId,title,genres'];
+  for (let g = 0; g < 40; g++) for (let k = 0; k < 10; k++) items.push(`g${g}-${k},item ${g}-${k},c${g % 5}`);
+  await writeFile(join(out, 'items.csv'), `${items.join('\n')}\n`);
+  const args = (threads: string, name: string, log = 'events.csv') => ['train', '--events', join(out, log), '--items', join(out, 'items.csv'), '--format', 'csv', '--user', 'user', '--item', 'item', '--time', 'time', '--type', 'type', '--out', join(out, name), ...FAST, '--epochs', '1', '--half-life-days', '14', '--threads', threads];
+  const run = async (name: string, log?: string) => {
+    const lines: string[] = [];
+    expect(await main(args('1', name, log), (l) => lines.push(l))).toBe(0);
+    return JSON.parse(lines.join('\n'));
+  };
+  const json = await run('one');
+  expect(json.train.dislikes).toBe(1200);
+  // The tuner tried the dislike weight (its pick is in the blend and the manifest).
+  expect(json.train.blend.dislike).toEqual(expect.any(Number));
+  // The dislikes stay out of what the models learn from (the LSTM alone scores alike without them) and
+  // reach the histories the blend ranks with (it does not).
+  const clicks = await run('clicks', 'clicks.csv');
+  expect(clicks.train.dislikes).toBe(0);
+  expect(clicks.train.blend.dislike).toBeUndefined();
+  expect(json.metrics.lstm).toEqual(clicks.metrics.lstm);
+  expect(json.metrics.model).not.toEqual(clicks.metrics.model);
+  const manifest = JSON.parse(await readFile(join(out, 'one', 'manifest.json'), 'utf8'));
+  expect(manifest.scoring.dislike).toBe(json.train.blend.dislike);
+  // The bundled CLI's second thread reads the same histories, dislikes and all.
+  const cli = join(import.meta.dirname, '../../packages/cli/cli.js');
+  const threaded = JSON.parse((await promisify(execFile)(process.execPath, [cli, ...args('2', 'two')], { maxBuffer: 1 << 26 })).stdout);
+  expect(threaded.metrics).toEqual(json.metrics);
+  expect(threaded.visitors).toEqual(json.visitors);
+  // A MovieLens rating cannot be liked and disliked.
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (m: string) => errors.push(m);
+  try {
+    expect(await main(['train', '--events', join(out, 'events.csv'), '--format', 'movielens', '--min-rating', '3', '--dislike-rating', '3', '--out', join(out, 'bad')], () => {})).toBe(2);
+  } finally {
+    console.error = original;
+  }
+  expect(errors.join('\n')).toMatch(/--dislike-rating must be below --min-rating \(3\), got "3"/);
 }, 240_000);
 
 test("early stopping's validation sample: 20,000 cases up to 250,000 items, then a fixed budget of item scores", async () => {
