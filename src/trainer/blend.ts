@@ -465,6 +465,7 @@ export async function tuneBlend(
     }
     const chosen: { add: Add; weight: number }[] = negatives ? [{ add: own, weight: 1 }] : [];
     let objective = stage1;
+    let last: Measured = { objective, se: 0 };
     const choices: BlendChoice[] = [];
     for (const { key, grid, add } of extras) {
       if (!add) continue;
@@ -492,16 +493,23 @@ export async function tuneBlend(
       const chosenResult = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
       const pick = chosenResult.x;
       objective = chosenResult.objective;
+      last = chosenResult;
       choices.push({ key, weight: pick, objective: chosenResult.objective, intent: chosenResult.intent, best: { weight: best.x, objective: best.objective, se: best.se, intent: best.intent } });
       w[key] = pick;
       if (pick) chosen.push({ add, weight: pick });
     }
-    return { weights: w, objective, choices };
+    return { weights: w, objective, se: last.se, intent: last.intent, choices };
   };
-  let result: Awaited<ReturnType<typeof extrasWith>> | undefined;
-  for (const days of users && halfLives.length ? halfLives : [undefined]) {
-    const r = await extrasWith(days);
-    if (!result || r.objective > result.objective) result = r;
+  // The half-life: as the extras' weights, the best final objective, or where the cases show intents, the
+  // one within its standard error whose top 20 follows the intent most.
+  const runs: Awaited<ReturnType<typeof extrasWith>>[] = [];
+  for (const days of users && halfLives.length ? halfLives : [undefined]) runs.push(await extrasWith(days));
+  const top = runs.reduce((a, r) => (r.objective > a.objective ? r : a));
+  const eligible = top.intent === undefined ? [top] : runs.filter((r) => r.objective >= top.objective - top.se);
+  let result = eligible.reduce((a, r) => (r.intent! > a.intent! || (r.intent === a.intent && r.objective > a.objective) ? r : a));
+  if (result !== top) {
+    const halfLife = (r: typeof top) => r.weights.halfLife!;
+    result = { ...result, choices: [...result.choices, { key: 'halfLife', weight: halfLife(result), objective: result.objective, intent: result.intent, best: { weight: halfLife(top), objective: top.objective, se: top.se, intent: top.intent } }] };
   }
   // Then the long-term weight of each event type the log holds besides clicks, one type at a time with the
   // rest fixed (the extras' stages run again for each weight tried: they read the weights).
@@ -509,11 +517,11 @@ export async function tuneBlend(
   for (const t of present) {
     for (const x of EVENT_GRID[t]) {
       if (x === EVENT_WEIGHTS[t]) continue; // the weight every run above used
-      const r = await extrasWith(result!.weights.halfLife, { ...events, [t]: x });
-      if (r.objective > result!.objective) [result, events] = [r, { ...events, [t]: x }];
+      const r = await extrasWith(result.weights.halfLife, { ...events, [t]: x });
+      if (r.objective > result.objective) [result, events] = [r, { ...events, [t]: x }];
     }
   }
-  return { ...result!, tried };
+  return { ...result, tried };
 }
 
 interface Measured {
@@ -523,7 +531,7 @@ interface Measured {
 }
 
 /** How an extras stage chose its weight: against the weighting of best objective, and their intent shares. */
-type ExtraKey = 'seen' | 'history' | 'long' | 'category' | 'dislike';
+type ExtraKey = 'seen' | 'history' | 'long' | 'category' | 'dislike' | 'halfLife';
 
 export interface BlendChoice {
   key: ExtraKey;
