@@ -48,6 +48,7 @@ function generatedLog(clicks) {
 }
 
 const pct = (x) => (x * 100).toFixed(2);
+const days = (x) => `${x} day${x === 1 ? '' : 's'}`;
 const NAMES = { model: 'Vitrine model (blend, as exported)', lstm: 'LSTM alone', neighbourhood: 'session neighbourhood alone', pop: 'POP', spop: 'S-POP', itemknn: 'item-kNN', bprmf: 'BPR-MF', longterm: 'long-term profile alone', historyknn: 'item-kNN over the whole history', noprototype: 'Vitrine model without the thin-history prototype', float32: 'before export (float32)' };
 const table = (r, cols) =>
   [`| | ${cols.map((c) => c[0]).join(' | ')} |`, `| --- | ${cols.map(() => '---:').join(' | ')} |`,
@@ -115,11 +116,11 @@ factors) and item-kNN over the whole history rank the items the history holds la
 
 ${visitorsTable(ml)}
 
-The long-term half-life: tuned on validation by default (${ml.json.train.blend.halfLife} days here), and fixed with \`--half-life-days\` (HitRate@20 / MRR@20 of returning visitors' cases, %):
+The long-term half-life: tuned on validation by default (${days(ml.json.train.blend.halfLife)} here), and fixed with \`--half-life-days\` (HitRate@20 / MRR@20 of returning visitors' cases, %):
 
 | half-life | long-term profile alone | Vitrine model (blend) | blend tuned |
 | --- | ---: | ---: | --- |
-${[{ days: 'tuned', r: ml }, ...mlHalfLife].map(({ days, r }) => `| ${days === 'tuned' ? `tuned: ${r.json.train.blend.halfLife} days` : days === 100000 ? 'none (100,000 days)' : `${days} day${days === 1 ? "" : "s"}`} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | seen ${r.json.train.blend.seen ?? 0}, history ${r.json.train.blend.history ?? 0}, long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
+${[{ days: 'tuned', r: ml }, ...mlHalfLife].map(({ days: d, r }) => `| ${d === 'tuned' ? `tuned: ${days(r.json.train.blend.halfLife)}` : d === 100000 ? 'none (100,000 days)' : days(d)} | ${visit(r, 'longterm')} | ${visit(r, 'model')} | seen ${r.json.train.blend.seen ?? 0}, history ${r.json.train.blend.history ?? 0}, long ${r.json.train.blend.long}, category ${r.json.train.blend.category} |`).join('\n')}
 
 Negative feedback: the ${ml.json.train.dislikes} ratings at or below 2 are read as dislikes (\`--dislike-rating\`, default 2): each case's history holds those given before its event, as a visitor's would. Against the same log read without them (\`--dislike-rating 0\`), the same test cases (%):
 

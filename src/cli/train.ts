@@ -411,7 +411,8 @@ export async function train(args: string[], out: (line: string) => void): Promis
 /** Says what an intent-aware pick of a blend weight cost and gained on validation. */
 function choiceLine(c: BlendChoice): string {
   const pts = (x: number) => (x * 100).toFixed(2);
-  const what = c.key === 'halfLife' ? `half-life ${c.weight} days rather than ${c.best.weight}` : `${c.key} weight ${c.weight} rather than ${c.best.weight}`;
+  const days = (x: number) => `${x} day${x === 1 ? '' : 's'}`;
+  const what = c.key === 'halfLife' ? `half-life ${days(c.weight)} rather than ${days(c.best.weight)}` : `${c.key} weight ${c.weight} rather than ${c.best.weight}`;
   return `${what}: validation HitRate@20 + MRR@20 ${pts(c.objective)} against ${pts(c.best.objective)} (within its standard error, ${pts(c.best.se)}), intent share of the top 20 ${pts(c.intent!)}% against ${pts(c.best.intent!)}%`;
 }
 
