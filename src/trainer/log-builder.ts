@@ -207,28 +207,34 @@ export class LogBuilder {
     return { file: this._file, kind: this.kind, sequences, events, negatives };
   }
 
-  /** The rows that --since and --max-clicks keep (all when neither is given), in file order. */
+  /**
+   * The rows that --since and --max-clicks keep (all when neither is given), in file order. --max-clicks
+   * counts interactions; negative feedback from the time the kept ones start is kept beside them.
+   */
   private _recent(count: number): Int32Array | undefined {
     const { since, maxClicks } = this._options;
     if (since === undefined && maxClicks === undefined) return undefined;
     const times = this._time.values;
+    const types = this._type.values;
     let cut = since ?? -Infinity;
-    // The most recent maxClicks rows: those after the maxClicks-th latest time, and at that time the last in the file.
+    // The most recent maxClicks interactions: those after the maxClicks-th latest time, and at that time the last in the file.
     let atCut = Infinity;
-    if (maxClicks !== undefined && maxClicks < count) {
-      const sorted = Float64Array.from(times).sort();
-      const t = sorted[count - maxClicks];
+    const positives = times.filter((_, r) => types[r] !== NEGATIVE);
+    const n = positives.length;
+    if (maxClicks !== undefined && maxClicks < n) {
+      const sorted = positives.sort();
+      const t = sorted[n - maxClicks];
       if (t >= cut) {
         cut = t;
         let above = 0;
-        for (let k = count - maxClicks; k < count; k++) if (sorted[k] > t) above++;
+        for (let k = n - maxClicks; k < n; k++) if (sorted[k] > t) above++;
         atCut = maxClicks - above;
       }
     }
     const kept: number[] = [];
     for (let r = count - 1; r >= 0; r--) {
       const t = times[r];
-      if (t > cut || (t === cut && atCut-- > 0)) kept.push(r);
+      if (t > cut || (t === cut && (types[r] === NEGATIVE || atCut-- > 0))) kept.push(r);
     }
     if (kept.length === 0) {
       let latest = -Infinity;

@@ -158,6 +158,12 @@ describe('--since and --max-clicks keep the recent part of a log', () => {
     expect(parse(text, { format: 'rsc15', maxClicks: 99 }).events).toBe(5);
     expect(parse(text, { format: 'rsc15', maxClicks: 3, since: 350 }).sequences.map((s) => s.items)).toEqual([['e']]);
   });
+  test('--max-clicks counts interactions, not dislikes; the dislikes from the cut on stay beside them', () => {
+    const ratings = 'userId,movieId,rating,timestamp\n1,a,5,100\n1,x,1,150\n1,b,5,200\n1,y,1,250\n1,z,1,260\n1,c,5,300\n';
+    const log = parse(ratings, { format: 'movielens', maxClicks: 2 });
+    expect([log.events, log.negatives]).toEqual([2, 2]);
+    expect(log.sequences[0]).toMatchObject({ items: ['b', 'c'], negatives: { items: ['y', 'z'], at: [1, 1] } });
+  });
   test('in a sessions file (no times) the latest lines are the most recent', () => {
     expect(parse('a b\nc d e\n', { format: 'sessions', maxClicks: 4 }).sequences.map((s) => s.items)).toEqual([['b'], ['c', 'd', 'e']]);
   });
