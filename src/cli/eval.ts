@@ -62,10 +62,8 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
     const rows: number[] = [];
     const times: number[] = [];
     const types: number[] = [];
-    const keptBefore = [0];
     s.items.forEach((id, i) => {
       const row = index.get(id);
-      keptBefore.push(keptBefore[i] + (row === undefined ? 0 : 1));
       if (row === undefined) return void dropped++;
       rows.push(row);
       types.push(EVENT_TYPES.indexOf(s.types[i]));
@@ -76,7 +74,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
     set.types.push(Uint8Array.from(types));
     set.start.push(1);
     set.times?.push(Float64Array.from(times));
-    negatives.push(encodeNegatives(s, (id) => index.get(id), (k) => keptBefore[k]));
+    negatives.push(encodeNegatives(s, (id) => index.get(id), true));
   }
   if (negatives.some(Boolean)) set.negatives = negatives;
   if (countCases(set) === 0) throw new UsageError(`${values.events}: no sequence has two items the model knows; nothing to evaluate`);

@@ -78,11 +78,8 @@ const identity = (row: number) => row;
 /** How the browser reads a history for this model. */
 const reading = (parts: ModelParts, gapMs: number) => ({ gapMs, views: readsViews(parts.session), halfLife: parts.halfLife, events: parts.events });
 
-/** The parts as a blend reads histories: its half-life and event weights where it sets them. */
-const readWith = (parts: ModelParts, w: BlendWeights): ModelParts => ({ ...parts, halfLife: w.halfLife ?? parts.halfLife, events: { ...parts.events, ...pickEvents(w) } });
-
-/** The tuned event types' weights a blend sets. */
-const pickEvents = (w: EventWeights): EventWeights => Object.fromEntries(TUNED_EVENTS.filter((t) => w[t] !== undefined).map((t) => [t, w[t]]));
+/** The parts as a blend reads histories: its half-life and event weights where it sets them (the reader takes only those keys of `w`). */
+const readWith = (parts: ModelParts, w: BlendWeights): ModelParts => ({ ...parts, halfLife: w.halfLife ?? parts.halfLife, events: { ...parts.events, ...w } });
 
 /** The item space of the core over model rows: every item is a candidate, at its own row. */
 function rowSpace(parts: ModelParts): ItemSpace<number> {
@@ -434,22 +431,21 @@ export async function tuneBlend(
   const users = Boolean(set.times);
   // One of the core's terms alone: every other weight off, and the items' own negative feedback (a fixed
   // term, added once below) left out.
-  const term = (weights: Partial<ScoringWeights>): Add => (signals, x, out) => {
-    const w = { ...off, ...weights };
-    for (const k of Object.keys(weights) as (keyof typeof weights)[]) (w as Record<string, number>)[k] = x;
-    addTerms(out, all, identity, { ...signals, negative: new Map() }, space, w, 0);
-  };
+  const term =
+    (key: 'seen' | 'history' | 'category' | 'dislike'): Add =>
+    (signals, x, out) =>
+      void addTerms(out, all, identity, { ...signals, negative: new Map() }, space, { ...off, [key]: x }, 0);
   const negatives = Boolean(set.negatives);
   // The event types besides clicks that the cases' histories hold: their long-term weights are tuned last.
   const present = TUNED_EVENTS.filter((t) => sample.types.some((types) => types.includes(EVENT_TYPES.indexOf(t))));
   const tunesEvents = present.length > 0;
   const extras: { key: ExtraKey; grid: number[]; add?: Add }[] = [
-    { key: 'seen', grid: SEEN_GRID, add: users ? term({ seen: 1 }) : undefined },
-    { key: 'history', grid: HISTORY_GRID, add: users ? term({ history: 1 }) : undefined },
+    { key: 'seen', grid: SEEN_GRID, add: users ? term('seen') : undefined },
+    { key: 'history', grid: HISTORY_GRID, add: users ? term('history') : undefined },
     { key: 'long', grid: LONG_GRID, add: lt && ((signals, x, out) => addLongTerm(lt, signals, x, out)) },
-    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && term({ category: 1 }) },
+    { key: 'category', grid: CATEGORY_GRID, add: parts.categories && term('category') },
     // Where the log has negative feedback: how far it pushes the items of the disliked categories down.
-    { key: 'dislike', grid: DISLIKE_GRID, add: negatives && parts.categories ? term({ dislike: 1 }) : undefined },
+    { key: 'dislike', grid: DISLIKE_GRID, add: negatives && parts.categories ? term('dislike') : undefined },
   ];
   // Each item's own negative feedback: in every score, never weighted (docs/model-format.md, Scoring).
   const own: Add = (signals, _x, out) => {

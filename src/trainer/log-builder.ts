@@ -192,18 +192,14 @@ export class LogBuilder {
   finish(): Log {
     const { format } = this._options;
     const count = this._key.length;
-    let negatives = 0;
-    for (const t of this._type.values) if (t === NEGATIVE) negatives++;
-    if (count === negatives) {
+    if (!this._type.values.some((t) => t !== NEGATIVE)) {
       const why = format === 'movielens' ? ` (none rated ${this._options.minRating ?? 4} or more)` : '';
       throw new InputError(this._file, 1, 1, `no interactions found${why}; expected at least one`);
     }
     const keep = this._recent(count);
     const sequences = this._group(keep);
-    negatives = 0;
-    for (const s of sequences) negatives += s.negatives?.items.length ?? 0;
-    let events = 0;
-    for (const s of sequences) events += s.items.length;
+    let [events, negatives] = [0, 0];
+    for (const s of sequences) (events += s.items.length), (negatives += s.negatives?.items.length ?? 0);
     return { file: this._file, kind: this.kind, sequences, events, negatives };
   }
 
@@ -219,10 +215,10 @@ export class LogBuilder {
     let cut = since ?? -Infinity;
     // The most recent maxClicks interactions: those after the maxClicks-th latest time, and at that time the last in the file.
     let atCut = Infinity;
-    const positives = times.filter((_, r) => types[r] !== NEGATIVE);
-    const n = positives.length;
-    if (maxClicks !== undefined && maxClicks < n) {
-      const sorted = positives.sort();
+    // (Sorted interaction times, only when --max-clicks needs them: negative feedback does not count.)
+    const sorted = maxClicks === undefined ? undefined : times.filter((_, r) => types[r] !== NEGATIVE).sort();
+    const n = sorted?.length ?? 0;
+    if (sorted && maxClicks !== undefined && maxClicks < n) {
       const t = sorted[n - maxClicks];
       if (t >= cut) {
         cut = t;

@@ -23,19 +23,25 @@ const date = (t: number) => new Date(t * 1000).toISOString().slice(0, 16).replac
 
 /**
  * A sequence's negative feedback as model rows (once the vocabulary is whole): items no positive event
- * brought into the catalog are dropped, since the model cannot score them. `kept`: how many of the first k
- * events the encoded sequence kept, when it dropped some.
+ * brought into the catalog are dropped, since the model cannot score them. `dropsUnknown`: the encoded
+ * sequence dropped its own events of unknown items, so each `at` counts only the events it kept.
  */
-export function encodeNegatives(s: Sequence, rowOf: (id: string) => number | undefined, kept?: (k: number) => number): Negatives<number> | undefined {
+export function encodeNegatives(s: Sequence, rowOf: (id: string) => number | undefined, dropsUnknown = false): Negatives<number> | undefined {
   const neg = s.negatives;
   if (!neg) return undefined;
+  // kept[j]: how many of the sequence's first j events the encoded sequence holds.
+  let kept: number[] | undefined;
+  if (dropsUnknown) {
+    kept = [0];
+    for (const id of s.items) kept.push(kept[kept.length - 1] + (rowOf(id) === undefined ? 0 : 1));
+  }
   const out: Negatives<number> = { items: [], times: [], at: [] };
   neg.items.forEach((id, k) => {
     const row = rowOf(id);
     if (row === undefined) return;
     out.items.push(row);
     out.times.push(neg.times[k]);
-    out.at.push(kept ? kept(neg.at[k]) : neg.at[k]);
+    out.at.push(kept ? kept[neg.at[k]] : neg.at[k]);
   });
   return out.items.length ? out : undefined;
 }
@@ -60,7 +66,7 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     start: parts.map((p) => p.start),
     ...(users && { times: parts.map((p) => p.times) }),
   });
-  const negativesOf = (s: Sequence, kept?: (k: number) => number) => encodeNegatives(s, (id) => vocab.get(id), kept);
+  const negativesOf = (s: Sequence, dropsUnknown = false) => encodeNegatives(s, (id) => vocab.get(id), dropsUnknown);
   /** Adds each sequence's negatives to a set (none when no sequence has any). */
   const withNegatives = (set: EncodedSet, negatives: (Negatives<number> | undefined)[]) => {
     if (negatives.some(Boolean)) set.negatives = negatives;
@@ -122,10 +128,7 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     const types: number[] = [];
     const times: number[] = [];
     let start = testStarts[k];
-    // keptBefore[j]: how many of the first j events are kept (for the negatives' `at`).
-    const keptBefore = [0];
     s.items.forEach((id, i) => {
-      keptBefore.push(keptBefore[i] + (vocab.get(id) === undefined ? 0 : 1));
       const row = vocab.get(id);
       if (row === undefined) {
         if (testLog) throw new InputError(testLog.file, s.lines[i], 1, `item ${JSON.stringify(id)} (in ${testLog.kind === 'users' ? 'user' : 'session'} ${JSON.stringify(s.key)}) does not occur in the training log ${basename(log.file)}`);
@@ -142,7 +145,7 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     test.types.push(Uint8Array.from(types));
     test.times?.push(Float64Array.from(times));
     test.start.push(Math.max(1, start));
-    testNegatives.push(negativesOf(s, (j) => keptBefore[j]));
+    testNegatives.push(negativesOf(s, true));
   });
   withNegatives(test, testNegatives);
   if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${basename(testLog.file)}`);

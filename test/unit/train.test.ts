@@ -399,6 +399,16 @@ test('dislikes in a users\' log reach the histories the blend is tuned and evalu
   expect(json.metrics.model).not.toEqual(clicks.metrics.model);
   const manifest = JSON.parse(await readFile(join(out, 'one', 'manifest.json'), 'utf8'));
   expect(manifest.scoring.dislike).toBe(json.train.blend.dislike);
+  // vitrine eval reads them too: on the model just trained, the log with its dislikes ranks otherwise
+  // than the same log without them, and the LSTM alone alike.
+  const evaluate = async (log: string) => {
+    const out2: string[] = [];
+    expect(await main(['eval', '--model', join(out, 'one'), '--events', join(out, log), '--format', 'csv', '--user', 'user', '--item', 'item', '--time', 'time', '--type', 'type', '--json'], (l) => out2.push(l))).toBe(0);
+    return JSON.parse(out2.join('\n'));
+  };
+  const [withDislikes, withoutDislikes] = [await evaluate('events.csv'), await evaluate('clicks.csv')];
+  expect(withDislikes.metrics.lstm).toEqual(withoutDislikes.metrics.lstm);
+  expect(withDislikes.metrics.model).not.toEqual(withoutDislikes.metrics.model);
   // The bundled CLI's second thread reads the same histories, dislikes and all.
   const cli = join(import.meta.dirname, '../../packages/cli/cli.js');
   const threaded = JSON.parse((await promisify(execFile)(process.execPath, [cli, ...args('2', 'two')], { maxBuffer: 1 << 26 })).stdout);
