@@ -55,17 +55,30 @@ export function splitByTime(log: Log, testLog?: Log): Split {
   const vocab = new Vocabulary();
   // Users' histories keep their times (a case then reads its current session apart); sessions need none.
   const users = log.kind === 'users';
-  const encode = (s: Sequence, end = s.items.length) => ({
-    items: Int32Array.from(s.items.slice(0, end), (id) => vocab.add(id)),
-    types: Uint8Array.from(s.types.slice(0, end), (t) => EVENT_TYPES.indexOf(t)),
-    times: Float64Array.from(s.times.slice(0, end)),
-  });
-  const set = (parts: { items: Int32Array; types: Uint8Array; times: Float64Array; start: number }[]): EncodedSet => ({
-    seqs: parts.map((p) => p.items),
-    types: parts.map((p) => p.types),
-    start: parts.map((p) => p.start),
-    ...(users && { times: parts.map((p) => p.times) }),
-  });
+  /**
+   * Sequences, each its first `end` events evaluated from `start`, as row numbers. One buffer per field for
+   * the set, each sequence's arrays views of it: arrays of its own would cost a session more in their
+   * headers (some 400 bytes) than its events do.
+   */
+  const set = (parts: { s: Sequence; end: number; start: number }[]): EncodedSet => {
+    const total = parts.reduce((sum, p) => sum + p.end, 0);
+    const [items, types, times] = [new Int32Array(total), new Uint8Array(total), users ? new Float64Array(total) : undefined];
+    const out: EncodedSet = { seqs: [], types: [], start: [], ...(times && { times: [] }) };
+    let at = 0;
+    for (const { s, end, start } of parts) {
+      for (let i = 0; i < end; i++) {
+        items[at + i] = vocab.add(s.items[i]);
+        types[at + i] = EVENT_TYPES.indexOf(s.types[i]);
+        if (times) times[at + i] = s.times[i];
+      }
+      out.seqs.push(items.subarray(at, at + end));
+      out.types.push(types.subarray(at, at + end));
+      out.times?.push(times!.subarray(at, at + end));
+      out.start.push(start);
+      at += end;
+    }
+    return out;
+  };
   const negativesOf = (s: Sequence, dropsUnknown = false) => encodeNegatives(s, (id) => vocab.get(id), dropsUnknown);
   /** Adds each sequence's negatives to a set (none when no sequence has any). */
   const withNegatives = (set: EncodedSet, negatives: (Negatives<number> | undefined)[]) => {
@@ -77,14 +90,16 @@ export function splitByTime(log: Log, testLog?: Log): Split {
   let testStarts: number[] = [];
 
   if (log.kind === 'users' && !testLog) {
-    const tr = [], va = [], fu = [];
+    const [tr, va, fu] = [[], [], []] as Parameters<typeof set>[0][];
     for (const s of log.sequences) {
       const n = s.items.length;
       const cutTest = n - Math.floor(n * USER_HOLDOUT);
       const cutValid = cutTest - Math.floor(cutTest * USER_HOLDOUT);
-      tr.push({ ...encode(s, cutValid), start: 1 });
-      va.push({ ...encode(s, cutTest), start: Math.max(1, cutValid) });
-      fu.push({ ...encode(s, cutTest), start: 1 });
+      // Rows in the order of the users' events (ties in a ranking go to the lower row).
+      for (let i = 0; i < cutTest; i++) vocab.add(s.items[i]);
+      tr.push({ s, end: cutValid, start: 1 });
+      va.push({ s, end: cutTest, start: Math.max(1, cutValid) });
+      fu.push({ s, end: cutTest, start: 1 });
       testParts.push(s);
       testStarts.push(Math.max(1, cutTest));
     }
@@ -102,9 +117,9 @@ export function splitByTime(log: Log, testLog?: Log): Split {
     if (trainSeqs.length === 0 || validSeqs.length === 0) {
       throw new InputError(log.file, 0, 0, `only ${n} ${log.kind}: too few to split into train, validation and test`);
     }
-    const tr = trainSeqs.map((s) => ({ ...encode(s), start: 1 }));
-    const va = validSeqs.map((s) => ({ ...encode(s), start: 1 }));
-    [train, valid, full] = [set(tr), set(va), set([...tr, ...va])];
+    [train, valid] = [trainSeqs, validSeqs].map((seqs) => set(seqs.map((s) => ({ s, end: s.items.length, start: 1 }))));
+    // Train and validation's sequences, the same arrays.
+    full = { seqs: [...train.seqs, ...valid.seqs], types: [...train.types, ...valid.types], start: [...train.start, ...valid.start], ...(users && { times: [...train.times!, ...valid.times!] }) };
     const [trainNegatives, validNegatives] = [trainSeqs.map((s) => negativesOf(s)), validSeqs.map((s) => negativesOf(s))];
     withNegatives(train, trainNegatives);
     withNegatives(valid, validNegatives);
