@@ -1,4 +1,4 @@
-import { itemKnnScorer, popScorer, spopScorer } from '../trainer/baselines.js';
+import { itemKnnScorer, neighboursFromTable, popScorer, spopScorer } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, neighbourhoodScorer } from '../trainer/blend.js';
 import { EVENT_TYPES, countCases, type EncodedSet } from '../trainer/data.js';
 import { encodeNegatives } from '../trainer/split.js';
@@ -85,7 +85,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
   const scorers: Scorer[] = [];
   let session: SessionModel | undefined;
   let device: ReturnType<typeof embeddingProduct> | undefined;
-  if (model.session && model.neighbours && model.blend) {
+  if (model.session && model.neighbourTable && model.blend) {
     session = SessionModel.fromWeights(model.session, model.session.window);
     device = model.foldIn && embeddingProduct(model.itemEmbeddings, model.dim);
     const parts = modelParts(model, device?.product, cats);
@@ -94,7 +94,7 @@ export async function evalCommand(args: string[], out: (line: string) => void): 
     scorers.push({ ...embeddingScorer(model.itemEmbeddings, model.dim, n), name: 'model' });
   }
   scorers.push(popScorer(pop), spopScorer(n));
-  if (model.neighbours) scorers.push(itemKnnScorer(model.neighbours, n));
+  if (model.neighbourTable) scorers.push(itemKnnScorer(neighboursFromTable(model.neighbourTable), n));
   const results: Record<string, Evaluation> = {};
   for (const s of scorers) results[s.name] = await progress.stage(`evaluating ${s.name}`, (step) => evaluate(s, set, pop, step, cats?.of));
   session?.dispose();

@@ -100,26 +100,8 @@ function compact(set: EncodedSet): EncodedSet {
   };
 }
 
-/** Neighbour lists as three arrays (one per item would be a million messages' worth of objects to post). */
-function pack(nb: Neighbours): { offsets: Int32Array; ids: Int32Array; weights: Float32Array } {
-  const offsets = new Int32Array(nb.ids.length + 1);
-  nb.ids.forEach((l, a) => (offsets[a + 1] = offsets[a] + l.length));
-  const ids = new Int32Array(offsets[nb.ids.length]);
-  const weights = new Float32Array(ids.length);
-  nb.ids.forEach((l, a) => (ids.set(l, offsets[a]), weights.set(nb.weights[a], offsets[a])));
-  return { offsets, ids, weights };
-}
-
-function unpack(p: ReturnType<typeof pack>): Neighbours {
-  const n = p.offsets.length - 1;
-  return {
-    ids: Array.from({ length: n }, (_, a) => p.ids.subarray(p.offsets[a], p.offsets[a + 1])),
-    weights: Array.from({ length: n }, (_, a) => p.weights.subarray(p.offsets[a], p.offsets[a + 1])),
-  };
-}
-
 interface WorkerInput {
-  job: Omit<ShippedJob, 'knn'> & { knn: ReturnType<typeof pack> };
+  job: ShippedJob;
   set: EncodedSet;
   /** The rankings it leaves to the calling thread. */
   skip: string[];
@@ -146,7 +128,7 @@ export async function evaluationWorker(): Promise<boolean> {
   const post = (m: WorkerMessage) => port.postMessage(m);
   try {
     await startTraining();
-    const results = await evaluateShipped({ ...input.job, knn: unpack(input.job.knn) }, input.set, (name) => !input.skip.includes(name), (name, done, total) => post({ step: [name, done, total] }));
+    const results = await evaluateShipped(input.job, input.set, (name) => !input.skip.includes(name), (name, done, total) => post({ step: [name, done, total] }));
     post({ results });
   } catch (e) {
     post({ error: (e as Error)?.stack ?? String(e) });
@@ -182,7 +164,7 @@ export async function evaluateOnThreads(
   let results: Record<string, Evaluation>;
   if (evaluationThreads(threads) > 1) {
     const here = ['lstm'];
-    const elsewhere = inWorker({ job: { ...job, knn: pack(job.knn) }, set: compact(set), skip: here }, step);
+    const elsewhere = inWorker({ job, set: compact(set), skip: here }, step);
     // Both run to the end (a rejection of the worker's is not left unhandled while this thread works).
     const [mine, theirs] = await Promise.allSettled([(async () => ({ ...(await evaluateShipped(job, set, (name) => here.includes(name), step)), ...(await more(step)) }))(), elsewhere]);
     if (mine.status === 'rejected') throw mine.reason;

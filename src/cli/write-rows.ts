@@ -137,13 +137,11 @@ function write(info: RowsInfo, items: ItemRows, slotOf: Int32Array): Uint8Array[
   return files;
 }
 
-/** Reads every item's row back through the browser's lookup (windowOf, findRow): what the browser will hold. */
-export function readRows(info: RowsInfo, files: readonly Uint8Array[], ids: readonly string[]): Row[] {
-  return ids.map((id) => {
-    const w = windowOf(info, id);
-    const bytes = (k: 0 | 1) => files[w.buckets[k].file].subarray(w.buckets[k].start, w.buckets[k].end);
-    const row = findRow(info, w, 0, bytes(0)) ?? findRow(info, w, 1, bytes(1));
-    if (!row) throw new Error(`item ${JSON.stringify(id)} has no row in ${info.files[w.buckets[0].file]} or ${info.files[w.buckets[1].file]}`);
-    return row;
-  });
+/** Reads an item's row back through the browser's lookup (windowOf, findRow): what the browser will hold. */
+export function readRow(info: RowsInfo, files: readonly Uint8Array[], id: string): Row {
+  const w = windowOf(info, id);
+  const bytes = (k: 0 | 1) => files[w.buckets[k].file].subarray(w.buckets[k].start, w.buckets[k].end);
+  const row = findRow(info, w, 0, bytes(0)) ?? findRow(info, w, 1, bytes(1));
+  if (!row) throw new Error(`item ${JSON.stringify(id)} has no row in ${info.files[w.buckets[0].file]} or ${info.files[w.buckets[1].file]}`);
+  return row;
 }

@@ -1,3 +1,4 @@
+import type { NeighbourTable } from '../scoring/index.js';
 import type { EncodedSet } from './data.js';
 import { prefixScorer, type Scorer } from './evaluate.js';
 
@@ -20,10 +21,21 @@ export function spopScorer(itemCount: number): Scorer {
   });
 }
 
-/** For each item, its neighbours and their cosine co-occurrence co(a, b) / sqrt(count(a) · count(b)), best first. */
+/**
+ * For each item, its neighbours and their cosine co-occurrence co(a, b) / sqrt(count(a) · count(b)), best
+ * first, packed: item a's are `ids` and `weights` from `offsets[a]` to `offsets[a + 1]`. Three arrays
+ * whatever the catalog (two typed arrays per item would cost more in their headers than their neighbours).
+ */
 export interface Neighbours {
-  ids: Int32Array[];
-  weights: Float32Array[];
+  offsets: Int32Array;
+  ids: Int32Array;
+  weights: Float32Array;
+}
+
+/** Item a's neighbours and their weights (views, best first). */
+export function neighboursOf(nb: Neighbours, a: number): { ids: Int32Array; weights: Float32Array } {
+  const [from, to] = [nb.offsets[a], nb.offsets[a + 1]];
+  return { ids: nb.ids.subarray(from, to), weights: nb.weights.subarray(from, to) };
 }
 
 /**
@@ -60,8 +72,12 @@ export function itemNeighbours(set: EncodedSet, itemCount: number, pop: Float32A
   const n = itemCount;
   const perItem = new Float64Array(n);
   forEachPair(set, n, window, (a, b) => (perItem[a]++, perItem[b]++));
-  const ids: Int32Array[] = new Array(n);
-  const weights: Float32Array[] = new Array(n);
+  // Room for at most `top` neighbours of each item, and no more than it has pairs.
+  const offsets = new Int32Array(n + 1);
+  for (let a = 0; a < n; a++) offsets[a + 1] = offsets[a] + Math.min(top, perItem[a]);
+  let ids = new Int32Array(offsets[n]);
+  let weights = new Float32Array(offsets[n]);
+  let kept = 0;
   for (let lo = 0; lo < n; ) {
     let hi = lo;
     let size = 0;
@@ -86,24 +102,53 @@ export function itemNeighbours(set: EncodedSet, itemCount: number, pop: Float32A
         list.push({ b, w: count / Math.sqrt((pop[a] || 1) * (pop[b] || 1)) });
       }
       list.sort((x, y) => y.w - x.w || pop[y.b] - pop[x.b] || x.b - y.b);
-      const kept = list.length > top ? list.slice(0, top) : list;
-      ids[a] = Int32Array.from(kept, (x) => x.b);
-      weights[a] = Float32Array.from(kept, (x) => x.w);
+      offsets[a] = kept;
+      for (let j = 0; j < Math.min(top, list.length); j++, kept++) (ids[kept] = list[j].b), (weights[kept] = list[j].w);
     }
     lo = hi;
   }
-  return { ids, weights };
+  offsets[n] = kept;
+  // The room an item's repeated pairs left unused (its pairs counted once per sequence, not per neighbour).
+  if (kept < ids.length) [ids, weights] = [ids.slice(0, kept), weights.slice(0, kept)];
+  return { offsets, ids, weights };
 }
 
 /** The first `top` neighbours of each item (they are kept best first). */
 export function topNeighbours(nb: Neighbours, top: number): Neighbours {
-  return { ids: nb.ids.map((x) => x.subarray(0, top)), weights: nb.weights.map((x) => x.subarray(0, top)) };
+  const n = nb.offsets.length - 1;
+  const offsets = new Int32Array(n + 1);
+  for (let a = 0; a < n; a++) offsets[a + 1] = offsets[a] + Math.min(top, nb.offsets[a + 1] - nb.offsets[a]);
+  const ids = new Int32Array(offsets[n]);
+  const weights = new Float32Array(offsets[n]);
+  for (let a = 0; a < n; a++) {
+    const { ids: x, weights: w } = neighboursOf(nb, a);
+    ids.set(x.subarray(0, top), offsets[a]);
+    weights.set(w.subarray(0, top), offsets[a]);
+  }
+  return { offsets, ids, weights };
+}
+
+/** The lists of an n×N table (ids padded with -1, as exported), packed. */
+export function neighboursFromTable(table: NeighbourTable): Neighbours {
+  const { ids, weights, top } = table;
+  const n = top ? ids.length / top : 0;
+  const offsets = new Int32Array(n + 1);
+  for (let a = 0; a < n; a++) {
+    let len = 0;
+    while (len < top && ids[a * top + len] >= 0) len++;
+    offsets[a + 1] = offsets[a] + len;
+  }
+  const packed = { offsets, ids: new Int32Array(offsets[n]), weights: new Float32Array(offsets[n]) };
+  for (let a = 0; a < n; a++) {
+    const len = offsets[a + 1] - offsets[a];
+    packed.ids.set(ids.subarray(a * top, a * top + len), offsets[a]);
+    packed.weights.set(weights.subarray(a * top, a * top + len), offsets[a]);
+  }
+  return packed;
 }
 
 function addVotes(nb: Neighbours, a: number, weight: number, out: Float32Array): void {
-  const ids = nb.ids[a];
-  const w = nb.weights[a];
-  for (let k = 0; k < ids.length; k++) out[ids[k]] += weight * w[k];
+  for (let k = nb.offsets[a]; k < nb.offsets[a + 1]; k++) out[nb.ids[k]] += weight * nb.weights[k];
 }
 
 /** item-kNN: neighbours of the last item by cosine co-occurrence, the item itself excluded. */

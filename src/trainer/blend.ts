@@ -1,5 +1,6 @@
 import type { Ranked } from '../types/index.js';
 import { addTerms, byScore, positionsOf, readHistory, readsViews, sessionInput, sessionVotes, EVENT_WEIGHTS, TUNED_EVENTS, type EventWeights, type ItemSpace, type NormalEvent, type NeighbourhoodWeights, type NeighbourTable, type ScoringWeights, type SessionTypes, type Signals } from '../scoring/index.js';
+import { neighboursOf, type Neighbours } from './baselines.js';
 import { sampleCases, EVENT_TYPES, SESSION_GAP, type EncodedSet } from './data.js';
 import type { Scorer } from './evaluate.js';
 import { IntentMeter } from './metrics.js';
@@ -55,14 +56,15 @@ export interface ModelParts {
 }
 
 /** Neighbour lists as the exported n×N table (ids padded with -1). */
-export function neighbourTable(nb: { ids: Int32Array[]; weights: Float32Array[] }, top: number): NeighbourTable {
-  const n = nb.ids.length;
+export function neighbourTable(nb: Neighbours, top: number): NeighbourTable {
+  const n = nb.offsets.length - 1;
   const ids = new Int32Array(n * top).fill(-1);
   const weights = new Float32Array(n * top);
-  nb.ids.forEach((list, a) => {
-    ids.set(list.subarray(0, top), a * top);
-    weights.set(nb.weights[a].subarray(0, top), a * top);
-  });
+  for (let a = 0; a < n; a++) {
+    const list = neighboursOf(nb, a);
+    ids.set(list.ids.subarray(0, top), a * top);
+    weights.set(list.weights.subarray(0, top), a * top);
+  }
   return { ids, weights, top };
 }
 

@@ -7,7 +7,7 @@ import type { Manifest } from '../lib/manifest.js';
 import { decodeWeights } from '../lib/weights.js';
 import { parseItems, type ItemVocabulary } from '../lib/manifest.js';
 import type { RowsInfo } from '../lib/rows.js';
-import { readRows } from '../cli/write-rows.js';
+import { readRow } from '../cli/write-rows.js';
 import { readFile } from 'node:fs/promises';
 import type { NeighbourTable, SessionTypes } from '../scoring/index.js';
 import { InputError, EVENT_TYPES } from './data.js';
@@ -42,8 +42,7 @@ export interface LoadedModel {
   dim: number;
   itemEmbeddings: Float32Array;
   session?: SessionWeights & { window: number };
-  neighbours?: Neighbours;
-  /** The same neighbours as the n×N table the browser reads. */
+  /** The neighbours as the n×N table the browser reads. */
   neighbourTable?: NeighbourTable;
   blend?: BlendWeights;
   /** The fold-in matrix M (d×d), when the model has one. */
@@ -116,29 +115,37 @@ async function readRowsOf(dir: string, manifest: Manifest, named: Map<string, Fl
   const info = manifest.rows as RowsInfo;
   const files = await Promise.all(info.files.map((f) => readListed(dir, manifest, f)));
   const { ids } = vocabulary.value;
-  const rows = readRows(info, files, ids);
   const [n, d, top] = [ids.length, manifest.dim, info.neighbours];
-  const itemOfSlot = new Map(rows.map((r, i) => [r.slot, i]));
   const E = new Float32Array(n * d);
   const bias = new Float32Array(n);
+  const popularity: number[] = [];
+  const names = (manifest.categories as string[] | undefined) ?? [];
+  const categories: string[][] = [];
+  // One row at a time (a row object per item, kept, would cost more than the arrays it fills); the
+  // neighbours are slots until every item's slot is known.
   const nbIds = new Int32Array(n * top).fill(-1);
   const nbWeights = new Float32Array(n * top);
-  const names = (manifest.categories as string[] | undefined) ?? [];
-  rows.forEach((r, i) => {
+  const itemOfSlot = new Map<number, number>();
+  ids.forEach((id, i) => {
+    const r = readRow(info, files, id);
+    itemOfSlot.set(r.slot, i);
     E.set(r.embedding, i * d);
     bias[i] = r.bias;
+    popularity.push(r.popularity);
+    if (names.length > 0) categories.push(r.categories.map((c) => names[c]));
     r.neighbours.forEach((slot, j) => {
-      nbIds[i * top + j] = itemOfSlot.get(slot)!;
+      nbIds[i * top + j] = slot;
       nbWeights[i * top + j] = r.neighbourWeights[j];
     });
   });
+  for (let k = 0; k < nbIds.length; k++) if (nbIds[k] >= 0) nbIds[k] = itemOfSlot.get(nbIds[k])!;
   named.set('item_embeddings', E);
   named.set('item_bias', bias);
   if (top > 0) {
     named.set('neighbour_ids', nbIds);
     named.set('neighbour_weights', nbWeights);
   }
-  return { ids, ...(names.length > 0 && { categories: rows.map((r) => r.categories.map((c) => names[c])) }), popularity: rows.map((r) => r.popularity) };
+  return { ids, ...(names.length > 0 && { categories }), popularity };
 }
 
 /**
@@ -172,17 +179,7 @@ export async function loadModel(dir: string): Promise<{ manifest: Manifest; mode
   }
   const ids = read('neighbour_ids') as unknown as Int32Array | undefined;
   const weights = read('neighbour_weights');
-  if (ids && weights) {
-    const top = ids.length / n;
-    model.neighbourTable = { ids, weights, top };
-    model.neighbours = { ids: [], weights: [] };
-    for (let a = 0; a < n; a++) {
-      let len = 0;
-      while (len < top && ids[a * top + len] >= 0) len++;
-      model.neighbours.ids.push(ids.slice(a * top, a * top + len));
-      model.neighbours.weights.push(weights.slice(a * top, a * top + len));
-    }
-  }
+  if (ids && weights) model.neighbourTable = { ids, weights, top: ids.length / n };
   if (manifest.scoring) model.blend = manifest.scoring as BlendWeights;
   model.foldIn = read('fold_in');
   model.prototypes = read('user_prototypes');

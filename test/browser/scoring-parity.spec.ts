@@ -42,11 +42,10 @@ async function randomModel(k: number, dir: string): Promise<Case> {
   const [d, h] = [8, 6];
   const ids = Array.from({ length: n }, (_, i) => `m${k}-item-${i}`);
   const categories = ids.map(() => ['A', 'B', 'C', 'D', 'E'].filter(() => r() < 0.3));
-  const neighbours = {
-    ids: ids.map((_, a) => Int32Array.from(new Set(Array.from({ length: Math.floor(r() * 7) }, () => Math.floor(r() * n)).filter((b) => b !== a)))),
-    weights: [] as Float32Array[],
-  };
-  neighbours.weights = neighbours.ids.map((list) => Float32Array.from(list, (_, j) => 1 / (j + 1 + r())));
+  // Up to 6 neighbours an item, packed (ids and weights of item a from offsets[a] to offsets[a + 1]).
+  const lists = ids.map((_, a) => [...new Set(Array.from({ length: Math.floor(r() * 7) }, () => Math.floor(r() * n)).filter((b) => b !== a))]);
+  const offsets = Int32Array.from([0, ...lists.map((_, a) => lists.slice(0, a + 1).reduce((sum, l) => sum + l.length, 0))]);
+  const neighbours = { offsets, ids: Int32Array.from(lists.flat()), weights: Float32Array.from(lists.flatMap((l) => l.map((_, j) => 1 / (j + 1 + r())))) };
   const trainedTypes = EVENT_TYPES.filter((t) => t === 'click' || r() < 0.5);
   const scoring = { lstm: r(), last: 1 + Math.floor(r() * 5), decay: 0.3 + 0.6 * r(), repeat: 2 * r(), long: r(), history: 2 * r(), seen: 4 * r() - 2, page: 0.3 * r(), category: 2 * r(), halfLife: 1 + 30 * r(), ...(k % 2 ? { repeatDecay: r() } : {}), ...(k % 3 ? { dislike: 3 * r() } : {}), ...(k % 2 ? {} : { view: r(), add_to_cart: 4 * r(), purchase: 6 * r() }) };
   await exportModel(

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { sessionVotes } from '../../src/scoring/index.js';
 import { neighbourTable } from '../../src/trainer/blend.js';
-import { itemKnnScorer, itemNeighbours, popScorer, popularity, spopScorer, topNeighbours } from '../../src/trainer/baselines.js';
+import { itemKnnScorer, itemNeighbours, neighboursFromTable, neighboursOf, popScorer, popularity, spopScorer, topNeighbours } from '../../src/trainer/baselines.js';
 import { seededRandom } from '../../src/trainer/random.js';
 import { trainBpr, bprScorer } from '../../src/trainer/bpr.js';
 import type { EncodedSet } from '../../src/trainer/data.js';
@@ -24,11 +24,17 @@ test('popularity counts interactions', () => {
 test('co-occurrence counts sessions holding both, and cosine divides by sqrt of the counts', () => {
   const nb = itemNeighbours(train, 4, pop);
   // co(1,0) = 2 sessions, co(1,2) = 2: cos = 2/sqrt(3·2) for both; ties go to the more popular, then lower id.
-  expect(Array.from(nb.ids[1])).toEqual([0, 2]);
-  expect(nb.weights[1][0]).toBeCloseTo(2 / Math.sqrt(6), 6);
-  expect(Array.from(nb.ids[3])).toEqual([]);
-  expect(Array.from(itemNeighbours(train, 4, pop, 1).ids[1])).toEqual([0]);
-  expect(Array.from(topNeighbours(nb, 1).ids[1])).toEqual([0]);
+  expect(Array.from(neighboursOf(nb, 1).ids)).toEqual([0, 2]);
+  expect(neighboursOf(nb, 1).weights[0]).toBeCloseTo(2 / Math.sqrt(6), 6);
+  expect(Array.from(neighboursOf(nb, 3).ids)).toEqual([]);
+  expect(Array.from(neighboursOf(itemNeighbours(train, 4, pop, 1), 1).ids)).toEqual([0]);
+  const first = topNeighbours(nb, 1);
+  expect(Array.from(first.offsets)).toEqual([0, 1, 2, 3, 3]);
+  expect(Array.from(neighboursOf(first, 1).ids)).toEqual([0]);
+  expect(Array.from(neighboursOf(first, 2).weights)).toEqual([neighboursOf(nb, 2).weights[0]]);
+  // The exported n×N table, padded with -1, reads back as the same lists.
+  const back = neighboursFromTable(neighbourTable(nb, 3));
+  expect([back.offsets, back.ids, back.weights]).toEqual([nb.offsets, nb.ids, nb.weights]);
 });
 
 test('neighbours counted a range of items at a time are those of one Map per item, whatever the range', () => {
@@ -54,10 +60,13 @@ test('neighbours counted a range of items at a time are those of one Map per ite
   );
   for (const maxPairs of [1 << 25, 500, 1]) {
     const nb = itemNeighbours(log, n, counts, 8, { maxPairs });
-    nb.ids.forEach((ids, a) => {
-      expect(Array.from(ids)).toEqual(expected[a].slice(0, 8).map((x) => x.b));
-      expect(Array.from(nb.weights[a])).toEqual(expected[a].slice(0, 8).map((x) => Math.fround(x.w)));
-    });
+    expect(nb.offsets.length).toBe(n + 1);
+    for (let a = 0; a < n; a++) {
+      expect(Array.from(neighboursOf(nb, a).ids)).toEqual(expected[a].slice(0, 8).map((x) => x.b));
+      expect(Array.from(neighboursOf(nb, a).weights)).toEqual(expected[a].slice(0, 8).map((x) => Math.fround(x.w)));
+    }
+    // Packed with no room to spare.
+    expect(nb.ids.length).toBe(expected.reduce((sum, e) => sum + Math.min(8, e.length), 0));
   }
 });
 

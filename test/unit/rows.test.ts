@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { encodeRows, readRows } from '../../src/cli/write-rows.js';
+import { encodeRows, readRow } from '../../src/cli/write-rows.js';
 import { findRow, windowOf, type RowsInfo } from '../../src/lib/rows.js';
 import { seededRandom } from '../../src/trainer/random.js';
 
@@ -24,7 +24,7 @@ test('every item is found in its window and reads back as written, to 8 bits', (
   const full: RowsInfo = { ...info, files: files.map((_, i) => `rows-${i}.bin`) };
   expect(files.length).toBeGreaterThan(1);
   expect(new Set(slotOf).size).toBe(items.ids.length);
-  const rows = readRows(full, files, items.ids);
+  const rows = items.ids.map((id) => readRow(full, files, id));
   rows.forEach((row, i) => {
     expect(row.slot).toBe(slotOf[i]);
     const v = items.embeddings.subarray(i * 64, (i + 1) * 64);
