@@ -137,11 +137,10 @@ export function splitByTime(log: Log, testLog?: Log): Split {
   // Test items the model never saw cannot be ranked: an error in a given test file, dropped from a cut one.
   let dropped = 0;
   const testNegatives: (Negatives<number> | undefined)[] = [];
-  const test: EncodedSet = { seqs: [], types: [], start: [], ...((testLog ?? log).kind === 'users' && { times: [] }) };
+  // Packed as the other sets (one buffer per field), the test events of items the model knows.
+  const [rows, types, times, ends]: number[][] = [[], [], [], []];
+  const starts: number[] = [];
   testParts.forEach((s, k) => {
-    const rows: number[] = [];
-    const types: number[] = [];
-    const times: number[] = [];
     let start = testStarts[k];
     s.items.forEach((id, i) => {
       const row = vocab.get(id);
@@ -156,11 +155,17 @@ export function splitByTime(log: Log, testLog?: Log): Split {
       times.push(s.times[i]);
     });
     // Kept even when too short to hold a case, so test sequence s stays user s of train and full.
-    test.seqs.push(Int32Array.from(rows));
-    test.types.push(Uint8Array.from(types));
-    test.times?.push(Float64Array.from(times));
-    test.start.push(Math.max(1, start));
+    ends.push(rows.length);
+    starts.push(Math.max(1, start));
     testNegatives.push(negativesOf(s, true));
+  });
+  const test: EncodedSet = { seqs: [], types: [], start: starts, ...((testLog ?? log).kind === 'users' && { times: [] }) };
+  const packed = { rows: Int32Array.from(rows), types: Uint8Array.from(types), times: test.times && Float64Array.from(times) };
+  ends.forEach((end, k) => {
+    const from = k ? ends[k - 1] : 0;
+    test.seqs.push(packed.rows.subarray(from, end));
+    test.types.push(packed.types.subarray(from, end));
+    test.times?.push(packed.times!.subarray(from, end));
   });
   withNegatives(test, testNegatives);
   if (testLog) lines.push(`test        ${testParts.length} ${testLog.kind} from ${basename(testLog.file)}`);
