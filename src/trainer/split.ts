@@ -90,7 +90,7 @@ export function splitByTime(log: Log, testLog?: Log): Split {
   let testStarts: number[] = [];
 
   if (log.kind === 'users' && !testLog) {
-    const [tr, va, fu] = [[], [], []] as Parameters<typeof set>[0][];
+    const [tr, va] = [[], []] as Parameters<typeof set>[0][];
     for (const s of log.sequences) {
       const n = s.items.length;
       const cutTest = n - Math.floor(n * USER_HOLDOUT);
@@ -99,11 +99,12 @@ export function splitByTime(log: Log, testLog?: Log): Split {
       for (let i = 0; i < cutTest; i++) vocab.add(s.items[i]);
       tr.push({ s, end: cutValid, start: 1 });
       va.push({ s, end: cutTest, start: Math.max(1, cutValid) });
-      fu.push({ s, end: cutTest, start: 1 });
       testParts.push(s);
       testStarts.push(Math.max(1, cutTest));
     }
-    [train, valid, full] = [set(tr), set(va), set(fu)];
+    [train, valid] = [set(tr), set(va)];
+    // Train and validation: the users' first 80%, validation's sequences, every position a case.
+    full = { ...valid, start: valid.start.map(() => 1) };
     const negatives = log.sequences.map((s) => negativesOf(s));
     for (const x of [train, valid, full]) withNegatives(x, negatives);
     lines.push(`split by time within each of ${log.sequences.length} users: first 64% train, next 16% validation, last 20% test`);
