@@ -23,3 +23,18 @@ test('negative feedback follows each user into every set, as model rows, its pla
   const parts = { n: split.vocab.size, neighbours: { ids: new Int32Array(0), weights: new Float32Array(0), top: 0 }, session: { eventTypes: ['click'], window: 20 } };
   expect(caseSignals(parts, split.test, 0, 8).against).toEqual([row('B')]);
 });
+
+test("each set's sequences are views of one buffer per field, with the events of the log in order", () => {
+  // 20 sessions, one a line (line order is time): the last 2 are test, the 2 before them validation.
+  const lines = Array.from({ length: 20 }, (_, k) => ['a b c', 'b c', 'c d e f', 'a e', 'f a b'][k % 5]);
+  const split = splitByTime(parseLog(lines.join('\n'), 'log.txt', { format: 'sessions' }));
+  const ids = (seq: Int32Array) => Array.from(seq, (r) => split.vocab.ids[r]).join(' ');
+  expect([...split.train.seqs, ...split.valid.seqs, ...split.test.seqs].map(ids)).toEqual(lines);
+  for (const set of [split.train, split.valid, split.test]) {
+    for (const field of [set.seqs, set.types]) expect(new Set(field.map((x) => x.buffer)).size).toBe(1);
+  }
+  expect(split.train.seqs.slice(0, 4).map((s) => s.byteOffset)).toEqual([0, 12, 20, 36]);
+  // Train + validation: the same arrays.
+  expect(split.full.seqs).toEqual([...split.train.seqs, ...split.valid.seqs]);
+  expect(split.full.seqs[16]).toBe(split.valid.seqs[0]);
+});
