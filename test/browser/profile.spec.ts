@@ -90,7 +90,9 @@ test('a click on a marked item before the profile has opened is recorded, with t
     clicked: (window as unknown as { __clicked: number }).__clicked,
     time: (await window.vitrine.profile()).events.find((e) => e.type === 'add_to_cart')!.time,
   }));
-  expect(Math.abs(time - clicked)).toBeLessThanOrEqual(5);
+  // The event's own time, not the profile's opening (a task or more later): within 50 ms, as the event's
+  // clock (timeOrigin + timeStamp) and Date.now() drift apart by tens of ms on a busy machine (28 seen).
+  expect(Math.abs(time - clicked)).toBeLessThanOrEqual(50);
 });
 
 test('two tabs tracking at once lose nothing, and each hears the other', async ({ context }) => {
