@@ -59,7 +59,9 @@ const visitorsTable = (r) => {
   return [`| | returning visitors (${v.model.returning.cases} cases) | first sessions (${v.model.first.cases} cases) |`, '| --- | ---: | ---: |',
     ...Object.keys(v).map((k) => `| ${NAMES[k] ?? k} | ${visit(r, k)} | ${pct(v[k].first.hitrate)} / ${pct(v[k].first.mrr)} |`)].join('\n');
 };
-const trainLine = (r) => `blend ${JSON.stringify(r.json.train.blend)}${r.json.train.choices?.length ? ` (${r.json.train.choices.join('; ')})` : ''}; ${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
+const neighboursLine = ({ weighting, objective }) =>
+  `neighbours weighted by ${weighting === 'distance' ? '1 / the distance of two items in a session' : 'count of sessions'} (validation HitRate@20 + MRR@20: ${Object.entries(objective).map(([w, o]) => `${w} ${(o * 100).toFixed(2)}`).join(', ')})`;
+const trainLine = (r) => `blend ${JSON.stringify(r.json.train.blend)}${r.json.train.choices?.length ? ` (${r.json.train.choices.join('; ')})` : ''}; ${neighboursLine(r.json.train.neighbours)}; ${r.json.train.epochs} epochs in ${r.json.train.seconds.toFixed(0)} s (${r.json.train.clicks_per_second} clicks/s), whole command ${r.wall.toFixed(0)} s, peak memory ${r.json.train.peak_rss_mb} MB`;
 const sizeLine = (r) => {
   const rec = r.json.recommend;
   return (

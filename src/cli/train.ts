@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
-import { itemNeighbours, popularity, topNeighbours } from '../trainer/baselines.js';
+import { neighbourLists, popularity, type Weighting } from '../trainer/baselines.js';
 import { blendScorer, categoryIndex, neighbourTable, trainedTypes, tuneBlend, type BlendChoice, type ModelParts } from '../trainer/blend.js';
 import { bprScorer, trainBpr } from '../trainer/bpr.js';
 import { evaluate, type Evaluation } from '../trainer/evaluate.js';
@@ -27,6 +27,8 @@ const EVAL_CASES = 100_000;
 
 /** Neighbours item-kNN keeps per item: more than the 20 its metrics look at, so they are exact. */
 const KNN_NEIGHBOURS = 100;
+/** The neighbour weightings validation chooses between (see neighbourLists). */
+const WEIGHTINGS: readonly Weighting[] = ['count', 'distance'];
 
 /**
  * Validation cases early stopping scores after each epoch: 20,000 (a HitRate's standard error of about 0.35
@@ -190,6 +192,8 @@ export interface MetricsJson {
     /** Negative feedback read (dislikes, dismissals): the histories hold it, the sequences do not. */
     dislikes?: number;
     softmax?: 'full' | 'sampled';
+    /** How the model's neighbours weigh a pair's sequences, as validation chose, and each weighting's validation HitRate@20 + MRR@20. */
+    neighbours?: { weighting: Weighting; objective: Record<string, number> };
     /** Validation cases early stopping scored after each epoch. */
     validation_cases?: number;
     /** Threads the test-set evaluation ran on. */
@@ -263,14 +267,13 @@ export async function train(args: string[], out: (line: string) => void): Promis
   if (asked === undefined && n > TWO_THREADS_ITEMS && availableParallelism() > 1) log(`evaluating on one thread: a second would load its own copy of the model (${n} items; --threads 2 to force)`);
   if (testSet !== split.test) log(`evaluating ${countCases(testSet)} of the ${countCases(split.test)} test cases, evenly spread (--eval-cases)`);
 
-  // Count-based parts: fitted on train for tuning on validation, on train + validation for the test.
-  const { popTrain, nbTrain, popFull, knnFull, nbFull } = await progress.stage('counting popularity and co-occurrence', () => {
+  // Count-based parts: fitted on train for tuning on validation, on train + validation for the test. The
+  // model's neighbours weigh two items' sequences by count or by how near the items come in them (1 / the
+  // distance): validation chooses, beside the blend. The item-kNN baseline counts, as the literature's does.
+  const { popTrain, nbTrainBy, popFull } = await progress.stage('counting popularity and co-occurrence', () => {
     const popTrain = popularity(split.train, n);
-    const nbTrain = itemNeighbours(split.train, n, popTrain, EXPORT_NEIGHBOURS);
-    const popFull = popularity(split.full, n);
-    // item-kNN ranks by its neighbours alone: the best KNN_NEIGHBOURS decide its top 20 as all of them would.
-    const knnFull = itemNeighbours(split.full, n, popFull, KNN_NEIGHBOURS);
-    return { popTrain, nbTrain, popFull, knnFull, nbFull: topNeighbours(knnFull, EXPORT_NEIGHBOURS) };
+    const lists = neighbourLists(split.train, n, popTrain, WEIGHTINGS.map((weighting) => ({ top: EXPORT_NEIGHBOURS, weighting })));
+    return { popTrain, nbTrainBy: new Map(WEIGHTINGS.map((w, i) => [w, lists[i]])), popFull: popularity(split.full, n) };
   });
 
   const trainClicks = split.train.seqs.reduce((a, s) => a + s.length, 0);
@@ -301,15 +304,34 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // The blend is tuned through the scoring core with the parts fitted on train: the same arithmetic the
   // browser runs, and the same thin-history prototypes (of the training users).
   const types = { eventTypes: [...EVENT_TYPES], trainedTypes: trainedTypes(split.train), window: options.window };
-  const parts: ModelParts = {
-    halfLife: halfLifeFlag ?? HALF_LIFE_DAYS,
-    n,
-    neighbours: neighbourTable(nbTrain, EXPORT_NEIGHBOURS),
-    long: { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product },
-    categories: cats,
-    session: types,
-  };
-  const tuned = await progress.stage('tuning the blend on validation', () => tuneBlend(model.scorer(), split.valid, parts, popTrain, undefined, halfLifeFlag === undefined ? HALF_LIFE_GRID : []));
+  const partsBy = new Map(
+    WEIGHTINGS.map((w): [Weighting, ModelParts] => [
+      w,
+      {
+        halfLife: halfLifeFlag ?? HALF_LIFE_DAYS,
+        n,
+        neighbours: neighbourTable(nbTrainBy.get(w)!, EXPORT_NEIGHBOURS),
+        long: { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product },
+        categories: cats,
+        session: types,
+      },
+    ]),
+  );
+  const tunedBy = new Map<Weighting, Awaited<ReturnType<typeof tuneBlend>>>();
+  await progress.stage('tuning the blend on validation', async () => {
+    for (const w of WEIGHTINGS) tunedBy.set(w, await tuneBlend(model.scorer(), split.valid, partsBy.get(w)!, popTrain, undefined, halfLifeFlag === undefined ? HALF_LIFE_GRID : []));
+  });
+  const weighting = WEIGHTINGS.reduce((a, b) => (tunedBy.get(b)!.objective > tunedBy.get(a)!.objective ? b : a));
+  const [tuned, parts] = [tunedBy.get(weighting)!, partsBy.get(weighting)!];
+  const { knnFull, nbFull } = await progress.stage('counting co-occurrence on train + validation', () => {
+    // item-kNN ranks by its neighbours alone: the best KNN_NEIGHBOURS decide its top 20 as all of them would.
+    const [knnFull, nbFull] = neighbourLists(split.full, n, popFull, [
+      { top: KNN_NEIGHBOURS, weighting: 'count' },
+      { top: EXPORT_NEIGHBOURS, weighting },
+    ]);
+    return { knnFull, nbFull };
+  });
+  log(`neighbours weighted by ${weighting} (validation HitRate@20 + MRR@20: ${WEIGHTINGS.map((w) => `${w} ${(tunedBy.get(w)!.objective * 100).toFixed(2)}`).join(', ')})`);
   const halfLife = tuned.weights.halfLife ?? parts.halfLife!;
   log(`blend ${JSON.stringify(tuned.weights)} (best of ${tuned.tried}; validation HitRate@20 + MRR@20 = ${tuned.objective.toFixed(4)})`);
   const choices = tuned.choices.filter((c) => c.weight !== c.best.weight).map(choiceLine);
@@ -368,6 +390,7 @@ export async function train(args: string[], out: (line: string) => void): Promis
       clicks_per_second: Math.round((trainClicks * epochs) / seconds),
       dislikes: negatives,
       softmax: model.softmax,
+      neighbours: { weighting, objective: Object.fromEntries(WEIGHTINGS.map((w) => [w, round(tunedBy.get(w)!.objective)])) },
       validation_cases: countCases(validSample),
       evaluation_threads: threads,
       blend: { ...tuned.weights, halfLife },

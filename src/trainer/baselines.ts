@@ -22,9 +22,9 @@ export function spopScorer(itemCount: number): Scorer {
 }
 
 /**
- * For each item, its neighbours and their cosine co-occurrence co(a, b) / sqrt(count(a) · count(b)), best
- * first, packed: item a's are `ids` and `weights` from `offsets[a]` to `offsets[a + 1]`. Three arrays
- * whatever the catalog (two typed arrays per item would cost more in their headers than their neighbours).
+ * For each item, its neighbours and their cosine co-occurrence weights (see `itemNeighbours`), best first,
+ * packed: item a's are `ids` and `weights` from `offsets[a]` to `offsets[a + 1]`. Three arrays whatever the
+ * catalog (two typed arrays per item would cost more in their headers than their neighbours).
  */
 export interface Neighbours {
   offsets: Int32Array;
@@ -38,94 +38,107 @@ export function neighboursOf(nb: Neighbours, a: number): { ids: Int32Array; weig
   return { ids: nb.ids.subarray(from, to), weights: nb.weights.subarray(from, to) };
 }
 
+/** How a pair's sequences weigh: one each (`count`, classic item-kNN), or 1 / the distance between the two in each (`distance`). */
+export type Weighting = 'count' | 'distance';
+
+/** One list of neighbours to compute: how many per item, and how a pair's sequences weigh. */
+export interface NeighbourSpec {
+  top?: number;
+  weighting?: Weighting;
+}
+
+/** Distances are written into a pair's key as its last base-DISTANCES digit (a window past it counts as DISTANCES − 1). */
+const DISTANCES = 64;
+
 /**
- * Calls `visit(a, b)` once per sequence for each pair of distinct items that occur in it within `window`
- * positions of each other (a session is short enough that the window covers it; a user's long history is
- * not one context).
+ * Calls `visit(a, b, d)` once per sequence for each pair of distinct items that occur in it within `window`
+ * positions of each other, d the nearest they come (a session is short enough that the window covers it;
+ * a user's long history is not one context).
  */
-function forEachPair(set: EncodedSet, itemCount: number, window: number, visit: (a: number, b: number) => void): void {
-  const seen = new Set<number>();
+function forEachPair(set: EncodedSet, itemCount: number, window: number, visit: (a: number, b: number, d: number) => void): void {
+  const nearest = new Map<number, number>();
   for (const seq of set.seqs) {
-    seen.clear();
+    nearest.clear();
     for (let i = 0; i < seq.length; i++) {
       for (let j = Math.max(0, i - window); j < i; j++) {
         const a = seq[i];
         const b = seq[j];
         if (a === b) continue;
         const key = a < b ? a * itemCount + b : b * itemCount + a;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        visit(a, b);
+        const d = nearest.get(key);
+        if (d === undefined || i - j < d) nearest.set(key, i - j);
       }
     }
+    for (const [key, d] of nearest) visit(Math.floor(key / itemCount), key % itemCount, d);
   }
 }
 
 /**
- * Each item's cosine co-occurrence neighbours, at most `top` (all by default), best first (ties: the more
- * popular, then the lower row). Co-occurrence counts the sequences holding both items within `window`
- * positions. Never an items × items matrix, nor an object per pair: the pairs of a range of items are
- * written as numbers into one typed array of at most `maxPairs`, sorted and counted, and the next range
- * follows, so memory is bounded whatever the catalog and the log.
+ * Each item's cosine co-occurrence neighbours w(a, b) / sqrt(count(a) · count(b)), at most `top` (all by
+ * default), best first (ties: the more popular, then the lower row). w sums the sequences holding both
+ * items within `window` positions, each counting 1 (`count`, the default) or 1 / the nearest the two come in
+ * it (`distance`: an item clicked right after another says more of it than one ten clicks later).
  */
-export function itemNeighbours(set: EncodedSet, itemCount: number, pop: Float32Array, top = Infinity, { window = 50, maxPairs = 1 << 25 } = {}): Neighbours {
+export function itemNeighbours(set: EncodedSet, itemCount: number, pop: Float32Array, top = Infinity, options: { window?: number; maxPairs?: number; weighting?: Weighting } = {}): Neighbours {
+  return neighbourLists(set, itemCount, pop, [{ top, weighting: options.weighting }], options)[0];
+}
+
+/**
+ * Several lists of neighbours (as `itemNeighbours`) from one pass over the log. Never an items × items
+ * matrix, nor an object per pair: the pairs of a range of items are written as numbers into one typed array
+ * of at most `maxPairs`, sorted and counted, and the next range follows, so memory is bounded whatever the
+ * catalog and the log.
+ */
+export function neighbourLists(set: EncodedSet, itemCount: number, pop: Float32Array, specs: readonly NeighbourSpec[], { window = 50, maxPairs = 1 << 25 } = {}): Neighbours[] {
   const n = itemCount;
   const perItem = new Float64Array(n);
   forEachPair(set, n, window, (a, b) => (perItem[a]++, perItem[b]++));
-  // Room for at most `top` neighbours of each item, and no more than it has pairs.
-  const offsets = new Int32Array(n + 1);
-  for (let a = 0; a < n; a++) offsets[a + 1] = offsets[a] + Math.min(top, perItem[a]);
-  let ids = new Int32Array(offsets[n]);
-  let weights = new Float32Array(offsets[n]);
-  let kept = 0;
+  const lists = specs.map(({ top = Infinity, weighting = 'count' }) => {
+    // Room for at most `top` neighbours of each item, and no more than it has pairs.
+    const offsets = new Int32Array(n + 1);
+    for (let a = 0; a < n; a++) offsets[a + 1] = offsets[a] + Math.min(top, perItem[a]);
+    return { top, weighting, offsets, ids: new Int32Array(offsets[n]), weights: new Float32Array(offsets[n]), kept: 0 };
+  });
   for (let lo = 0; lo < n; ) {
     let hi = lo;
     let size = 0;
-    while (hi < n && (hi === lo || size + perItem[hi] <= maxPairs)) size += perItem[hi++];
-    // Keys (a − lo)·n + b for the pairs whose first item is in [lo, hi): sorted, equal keys are one pair's sequences.
+    // A key must stay an exact integer: (hi − lo) · n · DISTANCES below 2^53.
+    while (hi < n && (hi === lo || (size + perItem[hi] <= maxPairs && (hi - lo + 1) * n * DISTANCES <= Number.MAX_SAFE_INTEGER))) size += perItem[hi++];
+    // Keys ((a − lo)·n + b)·DISTANCES + d for the pairs whose first item is in [lo, hi): sorted, a pair's sequences are adjacent.
     const keys = new Float64Array(size);
     let k = 0;
-    forEachPair(set, n, window, (a, b) => {
-      if (a >= lo && a < hi) keys[k++] = (a - lo) * n + b;
-      if (b >= lo && b < hi) keys[k++] = (b - lo) * n + a;
+    forEachPair(set, n, window, (a, b, d) => {
+      d = Math.min(d, DISTANCES - 1);
+      if (a >= lo && a < hi) keys[k++] = ((a - lo) * n + b) * DISTANCES + d;
+      if (b >= lo && b < hi) keys[k++] = ((b - lo) * n + a) * DISTANCES + d;
     });
     keys.sort();
     let at = 0;
+    const pairs: { b: number; count: number; near: number; w: number }[] = [];
     for (let a = lo; a < hi; a++) {
-      const end = (a - lo + 1) * n;
-      const list: { b: number; w: number }[] = [];
+      const end = (a - lo + 1) * n * DISTANCES;
+      pairs.length = 0;
       while (at < keys.length && keys[at] < end) {
-        const key = keys[at];
+        const pair = Math.floor(keys[at] / DISTANCES);
         let count = 0;
-        while (at < keys.length && keys[at] === key) (count++, at++);
-        const b = key - (a - lo) * n;
-        list.push({ b, w: count / Math.sqrt((pop[a] || 1) * (pop[b] || 1)) });
+        let near = 0;
+        for (; at < keys.length && Math.floor(keys[at] / DISTANCES) === pair; at++) (count++, (near += 1 / (keys[at] % DISTANCES)));
+        pairs.push({ b: pair - (a - lo) * n, count, near, w: 0 });
       }
-      list.sort((x, y) => y.w - x.w || pop[y.b] - pop[x.b] || x.b - y.b);
-      offsets[a] = kept;
-      for (let j = 0; j < Math.min(top, list.length); j++, kept++) (ids[kept] = list[j].b), (weights[kept] = list[j].w);
+      for (const list of lists) {
+        for (const p of pairs) p.w = (list.weighting === 'count' ? p.count : p.near) / Math.sqrt((pop[a] || 1) * (pop[p.b] || 1));
+        pairs.sort((x, y) => y.w - x.w || pop[y.b] - pop[x.b] || x.b - y.b);
+        list.offsets[a] = list.kept;
+        for (let j = 0; j < Math.min(list.top, pairs.length); j++, list.kept++) (list.ids[list.kept] = pairs[j].b), (list.weights[list.kept] = pairs[j].w);
+      }
     }
     lo = hi;
   }
-  offsets[n] = kept;
-  // The room an item's repeated pairs left unused (its pairs counted once per sequence, not per neighbour).
-  if (kept < ids.length) [ids, weights] = [ids.slice(0, kept), weights.slice(0, kept)];
-  return { offsets, ids, weights };
-}
-
-/** The first `top` neighbours of each item (they are kept best first). */
-export function topNeighbours(nb: Neighbours, top: number): Neighbours {
-  const n = nb.offsets.length - 1;
-  const offsets = new Int32Array(n + 1);
-  for (let a = 0; a < n; a++) offsets[a + 1] = offsets[a] + Math.min(top, nb.offsets[a + 1] - nb.offsets[a]);
-  const ids = new Int32Array(offsets[n]);
-  const weights = new Float32Array(offsets[n]);
-  for (let a = 0; a < n; a++) {
-    const { ids: x, weights: w } = neighboursOf(nb, a);
-    ids.set(x.subarray(0, top), offsets[a]);
-    weights.set(w.subarray(0, top), offsets[a]);
-  }
-  return { offsets, ids, weights };
+  return lists.map(({ offsets, ids, weights, kept }) => {
+    offsets[n] = kept;
+    // The room an item's repeated pairs left unused (its pairs counted once per sequence, not per neighbour).
+    return kept < ids.length ? { offsets, ids: ids.slice(0, kept), weights: weights.slice(0, kept) } : { offsets, ids, weights };
+  });
 }
 
 /** The lists of an n×N table (ids padded with -1, as exported), packed. */

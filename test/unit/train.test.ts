@@ -64,12 +64,19 @@ describe('vitrine train on a planted structure', () => {
         }
       }
     }
-    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), dislikes: 0, softmax: 'full', validation_cases: expect.any(Number), evaluation_threads: 1, stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array) });
+    expect(train).toEqual({ seconds: expect.any(Number), epochs: expect.any(Number), clicks_per_second: expect.any(Number), peak_rss_mb: expect.any(Number), dislikes: 0, softmax: 'full', validation_cases: expect.any(Number), evaluation_threads: 1, stages: expect.any(Object), blend: expect.any(Object), choices: expect.any(Array), neighbours: expect.any(Object) });
     // Beyond accuracy: each ranking's popularity bias; no intent share without item categories.
     for (const name of ['model', 'pop', 'itemknn']) expect(first.json.popularity[name]).toBeGreaterThanOrEqual(0);
     expect(first.json.popularity.pop).toBeGreaterThan(first.json.popularity.model);
     expect(first.json.intent).toBeUndefined();
     expect(Object.keys(train.stages)).toEqual(expect.arrayContaining(['reading the log', 'tuning the blend on validation', 'evaluating 8 rankings on the test set']));
+  });
+
+  test('validation chose how the neighbours weigh a pair\'s sessions: the weighting with the higher objective', () => {
+    const { weighting, objective } = first.json.train.neighbours;
+    expect(Object.keys(objective)).toEqual(['count', 'distance']);
+    for (const w of ['count', 'distance']) expect(objective[w]).toBeGreaterThan(0);
+    expect(objective[weighting]).toBe(Math.max(objective.count, objective.distance));
   });
 
   test('the model finds the successor that popularity cannot', () => {
