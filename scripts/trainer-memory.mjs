@@ -88,10 +88,10 @@ async function bench() {
       `| ${label} | ${mb(run(small, 1).at(prefix))} | ${mb(run(large, 1).at(prefix))} | ${grows(prefix) ? (Math.round(perItem(1, prefix) / 100) * 100).toLocaleString('en') : ''} | ${mb(run(small, 2).at(prefix))} | ${mb(run(large, 2).at(prefix))} | ${grows(prefix) ? (Math.round(perItem(2, prefix) / 100) * 100).toLocaleString('en') : ''} |`,
   );
   // What an item holds by construction (d = 64, float32): its item-table row with Adam's two moments and its
-  // gradient; its neighbour lists, index and weight (30 on train; 100 for item-kNN and the exported 30 on
-  // train + validation), packed.
+  // gradient; its neighbour lists, index and weight (30 on train by each of the two weightings validation
+  // chooses between; 100 for item-kNN and the exported 30 on train + validation), packed.
   const table = 64 * 4 * 4;
-  const neighbours = (30 + 100 + 30) * 8;
+  const neighbours = (30 + 30 + 100 + 30) * 8;
   const second = (distinct) => run(distinct, 2).at('evaluating') - run(distinct, 1).at('evaluating');
   const secondPerItem = ((second(large) - second(small)) * 2 ** 20) / added;
   const kb = (bytes) => (bytes / 1000).toFixed(1);
@@ -108,8 +108,8 @@ ran, in MB, on one and on two evaluation threads, and what each of the ${added.t
 ${rows.join('\n')}
 
 By construction an item holds its row of the item table with Adam's two moments and its gradient (64 floats
-each: ${kb(table)} KB) and its neighbour lists (index and weight: 30 on the training part; 100 for item-kNN and the
-exported 30 on training and validation: ${kb(neighbours)} KB); during the epoch it cost ${kb(perItem(1, 'training the LSTM'))} KB, the rest being tfjs's copies. The reading and counting
+each: ${kb(table)} KB) and its neighbour lists (index and weight: 30 on the training part by count and 30 by distance, which validation chooses between;
+100 for item-kNN and the exported 30 on training and validation: ${kb(neighbours)} KB); during the epoch it cost ${kb(perItem(1, 'training the LSTM'))} KB, the rest being tfjs's copies. The reading and counting
 rows move with the garbage collector's timing, not with the catalog. The evaluation's second thread loads its own
 copy of the model and the baselines: ${mb(second(small))} MB at ${small.toLocaleString('en')} items and ${kb(secondPerItem)} KB for each added item, which is why it is
 not the default past 250,000 items. Nothing is held per pair of items or per batch × items.

@@ -323,6 +323,9 @@ export async function train(args: string[], out: (line: string) => void): Promis
   });
   const weighting = WEIGHTINGS.reduce((a, b) => (tunedBy.get(b)!.objective > tunedBy.get(a)!.objective ? b : a));
   const [tuned, parts] = [tunedBy.get(weighting)!, partsBy.get(weighting)!];
+  // The other weighting's lists are let go: at a million items they weigh hundreds of megabytes.
+  nbTrainBy.clear();
+  partsBy.clear();
   const { knnFull, nbFull } = await progress.stage('counting co-occurrence on train + validation', () => {
     // item-kNN ranks by its neighbours alone: the best KNN_NEIGHBOURS decide its top 20 as all of them would.
     const [knnFull, nbFull] = neighbourLists(split.full, n, popFull, [
