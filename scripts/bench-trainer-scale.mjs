@@ -60,10 +60,8 @@ const header = `| clicks | items | one epoch | neighbours | blend tuning | evalu
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`;
 const machine = () => `Machine: ${process.env.BENCH_MACHINE ?? '2 cores, no GPU'}, Node ${process.version}, tfjs WASM backend. Written ${new Date().toISOString().slice(0, 10)}.`;
 
-if (process.argv.includes('--large-only')) {
-  const r = await run(10_000_000, 1_000_000);
-  writeSection(
-    `<!-- trainer-scale-large:start -->
+// The ten-million-click run has a section of its own, written by --large and by --large-only.
+const largeSection = (r) => `<!-- trainer-scale-large:start -->
 ### Ten million clicks over a million items
 
 Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs --large-only\`. ${machine()}
@@ -75,9 +73,10 @@ ${line(r)}
 
 One epoch: ${f(r.epoch)} s against 1,800 (${r.epoch <= 1800 ? 'met' : '**missed**'}); peak RSS ${r.rss.toLocaleString('en')} MB against 8,192 (${r.rss <= 8192 ? 'met' : '**missed**'}).
 \`recommend()\` with the popular file alone: ${(100 * r.recommend.recall).toFixed(1)}% of the exact top 20, HitRate@20 ${pct(r.recommend.hitrate)} against ${pct(r.hitrate)} over the whole catalog.
-<!-- trainer-scale-large:end -->`,
-    'trainer-scale',
-  );
+<!-- trainer-scale-large:end -->`;
+
+if (process.argv.includes('--large-only')) {
+  writeSection(largeSection(await run(10_000_000, 1_000_000)), 'trainer-scale');
   rmSync(work, { recursive: true, force: true });
   process.exit(0);
 }
@@ -109,7 +108,7 @@ const recall = (r) =>
 const section = `<!-- trainer-scale:start -->
 ## Trainer at scale (generated logs)
 
-Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs${large ? ' --large' : ''}\`. ${machine()}
+Reproduce: \`npm run build && node scripts/bench-trainer-scale.mjs\`. ${machine()}
 Logs from \`scripts/generate-log.mjs\` (Zipf popularity, sessions of 1 + geometric length, mean about 5). One epoch
 each (\`--epochs 1\`, ${rows[0].softmax} softmax); the epoch's time includes its early-stopping validation (${rows.map((r) => r.validation.toLocaleString('en')).join(', ')} cases, each
 ranking the whole catalog); evaluation is ${EVAL_CASES.toLocaleString('en')} test cases (\`--eval-cases\`) × 8 rankings of the whole catalog, on ${rows.every((r) => r.threads === 2) ? 'two threads (the default where the log holds at most 250,000 distinct items, as each of these does)' : `${rows.map((r) => r.threads).join(', ')} threads (two by default where the log holds at most 250,000 distinct items)`}, BPR-MF's training included. Times in seconds, memory is the process's peak RSS in MB.
@@ -125,7 +124,7 @@ The test-set evaluation (${/\d+ rankings/.exec(twoStage)?.[0]} of ${softmax[0].j
 ${f(twoSeconds)} s; the same command with \`--threads 1\` ${f(oneSeconds)} s (${(oneSeconds / twoSeconds).toFixed(2)}×), with the same figures${JSON.stringify(oneThread.metrics) === JSON.stringify(softmax[0].json.metrics) ? '' : ' (**they differ**)'}.
 
 ${header}
-${[...rows, ...(large ? [large] : [])].map(line).join('\n')}
+${rows.map(line).join('\n')}
 
 \`recommend()\` on a device that holds only the popular file's items and the history's (a visitor who has seen no
 page yet), on the same test cases: how much of the exact whole-catalog top 20 (the exported model's blend over
@@ -134,8 +133,9 @@ request it adds, the same for every visitor.
 
 | items | pool (popular file) | popular file (KB) | recall of the exact top 20 | recommend HitRate@20 | whole-catalog HitRate@20 |
 | ---: | ---: | ---: | ---: | ---: | ---: |
-${[...rows, ...(large ? [large] : [])].filter((r) => r.recommend).map(recall).join('\n')}
+${rows.filter((r) => r.recommend).map(recall).join('\n')}
 <!-- trainer-scale:end -->`;
 
 writeSection(section);
+if (large) writeSection(largeSection(large), 'trainer-scale');
 console.error("bench: wrote docs/benchmarks.md");
