@@ -304,17 +304,11 @@ export async function train(args: string[], out: (line: string) => void): Promis
   // The blend is tuned through the scoring core with the parts fitted on train: the same arithmetic the
   // browser runs, and the same thin-history prototypes (of the training users).
   const types = { eventTypes: [...EVENT_TYPES], trainedTypes: trainedTypes(split.train), window: options.window };
+  const long = { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product };
   const partsBy = new Map(
     WEIGHTINGS.map((w): [Weighting, ModelParts] => [
       w,
-      {
-        halfLife: halfLifeFlag ?? HALF_LIFE_DAYS,
-        n,
-        neighbours: neighbourTable(nbTrainBy.get(w)!, EXPORT_NEIGHBOURS),
-        long: { E, M, d: options.dim, prototypes: prototypes(split.train, M, E, options.dim, 16, seed), product: device.product },
-        categories: cats,
-        session: types,
-      },
+      { halfLife: halfLifeFlag ?? HALF_LIFE_DAYS, n, neighbours: neighbourTable(nbTrainBy.get(w)!, EXPORT_NEIGHBOURS), long, categories: cats, session: types },
     ]),
   );
   const tunedBy = new Map<Weighting, Awaited<ReturnType<typeof tuneBlend>>>();
